@@ -1,0 +1,76 @@
+package io.sparkprop.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes a file so readers see either the old complete file or the new complete one: the content
+ * goes to a hidden temporary file in the same directory, which is then renamed over the target
+ * (an atomic rename on local file systems and HDFS).
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Produces a file's content. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * @param overwrite whether an existing file may be replaced
+   * @throws IOException when the target exists and {@code overwrite} is false, or on I/O failure;
+   *     the target is then unchanged
+   */
+  public static void write(String target, Configuration conf, boolean overwrite, Content content)
+      throws IOException {
+    Path path = new Path(target);
+    FileSystem fs = path.getFileSystem(conf);
+    if (!overwrite && fs.exists(path)) {
+      throw new IOException(target + " already exists (pass --overwrite to replace it)");
+    }
+    Path parent = path.getParent();
+    if (parent != null) {
+      fs.mkdirs(parent);
+    }
+    Path temporary = new Path(parent, "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
+    if (fs instanceof LocalFileSystem local) {
+      // The raw file system writes no .crc side files next to the user's model.
+      writeLocal(local.getRawFileSystem(), temporary, path, content);
+      return;
+    }
+    try {
+      try (OutputStream out = fs.create(temporary, false)) {
+        content.writeTo(out);
+      }
+      FileContext.getFileContext(path.toUri(), conf)
+          .rename(temporary, path, overwrite ? Options.Rename.OVERWRITE : Options.Rename.NONE);
+    } finally {
+      fs.delete(temporary, false);
+    }
+  }
+
+  private static void writeLocal(FileSystem raw, Path temporary, Path target, Content content)
+      throws IOException {
+    java.nio.file.Path tmp = Paths.get(raw.makeQualified(temporary).toUri());
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        content.writeTo(out);
+      }
+      Files.move(tmp, Paths.get(raw.makeQualified(target).toUri()),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.sparkprop.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Element-wise activation functions g and their derivatives g'(z), the latter written in terms of
+ * the output a = g(z) so the backward pass never needs z again (seed 000: σ'(z) = σ(z)(1 − σ(z))).
+ * {@link #SOFTMAX} normalises each column and is allowed only as the output activation, paired with
+ * cross-entropy, where δ^L = a − y needs no Jacobian.
+ */
+public enum Activation {
+  SIGMOID("sigmoid"),
+  TANH("tanh"),
+  RELU("relu"),
+  IDENTITY("identity"),
+  SOFTMAX("softmax");
+
+  private final String id;
+
+  Activation(String id) {
+    this.id = id;
+  }
+
+  /** The name used in flags, config files and model files. */
+  public String id() {
+    return id;
+  }
+
+  /** Whether this activation may be used in a hidden layer. */
+  public boolean allowedInHiddenLayer() {
+    return this != SOFTMAX;
+  }
+
+  /** Whether this activation may be used in the output layer. */
+  public boolean allowedInOutputLayer() {
+    return this == SIGMOID || this == SOFTMAX || this == IDENTITY;
+  }
+
+  /**
+   * Applies g in place to the column-major block {@code values} of {@code rows × cols}.
+   *
+   * @param values column-major, rows × cols from offset 0; overwritten with g(values)
+   */
+  public void apply(double[] values, int rows, int cols) {
+    int n = rows * cols;
+    switch (this) {
+      case SIGMOID -> {
+        for (int i = 0; i < n; i++) {
+          values[i] = sigmoid(values[i]);
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < n; i++) {
+          values[i] = Math.tanh(values[i]);
+        }
+      }
+      case RELU -> {
+        for (int i = 0; i < n; i++) {
+          values[i] = values[i] > 0 ? values[i] : 0.0;
+        }
+      }
+      case IDENTITY -> {}
+      case SOFTMAX -> {
+        for (int c = 0; c < cols; c++) {
+          softmaxColumn(values, c * rows, rows);
+        }
+      }
+    }
+  }
+
+  /**
+   * Multiplies {@code delta} element-wise by g'(z), computed from the activations a = g(z):
+   * sigmoid a(1 − a), tanh 1 − a², ReLU [a > 0], identity 1.
+   *
+   * @param delta first {@code length} entries overwritten with delta ⊙ g'(z)
+   * @param activations the layer's outputs a, same layout as delta; read only
+   */
+  public void multiplyByDerivative(double[] delta, double[] activations, int length) {
+    switch (this) {
+      case SIGMOID -> {
+        for (int i = 0; i < length; i++) {
+          double a = activations[i];
+          delta[i] *= a * (1.0 - a);
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < length; i++) {
+          double a = activations[i];
+          delta[i] *= 1.0 - a * a;
+        }
+      }
+      case RELU -> {
+        for (int i = 0; i < length; i++) {
+          if (activations[i] <= 0) {
+            delta[i] = 0.0;
+          }
+        }
+      }
+      case IDENTITY -> {}
+      case SOFTMAX ->
+          throw new UnsupportedOperationException(
+              "softmax has a non-diagonal Jacobian; it is only supported as output with cross-entropy");
+    }
+  }
+
+  /** σ(z) = 1/(1 + e^{−z}), evaluated without overflow for large |z|. */
+  static double sigmoid(double z) {
+    if (z >= 0) {
+      return 1.0 / (1.0 + Math.exp(-z));
+    }
+    double e = Math.exp(z);
+    return e / (1.0 + e);
+  }
+
+  private static void softmaxColumn(double[] values, int offset, int rows) {
+    // Subtracting the column maximum keeps exp() from overflowing; the result is unchanged.
+    double max = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < rows; r++) {
+      max = Math.max(max, values[offset + r]);
+    }
+    double sum = 0;
+    for (int r = 0; r < rows; r++) {
+      double e = Math.exp(values[offset + r] - max);
+      values[offset + r] = e;
+      sum += e;
+    }
+    double inverse = 1.0 / sum;
+    for (int r = 0; r < rows; r++) {
+      values[offset + r] *= inverse;
+    }
+  }
+
+  /**
+   * Parses an activation name, case-insensitively.
+   *
+   * @throws IllegalArgumentException naming the allowed values
+   */
+  public static Activation parse(String name) {
+    for (Activation a : values()) {
+      if (a.id.equals(name.trim().toLowerCase(Locale.ROOT))) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown activation '" + name + "' (expected one of " + allowedIds() + ")");
+  }
+
+  /** The accepted names, comma separated. */
+  public static String allowedIds() {
+    return Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,132 @@
+package io.sparkprop.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The cost of one example and the output error δ^L = ∂C/∂z^L it induces, for each supported pair
+ * of output activation and loss. All values are per example and summed over a block; the trainer
+ * divides by m.
+ *
+ * <ul>
+ *   <li>sigmoid + cross-entropy (seed 000): C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)], δ = a − y.
+ *       Also serves multi-label targets.
+ *   <li>softmax + cross-entropy: C = −Σ_k y_k ln a_k, δ = a·Σ_k y_k − y (= a − y for one-hot y).
+ *   <li>identity or sigmoid + squared error (seed 001): C = Σ_k (a_k − y_k)², δ = 2(a − y) ⊙ g'(z).
+ *       No factor ½: the gradient carries the 2 of the seed's derivation.
+ * </ul>
+ *
+ * Cross-entropy is evaluated from the logits z, never from ln(a), so it stays finite when a
+ * saturates to 0 or 1.
+ */
+public enum Loss {
+  CROSS_ENTROPY("cross-entropy"),
+  SQUARED_ERROR("squared-error");
+
+  private final String id;
+
+  Loss(String id) {
+    this.id = id;
+  }
+
+  /** The name used in flags, config files and model files. */
+  public String id() {
+    return id;
+  }
+
+  /** Whether this loss is defined here for the given output activation. */
+  public boolean supports(Activation output) {
+    return switch (this) {
+      case CROSS_ENTROPY -> output == Activation.SIGMOID || output == Activation.SOFTMAX;
+      case SQUARED_ERROR -> output == Activation.IDENTITY || output == Activation.SIGMOID;
+    };
+  }
+
+  /**
+   * Computes the summed loss of a block and writes δ^L.
+   *
+   * @param output the output activation g of layer L
+   * @param logits z^L, column-major rows × cols; read only
+   * @param activations a^L = g(z^L), same layout; read only
+   * @param targets y, same layout; read only
+   * @param delta receives δ^L, same layout; overwritten
+   * @return Σ over the block's examples of the per-example cost
+   */
+  public double lossAndDelta(
+      Activation output,
+      double[] logits,
+      double[] activations,
+      double[] targets,
+      double[] delta,
+      int rows,
+      int cols) {
+    int n = rows * cols;
+    double loss = 0;
+    if (this == SQUARED_ERROR) {
+      for (int i = 0; i < n; i++) {
+        double diff = activations[i] - targets[i];
+        loss += diff * diff;
+        delta[i] = 2.0 * diff;
+      }
+      output.multiplyByDerivative(delta, activations, n);
+    } else if (output == Activation.SIGMOID) {
+      for (int i = 0; i < n; i++) {
+        double z = logits[i];
+        // −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z,0) − z·y + ln(1 + e^{−|z|})
+        loss += Math.max(z, 0) - z * targets[i] + Math.log1p(Math.exp(-Math.abs(z)));
+        delta[i] = activations[i] - targets[i];
+      }
+    } else {
+      for (int c = 0; c < cols; c++) {
+        loss += softmaxCrossEntropyColumn(logits, activations, targets, delta, c * rows, rows);
+      }
+    }
+    return loss;
+  }
+
+  private static double softmaxCrossEntropyColumn(
+      double[] logits, double[] activations, double[] targets, double[] delta, int off, int rows) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < rows; r++) {
+      max = Math.max(max, logits[off + r]);
+    }
+    double sumExp = 0;
+    double targetSum = 0;
+    for (int r = 0; r < rows; r++) {
+      sumExp += Math.exp(logits[off + r] - max);
+      targetSum += targets[off + r];
+    }
+    double logSumExp = max + Math.log(sumExp);
+    double loss = 0;
+    for (int r = 0; r < rows; r++) {
+      double y = targets[off + r];
+      // −y ln softmax(z) = y (logsumexp(z) − z); skipped for y = 0 so −∞ logits cannot give 0·∞.
+      if (y != 0) {
+        loss += y * (logSumExp - logits[off + r]);
+      }
+      delta[off + r] = activations[off + r] * targetSum - y;
+    }
+    return loss;
+  }
+
+  /**
+   * Parses a loss name, case-insensitively.
+   *
+   * @throws IllegalArgumentException naming the allowed values
+   */
+  public static Loss parse(String name) {
+    for (Loss l : values()) {
+      if (l.id.equals(name.trim().toLowerCase(Locale.ROOT))) {
+        return l;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown loss '" + name + "' (expected one of " + allowedIds() + ")");
+  }
+
+  /** The accepted names, comma separated. */
+  public static String allowedIds() {
+    return Arrays.stream(values()).map(Loss::id).collect(Collectors.joining(", "));
+  }
+}

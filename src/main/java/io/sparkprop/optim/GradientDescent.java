@@ -1,0 +1,41 @@
+package io.sparkprop.optim;
+
+import io.sparkprop.nn.Blas;
+import java.util.Map;
+
+/** Plain gradient descent, the update rule of both seeds: w ← w − η ∂C/∂w. Stateless. */
+public final class GradientDescent implements Optimizer {
+  private final double learningRate;
+
+  public GradientDescent(double learningRate) {
+    this.learningRate = learningRate;
+  }
+
+  @Override
+  public String name() {
+    return "gd";
+  }
+
+  @Override
+  public void step(double[] weights, double[] gradient) {
+    Blas.get().daxpy(weights.length, -learningRate, gradient, 1, weights, 1);
+  }
+
+  @Override
+  public Optimizer copy() {
+    return new GradientDescent(learningRate);
+  }
+
+  @Override
+  public Map<String, double[]> exportState() {
+    return Map.of();
+  }
+
+  @Override
+  public void restoreState(Map<String, double[]> state) {
+    if (!state.isEmpty()) {
+      throw new IllegalArgumentException(
+          "gd has no state, found entries " + state.keySet());
+    }
+  }
+}

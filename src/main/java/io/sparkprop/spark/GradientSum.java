@@ -1,0 +1,49 @@
+package io.sparkprop.spark;
+
+import java.io.Serializable;
+
+/**
+ * One partition's (and, merged, the whole step's) sums: Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ in the flat
+ * parameter layout, and the number of examples m they cover. Starts empty, with no gradient
+ * array, so the zero value shipped in each task is a few bytes; the array is created on the
+ * executor that computes the first block.
+ */
+public final class GradientSum implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  double[] gradient;
+  double loss;
+  long count;
+
+  /** Adds {@code other} into this sum (reusing its array when this one has none) and returns this. */
+  public GradientSum merge(GradientSum other) {
+    if (other.count == 0) {
+      return this;
+    }
+    if (gradient == null) {
+      gradient = other.gradient;
+    } else {
+      io.sparkprop.nn.Blas.get().daxpy(gradient.length, 1.0, other.gradient, 1, gradient, 1);
+    }
+    loss += other.loss;
+    count += other.count;
+    return this;
+  }
+
+  /** m, the number of examples summed. */
+  public long count() {
+    return count;
+  }
+
+  /** Σ loss / m: the cost C at the weights the gradient was taken at. */
+  public double meanLoss() {
+    return loss / count;
+  }
+
+  /** ∂C/∂w = (1/m) Σ, a new array. */
+  public double[] meanGradient() {
+    double[] mean = gradient.clone();
+    io.sparkprop.nn.Blas.get().dscal(mean.length, 1.0 / count, mean, 1);
+    return mean;
+  }
+}

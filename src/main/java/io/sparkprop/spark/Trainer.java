@@ -1,0 +1,177 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.data.DataShape;
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The distributed training loop. Each step: broadcast the weights → every partition sums its
+ * loss and gradient ({@link PartitionGradient}) → treeAggregate combines the sums → the driver
+ * divides by the exact m → the optimizer updates the weights → the broadcast is destroyed.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final JavaSparkContext jsc;
+  private final TrainerConfig config;
+  private Consumer<Broadcast<double[]>> broadcastObserver = b -> {};
+
+  public Trainer(JavaSparkContext jsc, TrainerConfig config) {
+    this.jsc = jsc;
+    this.config = config;
+  }
+
+  /** Test hook: sees every broadcast of weights the trainer creates. */
+  void observeBroadcasts(Consumer<Broadcast<double[]>> observer) {
+    this.broadcastObserver = observer;
+  }
+
+  /**
+   * Trains from {@code initialWeights} and returns the final weights.
+   *
+   * @param train cached blocks built with {@link TrainerConfig#blockSize()}
+   * @param test held-out blocks evaluated after every epoch, or null
+   * @param initialWeights not modified
+   * @param onEpoch called after every epoch
+   * @throws DivergenceException when a step's loss or gradient is not finite
+   */
+  public double[] fit(JavaRDD<ExampleBlock> train, JavaRDD<ExampleBlock> test,
+      double[] initialWeights, Consumer<EpochStats> onEpoch) {
+    NetworkSpec spec = config.network();
+    if (initialWeights.length != spec.numParameters()) {
+      throw new IllegalArgumentException("expected " + spec.numParameters()
+          + " initial weights for " + spec.layersString() + ", found " + initialWeights.length);
+    }
+    double[] weights = initialWeights.clone();
+    Optimizer optimizer = config.optimizer().create(weights.length);
+    int stepsPerEpoch = config.optimizer().stepsPerEpoch();
+    int epochs = (config.steps() + stepsPerEpoch - 1) / stepsPerEpoch;
+    int logEvery = config.logEvery() > 0 ? config.logEvery()
+        : stepsPerEpoch >= 20 ? stepsPerEpoch / 5 : Integer.MAX_VALUE;
+    long start = System.nanoTime();
+    long examplesSeen = 0;
+    double epochLoss = 0;
+    long epochCount = 0;
+    for (int step = 1; step <= config.steps(); step++) {
+      GradientSum sum = gradient(train, weights, step);
+      if (sum.count() == 0) {
+        LOG.warn("step {} sampled no examples; raise --batch-fraction", step);
+        continue;
+      }
+      double loss = sum.meanLoss();
+      double[] gradient = sum.meanGradient();
+      checkFinite(step, loss, gradient);
+      optimizer.step(weights, gradient);
+      examplesSeen += sum.count();
+      epochLoss += sum.loss;
+      epochCount += sum.count();
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      int inEpoch = (step - 1) % stepsPerEpoch + 1;
+      int epoch = (step - 1) / stepsPerEpoch + 1;
+      if (inEpoch == stepsPerEpoch || step == config.steps()) {
+        EpochStats stats = endEpoch(epoch, step, epochLoss / epochCount, test, weights,
+            examplesSeen / elapsed, start);
+        LOG.info(Progress.epochLine(stats, epochs, config.steps()));
+        onEpoch.accept(stats);
+        epochLoss = 0;
+        epochCount = 0;
+      } else if (inEpoch % logEvery == 0) {
+        LOG.info(Progress.stepLine(epoch, epochs, step, config.steps(), loss,
+            examplesSeen / elapsed, elapsed));
+      }
+    }
+    return weights;
+  }
+
+  private EpochStats endEpoch(int epoch, int step, double trainLoss, JavaRDD<ExampleBlock> test,
+      double[] weights, double examplesPerSecond, long start) {
+    double testLoss = Double.NaN;
+    double testAccuracy = Double.NaN;
+    if (test != null) {
+      Evaluation evaluation = evaluate(jsc, config.network(), test, weights, config.blockSize(),
+          config.treeDepth());
+      testLoss = evaluation.meanLoss();
+      testAccuracy = evaluation.isClassification() ? evaluation.accuracy() : Double.NaN;
+    }
+    return new EpochStats(epoch, step, trainLoss, testLoss, testAccuracy, examplesPerSecond,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** One step's summed gradient at {@code weights}: broadcast, partition sums, treeAggregate. */
+  GradientSum gradient(JavaRDD<ExampleBlock> train, double[] weights, int step) {
+    Broadcast<double[]> broadcast = jsc.broadcast(weights);
+    broadcastObserver.accept(broadcast);
+    try {
+      return train
+          .mapPartitions(new PartitionGradient(config.network(), broadcast, config.blockSize(),
+              config.optimizer().batchFraction(), config.seed(), step))
+          .treeAggregate(new GradientSum(), (a, b) -> a.merge(b), (a, b) -> a.merge(b),
+              config.treeDepth());
+    } finally {
+      // Every step has new weights; destroying the old copy keeps executors' memory flat.
+      broadcast.destroy();
+    }
+  }
+
+  /**
+   * Loss, and accuracy and confusion matrix or squared error, of {@code weights} on a data set,
+   * computed on the executors.
+   */
+  public static Evaluation evaluate(JavaSparkContext jsc, NetworkSpec spec,
+      JavaRDD<ExampleBlock> data, double[] weights, int blockSize, int treeDepth) {
+    DataShape shape = DataShape.of(spec);
+    int classes = !shape.isClassification() ? 0 : Math.max(2, spec.numOutputs());
+    Broadcast<double[]> broadcast = jsc.broadcast(weights);
+    try {
+      return data.mapPartitions(new PartitionEvaluation(spec, broadcast, blockSize, classes))
+          .treeAggregate(new Evaluation(classes), (a, b) -> a.merge(b), (a, b) -> a.merge(b),
+              treeDepth);
+    } finally {
+      broadcast.destroy();
+    }
+  }
+
+  private static void checkFinite(int step, double loss, double[] gradient) {
+    if (!Double.isFinite(loss)) {
+      throw new DivergenceException(step, "the loss is " + loss);
+    }
+    for (int i = 0; i < gradient.length; i++) {
+      if (!Double.isFinite(gradient[i])) {
+        throw new DivergenceException(step, "gradient entry " + i + " is " + gradient[i]);
+      }
+    }
+  }
+
+  /** The number of steps in {@code epochs} epochs for this optimizer. */
+  public static int stepsFor(int epochs, io.sparkprop.optim.OptimizerSpec optimizer) {
+    return Math.multiplyExact(epochs, optimizer.stepsPerEpoch());
+  }
+
+  /** Collected epoch statistics, for callers that want the whole history. */
+  public static final class History implements Consumer<EpochStats> {
+    private final List<EpochStats> epochs = new ArrayList<>();
+
+    @Override
+    public void accept(EpochStats stats) {
+      epochs.add(stats);
+    }
+
+    public List<EpochStats> epochs() {
+      return epochs;
+    }
+
+    /** The last epoch's statistics. */
+    public EpochStats last() {
+      return epochs.get(epochs.size() - 1);
+    }
+  }
+}

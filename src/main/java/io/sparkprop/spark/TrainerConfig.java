@@ -1,0 +1,33 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+
+/**
+ * Everything the training loop needs besides data and initial weights.
+ *
+ * @param steps the number of optimizer steps to take (epochs × steps per epoch)
+ * @param seed seeds sgd's per-step samples
+ * @param treeDepth depth of the treeAggregate that combines partition sums, at least 1
+ * @param blockSize examples per block (GEMM width), as the data was loaded
+ * @param logEvery log a progress line every this many steps within an epoch; 0 picks about five
+ *     lines per epoch for long epochs
+ */
+public record TrainerConfig(NetworkSpec network, OptimizerSpec optimizer, int steps, long seed,
+    int treeDepth, int blockSize, int logEvery) {
+
+  public TrainerConfig {
+    if (steps <= 0) {
+      throw new IllegalArgumentException("steps must be positive, found " + steps);
+    }
+    if (treeDepth < 1) {
+      throw new IllegalArgumentException("tree depth must be at least 1, found " + treeDepth);
+    }
+    if (blockSize <= 0) {
+      throw new IllegalArgumentException("block size must be positive, found " + blockSize);
+    }
+    if (logEvery < 0) {
+      throw new IllegalArgumentException("log-every must be 0 or positive, found " + logEvery);
+    }
+  }
+}

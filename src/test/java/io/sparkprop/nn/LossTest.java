@@ -1,0 +1,64 @@
+package io.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class LossTest {
+  private static final double TOLERANCE = 1e-12;
+
+  @Test
+  void softmaxCrossEntropy_hugeLogits_staysFiniteAndExact() {
+    double[] z = {1000.0, -1000.0};
+    double[] a = z.clone();
+    Activation.SOFTMAX.apply(a, 2, 1);
+    double[] delta = new double[2];
+    // y selects the class with logit −1000: C = logsumexp(z) − z_1 = 2000 exactly.
+    double loss = Loss.CROSS_ENTROPY.lossAndDelta(Activation.SOFTMAX, z, a, new double[] {0, 1},
+        delta, 2, 1);
+    assertEquals(2000.0, loss, TOLERANCE);
+    assertEquals(1.0, delta[0], TOLERANCE);
+    assertEquals(-1.0, delta[1], TOLERANCE);
+  }
+
+  @Test
+  void sigmoidCrossEntropy_saturatedOutput_givesLogitNotInfinity() {
+    double[] z = {-800.0};
+    double[] a = z.clone();
+    Activation.SIGMOID.apply(a, 1, 1);
+    // −ln σ(−800) = ln(1 + e^{800}) = 800 to double precision; ln(a) would be −∞.
+    double loss = Loss.CROSS_ENTROPY.lossAndDelta(Activation.SIGMOID, z, a, new double[] {1},
+        new double[1], 1, 1);
+    assertEquals(800.0, loss, TOLERANCE);
+  }
+
+  @Test
+  void networkSpec_softmaxWithSquaredError_isRejectedWithReason() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpec.of(new int[] {2, 3}, Activation.SIGMOID, Activation.SOFTMAX,
+            Loss.SQUARED_ERROR));
+    assertTrue(e.getMessage().contains("squared-error cannot be used with output softmax"),
+        e.getMessage());
+  }
+
+  @Test
+  void networkSpec_oneLayerSize_isRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpec.of(new int[] {2}, Activation.SIGMOID, Activation.SOFTMAX,
+            Loss.CROSS_ENTROPY));
+    assertEquals("layer sizes must have at least 2 entries, found 1", e.getMessage());
+  }
+
+  @Test
+  void networkSpec_layout_matchesMllibWeightsThenBiasesPerLayer() {
+    NetworkSpec spec = NetworkSpec.of(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SOFTMAX,
+        Loss.CROSS_ENTROPY);
+    assertEquals(0, spec.weightOffset(1));
+    assertEquals(12, spec.biasOffset(1));
+    assertEquals(16, spec.weightOffset(2));
+    assertEquals(24, spec.biasOffset(2));
+    assertEquals(26, spec.numParameters());
+  }
+}
