@@ -1,0 +1,223 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.data.DataShape;
+import io.sparkprop.data.DataSource;
+import io.sparkprop.model.Model;
+import io.sparkprop.model.ModelFile;
+import io.sparkprop.nn.Blas;
+import io.sparkprop.nn.Initializer;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.spark.Datasets;
+import io.sparkprop.spark.EpochStats;
+import io.sparkprop.spark.Evaluation;
+import io.sparkprop.spark.Predictor;
+import io.sparkprop.spark.Trainer;
+import io.sparkprop.spark.TrainerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The four subcommands. Options are fully validated before Spark starts. */
+final class Commands {
+  private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
+
+  private Commands() {}
+
+  static void train(Options o, PrintStream out) throws UsageException, IOException {
+    DataSource train = Settings.dataSource(o, "train", "train-labels");
+    DataSource test = o.has("test") ? Settings.dataSource(o, "test", "test-labels") : null;
+    String modelOut = o.required("model-out");
+    boolean overwrite = o.getBoolean("overwrite");
+    OptimizerSpec optimizer = Settings.optimizer(o);
+    int steps = Settings.steps(o, optimizer);
+    int partitions = o.getInt("partitions", 0);
+    int blockSize = o.getInt("block-size", 1);
+    int treeDepth = o.getInt("tree-depth", 1);
+    long seed = o.getLong("seed");
+    StorageLevel level = Settings.storageLevel(o);
+    Model initial = o.has("init-model") ? ModelFile.read(o.get("init-model"), new Configuration())
+        : null;
+    NetworkSpec spec = initial == null ? Settings.network(o) : warmStartSpec(o, initial);
+    TrainerConfig config = new TrainerConfig(spec, optimizer, steps, seed, treeDepth, blockSize,
+        o.getInt("log-every", 0));
+
+    try (JavaSparkContext jsc = startSpark(o, "train")) {
+      refuseExisting(modelOut, overwrite, jsc.hadoopConfiguration());
+      LOG.info("network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
+          spec, spec.numParameters(), optimizer.kind().id(), optimizer.learningRate(),
+          optimizer.batchFraction(), steps, Blas.implementationName());
+      DataShape shape = DataShape.of(spec);
+      Datasets.Cached trainData = Datasets.loadAndCache(jsc, "train", train, shape, partitions,
+          blockSize, level);
+      Datasets.Cached testData = test == null ? null
+          : Datasets.loadAndCache(jsc, "test", test, shape, partitions, blockSize, level);
+      double[] start = initial == null ? Initializer.initialize(spec, seed) : initial.weights();
+      Trainer.History history = new Trainer.History();
+      double[] weights = new Trainer(jsc, config).fit(trainData.blocks(),
+          testData == null ? null : testData.blocks(), start, history);
+
+      EpochStats last = history.last();
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put("createdBy", "sparkprop " + version());
+      metadata.put("createdAt", Instant.now().toString());
+      metadata.put("optimizer", optimizer.kind().id());
+      metadata.put("learningRate", Double.toString(optimizer.learningRate()));
+      metadata.put("batchFraction", Double.toString(optimizer.batchFraction()));
+      metadata.put("steps", Integer.toString(steps));
+      metadata.put("seed", Long.toString(seed));
+      metadata.put("trainExamples", Long.toString(trainData.examples()));
+      metadata.put("trainLoss", Double.toString(last.trainLoss()));
+      if (testData != null) {
+        metadata.put("testLoss", Double.toString(last.testLoss()));
+        metadata.put("testAccuracy", Double.toString(last.testAccuracy()));
+      }
+      if (initial != null) {
+        metadata.put("initModel", o.get("init-model"));
+      }
+      ModelFile.write(new Model(spec, weights, metadata), modelOut, jsc.hadoopConfiguration(),
+          overwrite);
+      out.printf(Locale.ROOT, "trained %s for %d steps in %s: train loss %.5f%s%n", spec.layersString(),
+          steps, clock(last.elapsedSeconds()), last.trainLoss(), testSummary(last));
+      out.println("model written to " + modelOut);
+    }
+  }
+
+  /** The spec of a warm start: the model's, with any architecture flags required to agree. */
+  private static NetworkSpec warmStartSpec(Options o, Model initial) throws UsageException {
+    NetworkSpec spec = initial.spec();
+    if (o.has("layers") || o.has("activation") || o.has("output") || o.has("loss")) {
+      NetworkSpec requested = Settings.network(withModelDefaults(o, spec));
+      if (!requested.equals(spec)) {
+        throw new UsageException("--init-model " + o.get("init-model") + " is " + spec
+            + " but the options ask for " + requested);
+      }
+    }
+    return spec;
+  }
+
+  private static Options withModelDefaults(Options o, NetworkSpec spec) throws UsageException {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    args.add("--layers");
+    args.add(o.has("layers") ? o.get("layers") : spec.layersString().replace('-', ','));
+    args.add("--activation");
+    args.add(o.has("activation") ? o.get("activation") : spec.hiddenActivation().id());
+    args.add("--output");
+    args.add(o.has("output") ? o.get("output") : spec.outputActivation().id());
+    args.add("--loss");
+    args.add(o.has("loss") ? o.get("loss") : spec.loss().id());
+    return Options.parse("train", args.toArray(new String[0]));
+  }
+
+  static void evaluate(Options o, PrintStream out) throws UsageException, IOException {
+    DataSource test = Settings.dataSource(o, "test", "test-labels");
+    String modelPath = o.required("model");
+    int partitions = o.getInt("partitions", 0);
+    int blockSize = o.getInt("block-size", 1);
+    int treeDepth = o.getInt("tree-depth", 1);
+    StorageLevel level = Settings.storageLevel(o);
+    try (JavaSparkContext jsc = startSpark(o, "evaluate")) {
+      Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
+      NetworkSpec spec = model.spec();
+      Datasets.Cached data = Datasets.loadAndCache(jsc, "test", test, DataShape.of(spec),
+          partitions, blockSize, level);
+      Evaluation e = Trainer.evaluate(jsc, spec, data.blocks(), model.weights(), blockSize,
+          treeDepth);
+      out.printf(Locale.ROOT, "examples %d%nloss %.6f%n", e.count(), e.meanLoss());
+      if (e.isClassification()) {
+        out.printf(Locale.ROOT, "accuracy %.4f%n", e.accuracy());
+        out.println("confusion matrix (rows: true class, columns: predicted class)");
+        for (int actual = 0; actual < e.classes(); actual++) {
+          StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%4d:", actual));
+          for (int predicted = 0; predicted < e.classes(); predicted++) {
+            row.append(String.format(Locale.ROOT, " %6d", e.confusion(actual, predicted)));
+          }
+          out.println(row);
+        }
+      } else {
+        out.printf(Locale.ROOT, "rmse %.6f%n", e.rmse(spec.numOutputs()));
+      }
+    }
+  }
+
+  static void predict(Options o, PrintStream out) throws UsageException, IOException {
+    DataSource input = Settings.dataSource(o, "input", null);
+    String modelPath = o.required("model");
+    String predictions = o.required("predictions");
+    int blockSize = o.getInt("block-size", 1);
+    try (JavaSparkContext jsc = startSpark(o, "predict")) {
+      Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
+      refuseExisting(predictions, false, jsc.hadoopConfiguration());
+      Predictor.predict(jsc, model.spec(), model.weights(), input, blockSize, predictions);
+      out.println("predictions written to " + predictions);
+    }
+  }
+
+  static void inspect(Options o, PrintStream out) throws UsageException, IOException {
+    String path = o.required("model");
+    Model model = ModelFile.read(path, new Configuration());
+    if (o.getBoolean("json")) {
+      ModelFile.writeJson(model, out);
+      out.flush();
+      return;
+    }
+    NetworkSpec spec = model.spec();
+    out.println("model " + path);
+    out.println("format " + ModelFile.FORMAT + " v" + ModelFile.VERSION);
+    out.println("layers " + spec.layersString());
+    out.println("hidden activation " + spec.hiddenActivation().id());
+    out.println("output activation " + spec.outputActivation().id());
+    out.println("loss " + spec.loss().id());
+    out.println("parameters " + spec.numParameters());
+    model.metadata().forEach((k, v) -> out.println("metadata " + k + " = " + v));
+  }
+
+  private static JavaSparkContext startSpark(Options o, String command) throws UsageException {
+    SparkConf conf = new SparkConf().setAppName("sparkprop " + command);
+    if (o.has("master")) {
+      conf.setMaster(o.get("master"));
+    }
+    if (!conf.contains("spark.master")) {
+      throw new UsageException("no Spark master: submit with spark-submit --master …, or pass "
+          + "--master local[*] to run in this JVM");
+    }
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    return new JavaSparkContext(conf);
+  }
+
+  private static void refuseExisting(String path, boolean overwrite, Configuration conf)
+      throws IOException {
+    Path p = new Path(path);
+    if (!overwrite && p.getFileSystem(conf).exists(p)) {
+      throw new IOException(path + " already exists (pass --overwrite to replace it)");
+    }
+  }
+
+  private static String testSummary(EpochStats last) {
+    if (Double.isNaN(last.testLoss())) {
+      return "";
+    }
+    String accuracy = Double.isNaN(last.testAccuracy()) ? ""
+        : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.testAccuracy());
+    return String.format(Locale.ROOT, ", test loss %.5f%s", last.testLoss(), accuracy);
+  }
+
+  private static String clock(double seconds) {
+    return String.format(Locale.ROOT, "%.1fs", seconds);
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,66 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.spark.Failures;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The entry point: {@code sparkprop <train|evaluate|predict|inspect> [--option value …]}. Exit
+ * codes: 0 success, 1 the run failed (bad data, bad model file, divergence, I/O), 2 bad usage.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command and returns its exit code; never calls System.exit. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      (args.length == 0 ? err : out).print(Options.usage(null));
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (!Options.ALL.contains(command)) {
+      err.println("sparkprop: unknown command '" + command
+          + "' (expected train, evaluate, predict or inspect)");
+      err.print(Options.usage(null));
+      return 2;
+    }
+    if (Arrays.asList(rest).contains("--help")) {
+      out.print(Options.usage(command));
+      return 0;
+    }
+    try {
+      Options options = Options.parse(command, rest);
+      switch (command) {
+        case "train" -> Commands.train(options, out);
+        case "evaluate" -> Commands.evaluate(options, out);
+        case "predict" -> Commands.predict(options, out);
+        default -> Commands.inspect(options, out);
+      }
+      return 0;
+    } catch (UsageException e) {
+      err.println("sparkprop " + command + ": " + e.getMessage());
+      err.print(Options.usage(command));
+      return 2;
+    } catch (IOException | UncheckedIOException e) {
+      err.println("sparkprop " + command + ": " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      RuntimeException cause = Failures.userFacingCause(e);
+      if (cause == null) {
+        throw e;
+      }
+      err.println("sparkprop " + command + ": " + cause.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.data.DataShape;
+import io.sparkprop.data.DataSource;
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Network;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Workspace;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Writes one line of predictions per input row, in input order, as a directory of text part
+ * files (read in name order they follow the input). A line is the predicted class then the output
+ * activations, comma separated; for regression just the outputs.
+ */
+public final class Predictor {
+  private Predictor() {}
+
+  public static void predict(JavaSparkContext jsc, NetworkSpec spec, double[] weights,
+      DataSource input, int blockSize, String outputDir) {
+    DataShape shape = DataShape.of(spec);
+    Broadcast<double[]> broadcast = jsc.broadcast(weights);
+    try {
+      DataLoader.load(jsc, input, shape, 0, blockSize, false)
+          .mapPartitions(new PredictLines(spec, broadcast, blockSize, shape.isClassification()))
+          .saveAsTextFile(outputDir);
+    } finally {
+      broadcast.destroy();
+    }
+  }
+
+  private static final class PredictLines implements FlatMapFunction<Iterator<ExampleBlock>, String> {
+    private static final long serialVersionUID = 1L;
+    private final NetworkSpec spec;
+    private final Broadcast<double[]> weights;
+    private final int blockSize;
+    private final boolean classification;
+
+    PredictLines(NetworkSpec spec, Broadcast<double[]> weights, int blockSize,
+        boolean classification) {
+      this.spec = spec;
+      this.weights = weights;
+      this.blockSize = blockSize;
+      this.classification = classification;
+    }
+
+    @Override
+    public Iterator<String> call(Iterator<ExampleBlock> blocks) {
+      Network network = new Network(spec);
+      Workspace workspace = new Workspace(spec, blockSize);
+      double[] w = weights.value();
+      // One block's lines at a time, so a partition's output is never held in memory whole.
+      return new Iterator<>() {
+        private Iterator<String> current = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!current.hasNext() && blocks.hasNext()) {
+            current = lines(network, workspace, w, blocks.next()).iterator();
+          }
+          return current.hasNext();
+        }
+
+        @Override
+        public String next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return current.next();
+        }
+      };
+    }
+
+    private List<String> lines(Network network, Workspace workspace, double[] w,
+        ExampleBlock block) {
+      int outputs = spec.numOutputs();
+      network.forward(w, block.features(), block.size(), workspace);
+      double[] a = workspace.outputs();
+      List<String> lines = new ArrayList<>(block.size());
+      for (int j = 0; j < block.size(); j++) {
+        StringBuilder line = new StringBuilder();
+        if (classification) {
+          line.append(Network.classOf(a, outputs, j));
+        }
+        for (int r = 0; r < outputs; r++) {
+          if (line.length() > 0) {
+            line.append(',');
+          }
+          line.append(String.format(Locale.ROOT, "%.6g", a[j * outputs + r]));
+        }
+        lines.add(line.toString());
+      }
+      return lines;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.data.Example;
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Initializer;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Network;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Workspace;
+import io.sparkprop.optim.OptimizerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import scala.Tuple2;
+
+/**
+ * The distributed step computes exactly the gradient a single JVM computes example by example,
+ * whatever the partitioning; sampling and training are reproducible from the seed; and every
+ * broadcast of weights is destroyed.
+ */
+class DistributedGradientTest {
+  private static final double GRADIENT_TOLERANCE = 1e-12;
+  private static final double REPRODUCIBILITY_TOLERANCE = 1e-9;
+  private static final NetworkSpec SPEC = NetworkSpec.of(new int[] {6, 5, 4, 3},
+      Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+  private static final int BLOCK = 16;
+  /** Uneven block sizes, including a block of one example; 100 examples in all. */
+  private static final int[] BLOCK_SIZES = {16, 7, 16, 3, 16, 1, 16, 16, 9};
+
+  private static JavaSparkContext jsc;
+  private static List<Example> examples;
+  private static List<ExampleBlock> blocks;
+
+  @BeforeAll
+  static void start() {
+    jsc = LocalSpark.start("distributed-gradient");
+    examples = TestData.examples(SPEC, 100, 3);
+    blocks = TestData.blocks(SPEC, examples, BLOCK_SIZES);
+  }
+
+  @AfterAll
+  static void stop() {
+    jsc.stop();
+  }
+
+  /** Blocks spread over {@code partitions} partitions, the last of which is left empty. */
+  private static JavaRDD<ExampleBlock> partitioned(int partitions) {
+    List<Tuple2<Integer, ExampleBlock>> keyed = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      keyed.add(new Tuple2<>(partitions == 1 ? 0 : i % (partitions - 1), blocks.get(i)));
+    }
+    JavaRDD<ExampleBlock> rdd = jsc.parallelizePairs(keyed, 2)
+        .partitionBy(new HashPartitioner(partitions)).values();
+    if (partitions > 1) {
+      long emptyPartitions = rdd.glom().collect().stream().filter(List::isEmpty).count();
+      assertTrue(emptyPartitions >= 1, "the test data should include an empty partition");
+    }
+    return rdd.cache();
+  }
+
+  /** The reference: one example at a time in this JVM, summed, divided by the count. */
+  private static double[] singleJvmMeanGradient(double[] weights, double fraction, long seed,
+      int step) {
+    Network network = new Network(SPEC);
+    Workspace workspace = new Workspace(SPEC, 1);
+    double[] sum = new double[weights.length];
+    int m = 0;
+    for (Example e : examples) {
+      if (Sampling.keep(seed, step, e.id(), fraction)) {
+        double[] x = new double[SPEC.numInputs()];
+        ExampleBlock one = TestData.blocks(SPEC, List.of(e), 1).get(0);
+        System.arraycopy(one.features(), 0, x, 0, x.length);
+        network.accumulateGradient(weights, x, e.target(), 1, workspace, sum);
+        m++;
+      }
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= m;
+    }
+    return sum;
+  }
+
+  private static Trainer trainer(OptimizerSpec optimizer, int steps, int depth) {
+    return new Trainer(jsc, new TrainerConfig(SPEC, optimizer, steps, 11, depth, BLOCK, 0));
+  }
+
+  private static double maxRelativeDifference(double[] expected, double[] actual) {
+    double scale = 0;
+    double diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]));
+      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+    }
+    return diff / scale;
+  }
+
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {1, 3, 8})
+  void gradient_anyPartitioning_equalsSingleJvmGradient(int partitions) {
+    double[] weights = Initializer.initialize(SPEC, 5);
+    GradientSum sum = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1), 1, 2)
+        .gradient(partitioned(partitions), weights, 1);
+
+    assertEquals(100, sum.count(), "m must count every example exactly once");
+    double[] expected = singleJvmMeanGradient(weights, 1.0, 0, 1);
+    assertTrue(maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
+  }
+
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {1, 3, 8})
+  void gradient_sampledStep_equalsSingleJvmGradientOfSameSample(int partitions) {
+    double[] weights = Initializer.initialize(SPEC, 5);
+    double fraction = 0.3;
+    GradientSum sum = trainer(new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, fraction), 1, 3)
+        .gradient(partitioned(partitions), weights, 4);
+
+    long expectedCount = examples.stream()
+        .filter(e -> Sampling.keep(11, 4, e.id(), fraction)).count();
+    assertEquals(expectedCount, sum.count());
+    assertTrue(expectedCount > 10 && expectedCount < 60, "a 30% sample of 100 examples");
+    double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
+    assertTrue(maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
+  }
+
+  @Test
+  void fit_sameSeedDifferentPartitioning_givesSameWeights() {
+    OptimizerSpec sgd = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.2, 0.9, 0.5);
+    double[] start = Initializer.initialize(SPEC, 5);
+    double[] a = trainer(sgd, 20, 2).fit(partitioned(3), null, start, s -> {});
+    double[] b = trainer(sgd, 20, 2).fit(partitioned(8), null, start, s -> {});
+    double[] c = trainer(sgd, 20, 2).fit(partitioned(3), null, start, s -> {});
+
+    assertTrue(maxRelativeDifference(a, b) < REPRODUCIBILITY_TOLERANCE);
+    assertTrue(maxRelativeDifference(a, c) < REPRODUCIBILITY_TOLERANCE);
+    assertTrue(maxRelativeDifference(start, a) > 1e-3, "training must move the weights");
+  }
+
+  @Test
+  void fit_everyStep_destroysItsBroadcast() {
+    List<Broadcast<double[]>> seen = new ArrayList<>();
+    Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1), 5, 2);
+    trainer.observeBroadcasts(seen::add);
+    trainer.fit(partitioned(3), null, Initializer.initialize(SPEC, 5), s -> {});
+
+    assertEquals(5, seen.size());
+    for (Broadcast<double[]> b : seen) {
+      SparkException e = assertThrows(SparkException.class, b::value);
+      assertTrue(e.getMessage().contains("destroyed"), e.getMessage());
+    }
+  }
+
+  @Test
+  void fit_gd_lowersTheLoss() {
+    JavaRDD<ExampleBlock> data = partitioned(3);
+    double[] start = Initializer.initialize(SPEC, 5);
+    Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.5, 0, 1), 30, 2);
+    double before = trainer.gradient(data, start, 1).meanLoss();
+    double[] end = trainer.fit(data, null, start, s -> {});
+    double after = trainer.gradient(data, end, 1).meanLoss();
+    assertTrue(after < before - 0.05, "loss " + before + " → " + after);
+  }
+}

@@ -1,0 +1,23 @@
+package io.sparkprop.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** A quiet local[2] Spark context for tests, bound to loopback with the UI off. */
+final class LocalSpark {
+  private LocalSpark() {}
+
+  static JavaSparkContext start(String name) {
+    return start(name, "local[2]", new SparkConf());
+  }
+
+  static JavaSparkContext start(String name, String master, SparkConf conf) {
+    conf.setMaster(master)
+        .setAppName(name)
+        .set("spark.ui.enabled", "false")
+        .set("spark.ui.showConsoleProgress", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1");
+    return new JavaSparkContext(conf);
+  }
+}
