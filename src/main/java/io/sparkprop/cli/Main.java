@@ -54,12 +54,15 @@ public final class Main {
     } catch (IOException | UncheckedIOException e) {
       err.println("sparkprop " + command + ": " + e.getMessage());
       return 1;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's own exceptions are checked in Java's eyes though undeclared, hence Exception.
       RuntimeException cause = Failures.userFacingCause(e);
-      if (cause == null) {
-        throw e;
+      if (cause != null) {
+        err.println("sparkprop " + command + ": " + cause.getMessage());
+      } else {
+        err.println("sparkprop " + command + ": unexpected failure");
+        e.printStackTrace(err);
       }
-      err.println("sparkprop " + command + ": " + cause.getMessage());
       return 1;
     }
   }

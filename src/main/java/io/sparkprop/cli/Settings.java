@@ -83,12 +83,8 @@ final class Settings {
     }
   }
 
-  /** The number of steps: --iterations, or --epochs × steps per epoch. */
+  /** The number of steps: --iterations when given, else --epochs × steps per epoch. */
   static int steps(Options o, OptimizerSpec optimizer) throws UsageException {
-    if (o.has("iterations") && o.has("epochs")) {
-      throw new UsageException("give either --iterations or --epochs, not both ("
-          + o.where("iterations") + ", " + o.where("epochs") + ")");
-    }
     if (o.has("iterations")) {
       return o.getInt("iterations", 1);
     }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -115,8 +116,9 @@ public final class ModelFile {
 
   static Model fromJson(String path, JsonNode root) {
     if (root == null || !root.isObject()) {
+      boolean empty = root == null || root.isMissingNode();
       throw new ModelFormatException(path, "expected a JSON object, found "
-          + (root == null ? "an empty file" : root.getNodeType().toString().toLowerCase()));
+          + (empty ? "an empty file" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
     }
     String format = text(path, root, "format");
     if (!FORMAT.equals(format)) {

@@ -61,9 +61,9 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
     }
   }
 
-  /** Steps that make one pass over the data on average: ⌈1 / batchFraction⌉. */
+  /** Steps that make one pass over the data on average: 1 / batchFraction, rounded, at least 1. */
   public int stepsPerEpoch() {
-    return (int) Math.ceil(1.0 / batchFraction - 1e-9);
+    return (int) Math.max(1, Math.round(1.0 / batchFraction));
   }
 
   /** A fresh optimizer for a parameter vector of {@code numParameters} entries. */

@@ -1,0 +1,188 @@
+package io.sparkprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.model.Model;
+import io.sparkprop.model.ModelFile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private static final String XOR = "0 1:0 2:0\n1 1:0 2:1\n1 1:1 2:0\n0 1:1 2:1\n";
+
+  /** Exit code, standard output and standard error of one run. */
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertUsageError(Run run, String expectedMessage) {
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains(expectedMessage), run.err());
+    assertTrue(run.err().contains("usage: sparkprop"), "usage is printed");
+    assertFalse(run.err().contains("\tat "), "no stack trace");
+  }
+
+  @Test
+  void run_unknownFlag_exits2WithSuggestionAndUsage() {
+    assertUsageError(run("train", "--learning-rte", "0.1"),
+        "--learning-rte is not a known option (did you mean 'learning-rate'?)");
+  }
+
+  @Test
+  void run_flagWithoutValue_exits2() {
+    assertUsageError(run("train", "--layers"), "--layers needs a value (N0,N1,...,NL)");
+  }
+
+  @Test
+  void run_malformedNumber_exits2NamingTheFlag() {
+    assertUsageError(run("train", "--train", "x", "--model-out", "m", "--layers", "2,1",
+        "--learning-rate", "fast"), "--learning-rate expects a number, found 'fast'");
+  }
+
+  @Test
+  void run_negativeLearningRate_exits2() {
+    assertUsageError(run("train", "--train", "x", "--model-out", "m", "--layers", "2,1",
+        "--learning-rate", "-1"), "learning rate must be a positive finite number, found -1.0");
+  }
+
+  @Test
+  void run_unknownCommand_exits2() {
+    assertUsageError(run("fit"), "unknown command 'fit'");
+  }
+
+  @Test
+  void run_allowedValuesAreInUsage() {
+    Run run = run("train", "--train", "x", "--model-out", "m", "--layers", "2,1",
+        "--optimizer", "adamw");
+    assertUsageError(run, "unknown optimizer 'adamw' (expected one of gd, sgd, momentum)");
+    assertTrue(run.err().contains("--optimizer gd|sgd|momentum"));
+  }
+
+  @Test
+  void run_unsupportedLossForOutput_exits2() {
+    assertUsageError(run("train", "--train", "x", "--model-out", "m", "--layers", "2,3",
+        "--output", "softmax", "--loss", "squared-error"),
+        "loss squared-error cannot be used with output softmax");
+  }
+
+  @Test
+  void run_configFileWithUnknownKey_namesFileAndClosestKey(@TempDir Path dir) throws IOException {
+    Path config = dir.resolve("bad.properties");
+    Files.writeString(config, "layers = 2,1\nlearning_rate = 0.1\n");
+    assertUsageError(run("train", "--config", config.toString()),
+        config + ": key 'learning_rate' is not a known option (did you mean 'learning-rate'?)");
+  }
+
+  @Test
+  void steps_iterationsAndEpochs_iterationsWin() throws UsageException {
+    Options o = Options.parse("train", new String[] {"--iterations", "5", "--epochs", "2"});
+    assertEquals(5, Settings.steps(o, Settings.optimizer(o)));
+    Options sgd = Options.parse("train", new String[] {"--epochs", "3", "--optimizer", "sgd",
+        "--batch-fraction", "0.25"});
+    assertEquals(12, Settings.steps(sgd, Settings.optimizer(sgd)), "3 epochs of 1/0.25 steps");
+  }
+
+  @Test
+  void parse_flagOverridesConfigFile(@TempDir Path dir) throws IOException, UsageException {
+    Path config = dir.resolve("c.properties");
+    Files.writeString(config, "learning-rate = 0.3\nseed = 4\n");
+    Options o = Options.parse("train", new String[] {"--config", config.toString(),
+        "--learning-rate", "0.05"});
+    assertEquals(0.05, o.getDouble("learning-rate"));
+    assertEquals(4, o.getLong("seed"));
+  }
+
+  @Test
+  void run_noMaster_exits2BeforeStartingSpark(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("xor.libsvm");
+    Files.writeString(data, XOR);
+    assertUsageError(run("train", "--train", data.toString(), "--layers", "2,4,1",
+        "--model-out", dir.resolve("m.json").toString()), "no Spark master");
+  }
+
+  @Test
+  void run_trainEvaluatePredictInspect_onXor(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("xor.libsvm");
+    Files.writeString(data, XOR);
+    String model = dir.resolve("xor.json").toString();
+    Run train = run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
+        "2,4,1", "--activation", "tanh", "--optimizer", "momentum", "--learning-rate", "0.5",
+        "--iterations", "150", "--model-out", model);
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("model written to " + model), train.out());
+
+    Run evaluate = run("evaluate", "--master", "local[2]", "--test", data.toString(),
+        "--model", model);
+    assertEquals(0, evaluate.code(), evaluate.err());
+    assertTrue(evaluate.out().contains("accuracy 1.0000"), evaluate.out());
+    assertTrue(evaluate.out().contains("   0:      2      0"), evaluate.out());
+
+    Path predictions = dir.resolve("predictions");
+    Run predict = run("predict", "--master", "local[2]", "--input", data.toString(), "--model",
+        model, "--predictions", predictions.toString());
+    assertEquals(0, predict.code(), predict.err());
+    List<String> classes = new ArrayList<>();
+    try (Stream<Path> parts = Files.list(predictions)) {
+      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-"))
+          .sorted().toList()) {
+        Files.readAllLines(part).forEach(line -> classes.add(line.split(",")[0]));
+      }
+    }
+    assertEquals(List.of("0", "1", "1", "0"), classes, "one line per input row, in input order");
+
+    Run inspect = run("inspect", "--model", model, "--json");
+    assertEquals(0, inspect.code(), inspect.err());
+    JsonNode json = new ObjectMapper().readTree(inspect.out());
+    Model saved = ModelFile.read(model, new Configuration());
+    // Row-major n_1 = 4 rows of n_0 = 2: row i, column j is W^1[i][j] = flat[j * 4 + i].
+    assertEquals(4, json.get("parameters").get(0).get("weights").size());
+    assertEquals(saved.weights()[1 * 4 + 2],
+        json.get("parameters").get(0).get("weights").get(2).get(1).doubleValue(), 0.0);
+  }
+
+  @Test
+  void run_trainOntoExistingModel_refusesWithoutOverwrite(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("xor.libsvm");
+    Files.writeString(data, XOR);
+    Path model = dir.resolve("m.json");
+    Files.writeString(model, "keep me");
+    Run run = run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
+        "2,4,1", "--iterations", "2", "--model-out", model.toString());
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains(model + " already exists (pass --overwrite to replace it)"),
+        run.err());
+    assertEquals("keep me", Files.readString(model));
+  }
+
+  @Test
+  void run_badRecord_exits1WithFileAndLine(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("xor.libsvm");
+    Files.writeString(data, "0 1:0 2:0\n1 1:0 2:1\n5 1:1 2:0\n");
+    Run run = run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
+        "2,4,2", "--iterations", "2", "--model-out", dir.resolve("m.json").toString());
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains("xor.libsvm:3: label must be an integer class in 0..1 for 2 "
+        + "outputs, found 5"), run.err());
+    assertFalse(Files.exists(dir.resolve("m.json")), "no model is written from bad data");
+  }
+}
