@@ -57,7 +57,7 @@ final class Commands {
       LOG.info("network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
           spec, spec.numParameters(), optimizer.kind().id(), optimizer.learningRate(),
           optimizer.batchFraction(), steps, Blas.implementationName());
-      DataShape shape = DataShape.of(spec);
+      DataShape shape = Datasets.shapeOf(spec);
       Datasets.Cached trainData = Datasets.loadAndCache(jsc, "train", train, shape, partitions,
           blockSize, level);
       Datasets.Cached testData = test == null ? null
@@ -129,7 +129,7 @@ final class Commands {
     try (JavaSparkContext jsc = startSpark(o, "evaluate")) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
       NetworkSpec spec = model.spec();
-      Datasets.Cached data = Datasets.loadAndCache(jsc, "test", test, DataShape.of(spec),
+      Datasets.Cached data = Datasets.loadAndCache(jsc, "test", test, Datasets.shapeOf(spec),
           partitions, blockSize, level);
       Evaluation e = Trainer.evaluate(jsc, spec, data.blocks(), model.weights(), blockSize,
           treeDepth);

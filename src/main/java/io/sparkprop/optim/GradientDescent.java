@@ -1,6 +1,6 @@
 package io.sparkprop.optim;
 
-import io.sparkprop.nn.Blas;
+import dev.ludovic.netlib.blas.BLAS;
 import java.util.Map;
 
 /** Plain gradient descent, the update rule of both seeds: w ← w − η ∂C/∂w. Stateless. */
@@ -18,7 +18,7 @@ public final class GradientDescent implements Optimizer {
 
   @Override
   public void step(double[] weights, double[] gradient) {
-    Blas.get().daxpy(weights.length, -learningRate, gradient, 1, weights, 1);
+    BLAS.getInstance().daxpy(weights.length, -learningRate, gradient, 1, weights, 1);
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.sparkprop.spark;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.NetworkSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -14,6 +16,20 @@ public final class Datasets {
   private static final Logger LOG = LoggerFactory.getLogger(Datasets.class);
 
   private Datasets() {}
+
+  /** The data a network expects: classes for sigmoid/softmax outputs, real values for identity. */
+  public static DataShape shapeOf(NetworkSpec spec) {
+    int outputs = spec.numOutputs();
+    DataShape.LabelKind kind;
+    if (spec.outputActivation() == Activation.IDENTITY) {
+      kind = outputs == 1 ? DataShape.LabelKind.REAL : DataShape.LabelKind.CLASS_INDEX;
+    } else if (spec.outputActivation() == Activation.SIGMOID) {
+      kind = outputs == 1 ? DataShape.LabelKind.BINARY : DataShape.LabelKind.MULTI_LABEL;
+    } else {
+      kind = DataShape.LabelKind.CLASS_INDEX;
+    }
+    return new DataShape(spec.numInputs(), outputs, kind);
+  }
 
   /** Cached blocks and how many examples they hold. */
   public record Cached(JavaRDD<ExampleBlock> blocks, long examples) {}

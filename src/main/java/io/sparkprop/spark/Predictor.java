@@ -24,7 +24,7 @@ public final class Predictor {
 
   public static void predict(JavaSparkContext jsc, NetworkSpec spec, double[] weights,
       DataSource input, int blockSize, String outputDir) {
-    DataShape shape = DataShape.of(spec);
+    DataShape shape = Datasets.shapeOf(spec);
     Broadcast<double[]> broadcast = jsc.broadcast(weights);
     try {
       DataLoader.load(jsc, input, shape, 0, blockSize, false)

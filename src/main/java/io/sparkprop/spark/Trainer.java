@@ -128,7 +128,7 @@ public final class Trainer {
    */
   public static Evaluation evaluate(JavaSparkContext jsc, NetworkSpec spec,
       JavaRDD<ExampleBlock> data, double[] weights, int blockSize, int treeDepth) {
-    DataShape shape = DataShape.of(spec);
+    DataShape shape = Datasets.shapeOf(spec);
     int classes = !shape.isClassification() ? 0 : Math.max(2, spec.numOutputs());
     Broadcast<double[]> broadcast = jsc.broadcast(weights);
     try {

@@ -34,7 +34,7 @@ final class TestData {
     int start = 0;
     for (int size : sizes) {
       blocks.add(ExampleBlock.pack(examples.subList(start, start + size).iterator(),
-          DataShape.of(spec), size).next());
+          Datasets.shapeOf(spec), size).next());
       start += size;
     }
     if (start != examples.size()) {
