@@ -116,9 +116,13 @@ final class Options {
       throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
     }
     for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
-      OptionDef def = definition(command, key, file + ": key '" + key + "'");
+      OptionDef def = known(key, file + ": key '" + key + "'");
       if (def.name().equals("config")) {
         throw new UsageException(file + ": a config file cannot name another config file");
+      }
+      if (!def.commands().contains(command)) {
+        // One file serves every command (train's keys are ignored by evaluate, and so on).
+        continue;
       }
       values.put(key, props.getProperty(key).trim());
       origins.put(key, file + ": " + key);
@@ -127,11 +131,16 @@ final class Options {
 
   private static OptionDef definition(String command, String name, String where)
       throws UsageException {
+    OptionDef def = known(name, where);
+    if (!def.commands().contains(command)) {
+      throw new UsageException(where + " does not apply to '" + command + "'");
+    }
+    return def;
+  }
+
+  private static OptionDef known(String name, String where) throws UsageException {
     for (OptionDef def : DEFINITIONS) {
       if (def.name().equals(name)) {
-        if (!def.commands().contains(command)) {
-          throw new UsageException(where + " does not apply to '" + command + "'");
-        }
         return def;
       }
     }

@@ -43,6 +43,14 @@ class MainTest {
   }
 
   @Test
+  void readme_documentsEveryOption() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    List<String> missing = Options.DEFINITIONS.stream().map(d -> "`--" + d.name())
+        .filter(flag -> !readme.contains(flag)).toList();
+    assertEquals(List.of(), missing);
+  }
+
+  @Test
   void run_unknownFlag_exits2WithSuggestionAndUsage() {
     assertUsageError(run("train", "--learning-rte", "0.1"),
         "--learning-rte is not a known option (did you mean 'learning-rate'?)");
@@ -91,6 +99,17 @@ class MainTest {
     Files.writeString(config, "layers = 2,1\nlearning_rate = 0.1\n");
     assertUsageError(run("train", "--config", config.toString()),
         config + ": key 'learning_rate' is not a known option (did you mean 'learning-rate'?)");
+  }
+
+  @Test
+  void parse_configKeysOfOtherCommands_areIgnoredButFlagsAreNot(@TempDir Path dir)
+      throws IOException, UsageException {
+    Path config = dir.resolve("shared.properties");
+    Files.writeString(config, "layers = 2,1\nmodel = m.json\n");
+    Options evaluate = Options.parse("evaluate", new String[] {"--config", config.toString()});
+    assertFalse(evaluate.has("layers"));
+    assertEquals("m.json", evaluate.get("model"));
+    assertUsageError(run("evaluate", "--layers", "2,1"), "--layers does not apply to 'evaluate'");
   }
 
   @Test
