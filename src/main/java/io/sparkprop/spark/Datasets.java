@@ -43,7 +43,7 @@ public final class Datasets {
     long start = System.nanoTime();
     JavaRDD<ExampleBlock> blocks = DataLoader.load(jsc, source, shape, partitions, blockSize, true)
         .setName("sparkprop " + name + " blocks").persist(level);
-    long examples = blocks.map(ExampleBlock::size).fold(0, Integer::sum);
+    long examples = blocks.map(b -> (long) b.size()).fold(0L, Long::sum);
     if (examples == 0) {
       blocks.unpersist(false);
       throw io.sparkprop.data.DataFormatException.inFile(source.path(), "holds no examples");

@@ -164,6 +164,21 @@ class DistributedGradientTest {
   }
 
   @Test
+  void fit_hugeLearningRate_stopsWithTheDivergingStep() {
+    NetworkSpec regression = NetworkSpec.of(new int[] {6, 5, 3}, Activation.IDENTITY,
+        Activation.IDENTITY, Loss.SQUARED_ERROR);
+    List<ExampleBlock> data = TestData.blocks(regression, TestData.examples(regression, 32, 1), 32);
+    Trainer trainer = new Trainer(jsc, new TrainerConfig(regression,
+        new OptimizerSpec(OptimizerSpec.Kind.GD, 1e3, 0, 1), 500, 1, 2, 32, 0));
+    DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.fit(
+        jsc.parallelize(data, 2), null, Initializer.initialize(regression, 1), s -> {}));
+    assertTrue(e.step() > 1 && e.step() < 500, "step " + e.step());
+    assertTrue(e.getMessage().startsWith("training diverged at step " + e.step() + ": "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("try a smaller --learning-rate"));
+  }
+
+  @Test
   void fit_gd_lowersTheLoss() {
     JavaRDD<ExampleBlock> data = partitioned(3);
     double[] start = Initializer.initialize(SPEC, 5);
