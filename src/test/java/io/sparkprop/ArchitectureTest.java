@@ -15,21 +15,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules, checked on the sources: nn, optim and data depend on no other package of
- * ours and on nothing of Spark or Scala; model depends only on nn; spark on nn, optim, data and
- * model; cli on anything. Every package has a package-info.java.
+ * The package rules, checked on the sources: nn, optim and data depend on no other package of ours
+ * and on nothing of Spark or Scala; model depends only on nn; spark on nn, optim, data and model;
+ * cli on anything. Every package has a package-info.java.
  */
 class ArchitectureTest {
   private static final Path SOURCES = Path.of("src/main/java/io/sparkprop");
-  private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "nn", Set.of(),
-      "optim", Set.of(),
-      "data", Set.of(),
-      "model", Set.of("nn"),
-      "spark", Set.of("nn", "optim", "data", "model"),
-      "cli", Set.of("nn", "optim", "data", "model", "spark"));
+  private static final Map<String, Set<String>> ALLOWED =
+      Map.of(
+          "nn", Set.of(),
+          "optim", Set.of(),
+          "data", Set.of(),
+          "model", Set.of("nn"),
+          "spark", Set.of("nn", "optim", "data", "model"),
+          "cli", Set.of("nn", "optim", "data", "model", "spark"));
   private static final Set<String> SPARK_FREE = Set.of("nn", "optim", "data", "model");
-  private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
+  private static final Pattern IMPORT =
+      Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
 
   @Test
   void imports_followThePackageRules() throws IOException {

@@ -46,26 +46,36 @@ final class Commands {
     int treeDepth = o.getInt("tree-depth", 1);
     long seed = o.getLong("seed");
     StorageLevel level = Settings.storageLevel(o);
-    Model initial = o.has("init-model") ? ModelFile.read(o.get("init-model"), new Configuration())
-        : null;
+    Model initial =
+        o.has("init-model") ? ModelFile.read(o.get("init-model"), new Configuration()) : null;
     NetworkSpec spec = initial == null ? Settings.network(o) : warmStartSpec(o, initial);
-    TrainerConfig config = new TrainerConfig(spec, optimizer, steps, seed, treeDepth, blockSize,
-        o.getInt("log-every", 0));
+    TrainerConfig config =
+        new TrainerConfig(
+            spec, optimizer, steps, seed, treeDepth, blockSize, o.getInt("log-every", 0));
 
     try (JavaSparkContext jsc = startSpark(o, "train")) {
       refuseExisting(modelOut, overwrite, jsc.hadoopConfiguration());
-      LOG.info("network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
-          spec, spec.numParameters(), optimizer.kind().id(), optimizer.learningRate(),
-          optimizer.batchFraction(), steps, Blas.implementationName());
+      LOG.info(
+          "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
+          spec,
+          spec.numParameters(),
+          optimizer.kind().id(),
+          optimizer.learningRate(),
+          optimizer.batchFraction(),
+          steps,
+          Blas.implementationName());
       DataShape shape = Datasets.shapeOf(spec);
-      Datasets.Cached trainData = Datasets.loadAndCache(jsc, "train", train, shape, partitions,
-          blockSize, level);
-      Datasets.Cached testData = test == null ? null
-          : Datasets.loadAndCache(jsc, "test", test, shape, partitions, blockSize, level);
+      Datasets.Cached trainData =
+          Datasets.loadAndCache(jsc, "train", train, shape, partitions, blockSize, level);
+      Datasets.Cached testData =
+          test == null
+              ? null
+              : Datasets.loadAndCache(jsc, "test", test, shape, partitions, blockSize, level);
       double[] start = initial == null ? Initializer.initialize(spec, seed) : initial.weights();
       Trainer.History history = new Trainer.History();
-      double[] weights = new Trainer(jsc, config).fit(trainData.blocks(),
-          testData == null ? null : testData.blocks(), start, history);
+      double[] weights =
+          new Trainer(jsc, config)
+              .fit(trainData.blocks(), testData == null ? null : testData.blocks(), start, history);
 
       EpochStats last = history.last();
       Map<String, String> metadata = new LinkedHashMap<>();
@@ -85,10 +95,16 @@ final class Commands {
       if (initial != null) {
         metadata.put("initModel", o.get("init-model"));
       }
-      ModelFile.write(new Model(spec, weights, metadata), modelOut, jsc.hadoopConfiguration(),
-          overwrite);
-      out.printf(Locale.ROOT, "trained %s for %d steps in %s: train loss %.5f%s%n", spec.layersString(),
-          steps, clock(last.elapsedSeconds()), last.trainLoss(), testSummary(last));
+      ModelFile.write(
+          new Model(spec, weights, metadata), modelOut, jsc.hadoopConfiguration(), overwrite);
+      out.printf(
+          Locale.ROOT,
+          "trained %s for %d steps in %s: train loss %.5f%s%n",
+          spec.layersString(),
+          steps,
+          clock(last.elapsedSeconds()),
+          last.trainLoss(),
+          testSummary(last));
       out.println("model written to " + modelOut);
     }
   }
@@ -99,8 +115,13 @@ final class Commands {
     if (o.has("layers") || o.has("activation") || o.has("output") || o.has("loss")) {
       NetworkSpec requested = Settings.network(withModelDefaults(o, spec));
       if (!requested.equals(spec)) {
-        throw new UsageException("--init-model " + o.get("init-model") + " is " + spec
-            + " but the options ask for " + requested);
+        throw new UsageException(
+            "--init-model "
+                + o.get("init-model")
+                + " is "
+                + spec
+                + " but the options ask for "
+                + requested);
       }
     }
     return spec;
@@ -129,10 +150,11 @@ final class Commands {
     try (JavaSparkContext jsc = startSpark(o, "evaluate")) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
       NetworkSpec spec = model.spec();
-      Datasets.Cached data = Datasets.loadAndCache(jsc, "test", test, Datasets.shapeOf(spec),
-          partitions, blockSize, level);
-      Evaluation e = Trainer.evaluate(jsc, spec, data.blocks(), model.weights(), blockSize,
-          treeDepth);
+      Datasets.Cached data =
+          Datasets.loadAndCache(
+              jsc, "test", test, Datasets.shapeOf(spec), partitions, blockSize, level);
+      Evaluation e =
+          Trainer.evaluate(jsc, spec, data.blocks(), model.weights(), blockSize, treeDepth);
       out.printf(Locale.ROOT, "examples %d%nloss %.6f%n", e.count(), e.meanLoss());
       if (e.isClassification()) {
         out.printf(Locale.ROOT, "accuracy %.4f%n", e.accuracy());
@@ -188,8 +210,9 @@ final class Commands {
       conf.setMaster(o.get("master"));
     }
     if (!conf.contains("spark.master")) {
-      throw new UsageException("no Spark master: submit with spark-submit --master …, or pass "
-          + "--master local[*] to run in this JVM");
+      throw new UsageException(
+          "no Spark master: submit with spark-submit --master …, or pass "
+              + "--master local[*] to run in this JVM");
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     return new JavaSparkContext(conf);
@@ -207,8 +230,10 @@ final class Commands {
     if (Double.isNaN(last.testLoss())) {
       return "";
     }
-    String accuracy = Double.isNaN(last.testAccuracy()) ? ""
-        : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.testAccuracy());
+    String accuracy =
+        Double.isNaN(last.testAccuracy())
+            ? ""
+            : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.testAccuracy());
     return String.format(Locale.ROOT, ", test loss %.5f%s", last.testLoss(), accuracy);
   }
 

@@ -29,8 +29,10 @@ public final class Main {
     String command = args[0];
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     if (!Options.ALL.contains(command)) {
-      err.println("sparkprop: unknown command '" + command
-          + "' (expected train, evaluate, predict or inspect)");
+      err.println(
+          "sparkprop: unknown command '"
+              + command
+              + "' (expected train, evaluate, predict or inspect)");
       err.print(Options.usage(null));
       return 2;
     }

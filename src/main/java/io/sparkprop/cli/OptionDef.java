@@ -10,8 +10,8 @@ import java.util.Set;
  * @param defaultValue shown in usage and used when absent; null when there is none
  * @param commands the subcommands that accept it
  */
-record OptionDef(String name, String valueName, String defaultValue, String help,
-    Set<String> commands) {
+record OptionDef(
+    String name, String valueName, String defaultValue, String help, Set<String> commands) {
 
   boolean isSwitch() {
     return valueName == null;

@@ -20,41 +20,133 @@ final class Options {
   private static final Set<String> DATA = Set.of("train", "evaluate", "predict");
   private static final Set<String> SPARK = DATA;
 
-  static final List<OptionDef> DEFINITIONS = List.of(
-      new OptionDef("config", "FILE", null, "properties file of options (keys are the flag names)", ALL),
-      new OptionDef("master", "URL", null,
-          "Spark master; default: what spark-submit sets (the project's scripts pass local[*])", SPARK),
-      new OptionDef("train", "PATH", null, "training data: file, directory or glob on any Hadoop file system", Set.of("train")),
-      new OptionDef("train-labels", "PATH", null, "idx: label file for --train (default: inferred from its name)", Set.of("train")),
-      new OptionDef("test", "PATH", null, "held-out data, evaluated after every epoch (train) or once (evaluate)", Set.of("train", "evaluate")),
-      new OptionDef("test-labels", "PATH", null, "idx: label file for --test (default: inferred from its name)", Set.of("train", "evaluate")),
-      new OptionDef("input", "PATH", null, "data to predict", Set.of("predict")),
-      new OptionDef("predictions", "DIR", null, "where predict writes its text output (a new directory)", Set.of("predict")),
-      new OptionDef("format", "libsvm|csv|idx", "libsvm", "data format", DATA),
-      new OptionDef("delimiter", "CHAR", ",", "csv: field separator (\\t for tab)", DATA),
-      new OptionDef("label-column", "N", "0", "csv: 0-based position of the label column", DATA),
-      new OptionDef("header", null, "false", "csv: every file starts with a header line", DATA),
-      new OptionDef("layers", "N0,N1,...,NL", null, "layer sizes, inputs first (required unless --init-model)", Set.of("train")),
-      new OptionDef("activation", "sigmoid|tanh|relu|identity", "sigmoid", "hidden-layer activation", Set.of("train")),
-      new OptionDef("output", "sigmoid|softmax|identity", null, "output activation; default softmax for 2+ outputs, else sigmoid", Set.of("train")),
-      new OptionDef("loss", "cross-entropy|squared-error", null, "loss; default cross-entropy, squared-error for identity output", Set.of("train")),
-      new OptionDef("optimizer", "gd|sgd|momentum", "gd", "update rule", Set.of("train")),
-      new OptionDef("learning-rate", "ETA", "0.1", "step size η", Set.of("train")),
-      new OptionDef("momentum", "MU", "0.9", "momentum: velocity decay μ in [0,1)", Set.of("train")),
-      new OptionDef("batch-fraction", "F", null, "fraction of examples sampled per step, in (0,1]; default 1 (gd, momentum) or 0.01 (sgd)", Set.of("train")),
-      new OptionDef("epochs", "N", "10", "passes over the data (1/batch-fraction steps each)", Set.of("train")),
-      new OptionDef("iterations", "N", null, "number of steps; overrides --epochs", Set.of("train")),
-      new OptionDef("seed", "N", "1", "seed for initial weights and sampling", Set.of("train")),
-      new OptionDef("init-model", "PATH", null, "warm start from this model file (architecture must match)", Set.of("train")),
-      new OptionDef("model-out", "PATH", null, "where train writes the model", Set.of("train")),
-      new OptionDef("overwrite", null, "false", "allow replacing an existing --model-out", Set.of("train")),
-      new OptionDef("model", "PATH", null, "model file to use", Set.of("evaluate", "predict", "inspect")),
-      new OptionDef("json", null, "false", "inspect: print the whole model as JSON", Set.of("inspect")),
-      new OptionDef("partitions", "N", "0", "partitions of the cached data; 0 keeps the input's split", DATA),
-      new OptionDef("block-size", "N", "128", "examples per block (GEMM width)", DATA),
-      new OptionDef("tree-depth", "N", "2", "depth of the treeAggregate combining partition sums", DATA),
-      new OptionDef("storage-level", "LEVEL", "MEMORY_AND_DISK", "Spark storage level of the cached blocks", DATA),
-      new OptionDef("log-every", "N", "0", "log every N steps within an epoch; 0 picks ~5 lines for long epochs", Set.of("train")));
+  static final List<OptionDef> DEFINITIONS =
+      List.of(
+          new OptionDef(
+              "config", "FILE", null, "properties file of options (keys are the flag names)", ALL),
+          new OptionDef(
+              "master",
+              "URL",
+              null,
+              "Spark master; default: what spark-submit sets (the project's scripts pass local[*])",
+              SPARK),
+          new OptionDef(
+              "train",
+              "PATH",
+              null,
+              "training data: file, directory or glob on any Hadoop file system",
+              Set.of("train")),
+          new OptionDef(
+              "train-labels",
+              "PATH",
+              null,
+              "idx: label file for --train (default: inferred from its name)",
+              Set.of("train")),
+          new OptionDef(
+              "test",
+              "PATH",
+              null,
+              "held-out data, evaluated after every epoch (train) or once (evaluate)",
+              Set.of("train", "evaluate")),
+          new OptionDef(
+              "test-labels",
+              "PATH",
+              null,
+              "idx: label file for --test (default: inferred from its name)",
+              Set.of("train", "evaluate")),
+          new OptionDef("input", "PATH", null, "data to predict", Set.of("predict")),
+          new OptionDef(
+              "predictions",
+              "DIR",
+              null,
+              "where predict writes its text output (a new directory)",
+              Set.of("predict")),
+          new OptionDef("format", "libsvm|csv|idx", "libsvm", "data format", DATA),
+          new OptionDef("delimiter", "CHAR", ",", "csv: field separator (\\t for tab)", DATA),
+          new OptionDef(
+              "label-column", "N", "0", "csv: 0-based position of the label column", DATA),
+          new OptionDef("header", null, "false", "csv: every file starts with a header line", DATA),
+          new OptionDef(
+              "layers",
+              "N0,N1,...,NL",
+              null,
+              "layer sizes, inputs first (required unless --init-model)",
+              Set.of("train")),
+          new OptionDef(
+              "activation",
+              "sigmoid|tanh|relu|identity",
+              "sigmoid",
+              "hidden-layer activation",
+              Set.of("train")),
+          new OptionDef(
+              "output",
+              "sigmoid|softmax|identity",
+              null,
+              "output activation; default softmax for 2+ outputs, else sigmoid",
+              Set.of("train")),
+          new OptionDef(
+              "loss",
+              "cross-entropy|squared-error",
+              null,
+              "loss; default cross-entropy, squared-error for identity output",
+              Set.of("train")),
+          new OptionDef("optimizer", "gd|sgd|momentum", "gd", "update rule", Set.of("train")),
+          new OptionDef("learning-rate", "ETA", "0.1", "step size η", Set.of("train")),
+          new OptionDef(
+              "momentum", "MU", "0.9", "momentum: velocity decay μ in [0,1)", Set.of("train")),
+          new OptionDef(
+              "batch-fraction",
+              "F",
+              null,
+              "fraction of examples sampled per step, in (0,1]; default 1 (gd, momentum) or 0.01 (sgd)",
+              Set.of("train")),
+          new OptionDef(
+              "epochs",
+              "N",
+              "10",
+              "passes over the data (1/batch-fraction steps each)",
+              Set.of("train")),
+          new OptionDef(
+              "iterations", "N", null, "number of steps; overrides --epochs", Set.of("train")),
+          new OptionDef("seed", "N", "1", "seed for initial weights and sampling", Set.of("train")),
+          new OptionDef(
+              "init-model",
+              "PATH",
+              null,
+              "warm start from this model file (architecture must match)",
+              Set.of("train")),
+          new OptionDef("model-out", "PATH", null, "where train writes the model", Set.of("train")),
+          new OptionDef(
+              "overwrite",
+              null,
+              "false",
+              "allow replacing an existing --model-out",
+              Set.of("train")),
+          new OptionDef(
+              "model", "PATH", null, "model file to use", Set.of("evaluate", "predict", "inspect")),
+          new OptionDef(
+              "json", null, "false", "inspect: print the whole model as JSON", Set.of("inspect")),
+          new OptionDef(
+              "partitions",
+              "N",
+              "0",
+              "partitions of the cached data; 0 keeps the input's split",
+              DATA),
+          new OptionDef("block-size", "N", "128", "examples per block (GEMM width)", DATA),
+          new OptionDef(
+              "tree-depth", "N", "2", "depth of the treeAggregate combining partition sums", DATA),
+          new OptionDef(
+              "storage-level",
+              "LEVEL",
+              "MEMORY_AND_DISK",
+              "Spark storage level of the cached blocks",
+              DATA),
+          new OptionDef(
+              "log-every",
+              "N",
+              "0",
+              "log every N steps within an epoch; 0 picks ~5 lines for long epochs",
+              Set.of("train")));
 
   private final String command;
   private final Map<String, String> values;
@@ -107,8 +199,9 @@ final class Options {
     return new Options(command, values, origins);
   }
 
-  private static void loadConfig(String command, String file, Map<String, String> values,
-      Map<String, String> origins) throws UsageException {
+  private static void loadConfig(
+      String command, String file, Map<String, String> values, Map<String, String> origins)
+      throws UsageException {
     Properties props = new Properties();
     try (InputStream in = Files.newInputStream(Path.of(file))) {
       props.load(in);
@@ -145,8 +238,10 @@ final class Options {
       }
     }
     String closest = closest(name);
-    throw new UsageException(where + " is not a known option"
-        + (closest == null ? "" : " (did you mean '" + closest + "'?)"));
+    throw new UsageException(
+        where
+            + " is not a known option"
+            + (closest == null ? "" : " (did you mean '" + closest + "'?)"));
   }
 
   private static String closest(String name) {
@@ -172,8 +267,8 @@ final class Options {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1),
-            previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;
@@ -268,8 +363,15 @@ final class Options {
       for (OptionDef def : DEFINITIONS) {
         if (def.commands().contains(c)) {
           String flag = "--" + def.name() + (def.isSwitch() ? "" : " " + def.valueName());
-          sb.append(String.format(Locale.ROOT, "  %-42s %s%s%n", flag, def.help(),
-              def.defaultValue() == null || def.isSwitch() ? "" : " (default " + def.defaultValue() + ")"));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "  %-42s %s%s%n",
+                  flag,
+                  def.help(),
+                  def.defaultValue() == null || def.isSwitch()
+                      ? ""
+                      : " (default " + def.defaultValue() + ")"));
         }
       }
     }

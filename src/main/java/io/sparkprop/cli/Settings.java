@@ -19,8 +19,8 @@ final class Settings {
       DataSource.Format format = DataSource.Format.parse(o.get("format"));
       return switch (format) {
         case LIBSVM -> DataSource.libsvm(path);
-        case CSV -> DataSource.csv(path, delimiter(o), o.getInt("label-column", 0),
-            o.getBoolean("header"));
+        case CSV ->
+            DataSource.csv(path, delimiter(o), o.getInt("label-column", 0), o.getBoolean("header"));
         case IDX -> DataSource.idx(path, labelsOption == null ? null : o.get(labelsOption));
       };
     } catch (IllegalArgumentException e) {
@@ -34,8 +34,8 @@ final class Settings {
       return '\t';
     }
     if (d.length() != 1) {
-      throw new UsageException(o.where("delimiter") + " must be one character (or \\t), found '"
-          + d + "'");
+      throw new UsageException(
+          o.where("delimiter") + " must be one character (or \\t), found '" + d + "'");
     }
     return d.charAt(0);
   }
@@ -45,10 +45,14 @@ final class Settings {
     int[] layers = layers(o);
     try {
       Activation hidden = Activation.parse(o.get("activation"));
-      Activation output = o.has("output") ? Activation.parse(o.get("output"))
-          : layers[layers.length - 1] > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
-      Loss loss = o.has("loss") ? Loss.parse(o.get("loss"))
-          : output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY;
+      Activation output =
+          o.has("output")
+              ? Activation.parse(o.get("output"))
+              : layers[layers.length - 1] > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+      Loss loss =
+          o.has("loss")
+              ? Loss.parse(o.get("loss"))
+              : output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY;
       return new NetworkSpec(layers, hidden, output, loss);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -63,8 +67,12 @@ final class Settings {
       try {
         sizes[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new UsageException(o.where("layers") + " expects comma-separated integers like "
-            + "784,128,10, found '" + text + "'");
+        throw new UsageException(
+            o.where("layers")
+                + " expects comma-separated integers like "
+                + "784,128,10, found '"
+                + text
+                + "'");
       }
     }
     return sizes;
@@ -74,10 +82,12 @@ final class Settings {
   static OptimizerSpec optimizer(Options o) throws UsageException {
     try {
       OptimizerSpec.Kind kind = OptimizerSpec.Kind.parse(o.get("optimizer"));
-      double fraction = o.has("batch-fraction") ? o.getDouble("batch-fraction")
-          : kind == OptimizerSpec.Kind.SGD ? 0.01 : 1.0;
-      return new OptimizerSpec(kind, o.getDouble("learning-rate"), o.getDouble("momentum"),
-          fraction);
+      double fraction =
+          o.has("batch-fraction")
+              ? o.getDouble("batch-fraction")
+              : kind == OptimizerSpec.Kind.SGD ? 0.01 : 1.0;
+      return new OptimizerSpec(
+          kind, o.getDouble("learning-rate"), o.getDouble("momentum"), fraction);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -93,11 +103,15 @@ final class Settings {
 
   static StorageLevel storageLevel(Options o) throws UsageException {
     try {
-      return StorageLevel.fromString(o.get("storage-level").trim().toUpperCase(java.util.Locale.ROOT));
+      return StorageLevel.fromString(
+          o.get("storage-level").trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException(o.where("storage-level") + ": unknown storage level '"
-          + o.get("storage-level") + "' (expected e.g. MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY, "
-          + "MEMORY_AND_DISK_SER)");
+      throw new UsageException(
+          o.where("storage-level")
+              + ": unknown storage level '"
+              + o.get("storage-level")
+              + "' (expected e.g. MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY, "
+              + "MEMORY_AND_DISK_SER)");
     }
   }
 }

@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a file so readers see either the old complete file or the new complete one: the content
- * goes to a hidden temporary file in the same directory, which is then renamed over the target
- * (an atomic rename on local file systems and HDFS).
+ * goes to a hidden temporary file in the same directory, which is then renamed over the target (an
+ * atomic rename on local file systems and HDFS).
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -67,8 +67,11 @@ public final class AtomicFiles {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         content.writeTo(out);
       }
-      Files.move(tmp, Paths.get(raw.makeQualified(target).toUri()),
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          Paths.get(raw.makeQualified(target).toUri()),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -12,8 +12,13 @@ public record Model(NetworkSpec spec, double[] weights, Map<String, String> meta
 
   public Model {
     if (weights.length != spec.numParameters()) {
-      throw new IllegalArgumentException("expected " + spec.numParameters() + " parameters for "
-          + spec.layersString() + ", found " + weights.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + spec.numParameters()
+              + " parameters for "
+              + spec.layersString()
+              + ", found "
+              + weights.length);
     }
     metadata = java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
   }

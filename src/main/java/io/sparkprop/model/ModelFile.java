@@ -20,12 +20,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads and writes the model file, format {@value #FORMAT} version {@value #VERSION}: a JSON
- * object with {@code format}, {@code version}, {@code layers} (n_0 … n_L),
- * {@code hiddenActivation}, {@code outputActivation}, {@code loss}, {@code metadata} (strings)
- * and {@code parameters}: for each layer l = 1 … L, {@code weights} as n_l rows of n_{l−1} numbers
- * (row i holds the weights into neuron i) and {@code biases} (n_l numbers). Numbers are written
- * in Java's shortest round-trip form, so reading gives back the same doubles bit for bit.
+ * Reads and writes the model file, format {@value #FORMAT} version {@value #VERSION}: a JSON object
+ * with {@code format}, {@code version}, {@code layers} (n_0 … n_L), {@code hiddenActivation},
+ * {@code outputActivation}, {@code loss}, {@code metadata} (strings) and {@code parameters}: for
+ * each layer l = 1 … L, {@code weights} as n_l rows of n_{l−1} numbers (row i holds the weights
+ * into neuron i) and {@code biases} (n_l numbers). Numbers are written in Java's shortest
+ * round-trip form, so reading gives back the same doubles bit for bit.
  */
 public final class ModelFile {
   public static final String FORMAT = "sparkprop-mlp";
@@ -108,8 +108,8 @@ public final class ModelFile {
     try (InputStream in = fs.open(p)) {
       root = MAPPER.readTree(in);
     } catch (JsonProcessingException e) {
-      throw new ModelFormatException(path, "not a valid JSON model file: "
-          + e.getOriginalMessage());
+      throw new ModelFormatException(
+          path, "not a valid JSON model file: " + e.getOriginalMessage());
     }
     return fromJson(path, root);
   }
@@ -117,21 +117,28 @@ public final class ModelFile {
   static Model fromJson(String path, JsonNode root) {
     if (root == null || !root.isObject()) {
       boolean empty = root == null || root.isMissingNode();
-      throw new ModelFormatException(path, "expected a JSON object, found "
-          + (empty ? "an empty file" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+      throw new ModelFormatException(
+          path,
+          "expected a JSON object, found "
+              + (empty ? "an empty file" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
     }
     String format = text(path, root, "format");
     if (!FORMAT.equals(format)) {
-      throw new ModelFormatException(path, "wrong format name (expected " + FORMAT + ", found "
-          + format + ")");
+      throw new ModelFormatException(
+          path, "wrong format name (expected " + FORMAT + ", found " + format + ")");
     }
     JsonNode version = root.get("version");
     if (version == null || !version.canConvertToInt()) {
       throw new ModelFormatException(path, "missing or non-integer 'version'");
     }
     if (version.asInt() > VERSION) {
-      throw new ModelFormatException(path, "model file v" + version.asInt()
-          + " is newer than this build supports (v" + VERSION + ")");
+      throw new ModelFormatException(
+          path,
+          "model file v"
+              + version.asInt()
+              + " is newer than this build supports (v"
+              + VERSION
+              + ")");
     }
     if (version.asInt() < 1) {
       throw new ModelFormatException(path, "invalid version " + version.asInt() + " (expected 1)");
@@ -157,13 +164,15 @@ public final class ModelFile {
     int[] sizes = new int[layers.size()];
     for (int i = 0; i < sizes.length; i++) {
       if (!layers.get(i).canConvertToInt()) {
-        throw new ModelFormatException(path, "layer size " + i + " is not an integer (found "
-            + layers.get(i) + ")");
+        throw new ModelFormatException(
+            path, "layer size " + i + " is not an integer (found " + layers.get(i) + ")");
       }
       sizes[i] = layers.get(i).asInt();
     }
     try {
-      return new NetworkSpec(sizes, Activation.parse(text(path, root, "hiddenActivation")),
+      return new NetworkSpec(
+          sizes,
+          Activation.parse(text(path, root, "hiddenActivation")),
           Activation.parse(text(path, root, "outputActivation")),
           Loss.parse(text(path, root, "loss")));
     } catch (IllegalArgumentException e) {
@@ -173,9 +182,14 @@ public final class ModelFile {
 
   private static double[] parameters(String path, JsonNode parameters, NetworkSpec spec) {
     if (parameters == null || !parameters.isArray() || parameters.size() != spec.numLayers()) {
-      throw new ModelFormatException(path, "expected 'parameters' with " + spec.numLayers()
-          + " layers for " + spec.layersString() + ", found "
-          + (parameters == null || !parameters.isArray() ? "none" : parameters.size()));
+      throw new ModelFormatException(
+          path,
+          "expected 'parameters' with "
+              + spec.numLayers()
+              + " layers for "
+              + spec.layersString()
+              + ", found "
+              + (parameters == null || !parameters.isArray() ? "none" : parameters.size()));
     }
     double[] w = new double[spec.numParameters()];
     for (int l = 1; l <= spec.numLayers(); l++) {
@@ -184,14 +198,28 @@ public final class ModelFile {
       int cols = spec.size(l - 1);
       JsonNode weights = layer.get("weights");
       if (weights == null || !weights.isArray() || weights.size() != rows) {
-        throw new ModelFormatException(path, "layer " + l + " weights: expected " + rows
-            + " rows, found " + (weights == null || !weights.isArray() ? "none" : weights.size()));
+        throw new ModelFormatException(
+            path,
+            "layer "
+                + l
+                + " weights: expected "
+                + rows
+                + " rows, found "
+                + (weights == null || !weights.isArray() ? "none" : weights.size()));
       }
       for (int r = 0; r < rows; r++) {
         JsonNode row = weights.get(r);
         if (!row.isArray() || row.size() != cols) {
-          throw new ModelFormatException(path, "layer " + l + " weights row " + r + ": expected "
-              + cols + " numbers, found " + (row.isArray() ? row.size() : row.getNodeType()));
+          throw new ModelFormatException(
+              path,
+              "layer "
+                  + l
+                  + " weights row "
+                  + r
+                  + ": expected "
+                  + cols
+                  + " numbers, found "
+                  + (row.isArray() ? row.size() : row.getNodeType()));
         }
         for (int c = 0; c < cols; c++) {
           w[spec.weightOffset(l) + c * rows + r] =
@@ -200,8 +228,14 @@ public final class ModelFile {
       }
       JsonNode biases = layer.get("biases");
       if (biases == null || !biases.isArray() || biases.size() != rows) {
-        throw new ModelFormatException(path, "layer " + l + " biases: expected " + rows
-            + " numbers, found " + (biases == null || !biases.isArray() ? "none" : biases.size()));
+        throw new ModelFormatException(
+            path,
+            "layer "
+                + l
+                + " biases: expected "
+                + rows
+                + " numbers, found "
+                + (biases == null || !biases.isArray() ? "none" : biases.size()));
       }
       for (int r = 0; r < rows; r++) {
         w[spec.biasOffset(l) + r] = number(path, biases.get(r), "layer " + l + " bias " + r);

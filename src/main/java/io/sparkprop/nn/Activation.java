@@ -71,8 +71,8 @@ public enum Activation {
   }
 
   /**
-   * Multiplies {@code delta} element-wise by g'(z), computed from the activations a = g(z):
-   * sigmoid a(1 − a), tanh 1 − a², ReLU [a > 0], identity 1.
+   * Multiplies {@code delta} element-wise by g'(z), computed from the activations a = g(z): sigmoid
+   * a(1 − a), tanh 1 − a², ReLU [a > 0], identity 1.
    *
    * @param delta first {@code length} entries overwritten with delta ⊙ g'(z)
    * @param activations the layer's outputs a, same layout as delta; read only

@@ -2,7 +2,9 @@ package io.sparkprop.nn;
 
 import dev.ludovic.netlib.blas.BLAS;
 
-/** The process-wide BLAS: native where a system BLAS loads, else the Java Vector API or pure Java. */
+/**
+ * The process-wide BLAS: native where a system BLAS loads, else the Java Vector API or pure Java.
+ */
 public final class Blas {
   private static final BLAS INSTANCE = BLAS.getInstance();
 

@@ -3,9 +3,9 @@ package io.sparkprop.nn;
 import java.util.SplittableRandom;
 
 /**
- * Seeded random initial weights; biases start at zero. Uniform Glorot/Xavier for sigmoid, tanh
- * and identity layers (limit √(6/(n_in + n_out)), Glorot & Bengio 2010) and uniform He for ReLU
- * layers (limit √(6/n_in), He et al. 2015).
+ * Seeded random initial weights; biases start at zero. Uniform Glorot/Xavier for sigmoid, tanh and
+ * identity layers (limit √(6/(n_in + n_out)), Glorot & Bengio 2010) and uniform He for ReLU layers
+ * (limit √(6/n_in), He et al. 2015).
  */
 public final class Initializer {
   private Initializer() {}
@@ -17,9 +17,10 @@ public final class Initializer {
     for (int l = 1; l <= spec.numLayers(); l++) {
       int fanIn = spec.size(l - 1);
       int fanOut = spec.size(l);
-      double limit = spec.activation(l) == Activation.RELU
-          ? Math.sqrt(6.0 / fanIn)
-          : Math.sqrt(6.0 / (fanIn + fanOut));
+      double limit =
+          spec.activation(l) == Activation.RELU
+              ? Math.sqrt(6.0 / fanIn)
+              : Math.sqrt(6.0 / (fanIn + fanOut));
       int offset = spec.weightOffset(l);
       for (int i = 0; i < fanIn * fanOut; i++) {
         weights[offset + i] = (2 * random.nextDouble() - 1) * limit;

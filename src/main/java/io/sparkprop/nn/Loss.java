@@ -5,13 +5,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The cost of one example and the output error δ^L = ∂C/∂z^L it induces, for each supported pair
- * of output activation and loss. All values are per example and summed over a block; the trainer
+ * The cost of one example and the output error δ^L = ∂C/∂z^L it induces, for each supported pair of
+ * output activation and loss. All values are per example and summed over a block; the trainer
  * divides by m.
  *
  * <ul>
- *   <li>sigmoid + cross-entropy (seed 000): C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)], δ = a − y.
- *       Also serves multi-label targets.
+ *   <li>sigmoid + cross-entropy (seed 000): C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)], δ = a −
+ *       y. Also serves multi-label targets.
  *   <li>softmax + cross-entropy: C = −Σ_k y_k ln a_k, δ = a·Σ_k y_k − y (= a − y for one-hot y).
  *   <li>identity or sigmoid + squared error (seed 001): C = Σ_k (a_k − y_k)², δ = 2(a − y) ⊙ g'(z).
  *       No factor ½: the gradient carries the 2 of the seed's derivation.

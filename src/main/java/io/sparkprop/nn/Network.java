@@ -47,8 +47,23 @@ public final class Network {
       for (int c = 0; c < cols; c++) {
         System.arraycopy(weights, biasOffset, out, c * rows, rows);
       }
-      blas.dgemm("N", "N", rows, cols, inner, 1.0, weights, spec.weightOffset(l), rows,
-          previous, 0, inner, 1.0, out, 0, rows);
+      blas.dgemm(
+          "N",
+          "N",
+          rows,
+          cols,
+          inner,
+          1.0,
+          weights,
+          spec.weightOffset(l),
+          rows,
+          previous,
+          0,
+          inner,
+          1.0,
+          out,
+          0,
+          rows);
       if (l == numLayers) {
         System.arraycopy(out, 0, workspace.activations[l], 0, rows * cols);
       }
@@ -58,8 +73,8 @@ public final class Network {
   }
 
   /**
-   * Forward and backward pass: adds the block's summed gradient into {@code gradient} and
-   * returns the block's summed loss.
+   * Forward and backward pass: adds the block's summed gradient into {@code gradient} and returns
+   * the block's summed loss.
    *
    * @param weights the flat parameters; read only
    * @param input column-major n_0 × cols; read only
@@ -68,27 +83,69 @@ public final class Network {
    * @return Σ over the block of the per-example cost
    */
   public double accumulateGradient(
-      double[] weights, double[] input, double[] targets, int cols, Workspace workspace,
+      double[] weights,
+      double[] input,
+      double[] targets,
+      int cols,
+      Workspace workspace,
       double[] gradient) {
     forward(weights, input, cols, workspace);
     int numLayers = spec.numLayers();
     int outputs = spec.numOutputs();
-    double loss = spec.loss().lossAndDelta(spec.outputActivation(), workspace.outputLogits,
-        workspace.activations[numLayers], targets, workspace.deltas[numLayers], outputs, cols);
+    double loss =
+        spec.loss()
+            .lossAndDelta(
+                spec.outputActivation(),
+                workspace.outputLogits,
+                workspace.activations[numLayers],
+                targets,
+                workspace.deltas[numLayers],
+                outputs,
+                cols);
     for (int l = numLayers; l >= 1; l--) {
       int rows = spec.size(l);
       int inner = spec.size(l - 1);
       double[] delta = workspace.deltas[l];
       double[] previous = l == 1 ? input : workspace.activations[l - 1];
-      blas.dgemm("N", "T", rows, inner, cols, 1.0, delta, 0, rows, previous, 0, inner, 1.0,
-          gradient, spec.weightOffset(l), rows);
+      blas.dgemm(
+          "N",
+          "T",
+          rows,
+          inner,
+          cols,
+          1.0,
+          delta,
+          0,
+          rows,
+          previous,
+          0,
+          inner,
+          1.0,
+          gradient,
+          spec.weightOffset(l),
+          rows);
       addRowSums(delta, rows, cols, gradient, spec.biasOffset(l));
       if (l > 1) {
         double[] below = workspace.deltas[l - 1];
-        blas.dgemm("T", "N", inner, cols, rows, 1.0, weights, spec.weightOffset(l), rows,
-            delta, 0, rows, 0.0, below, 0, inner);
-        spec.activation(l - 1).multiplyByDerivative(below, workspace.activations[l - 1],
-            inner * cols);
+        blas.dgemm(
+            "T",
+            "N",
+            inner,
+            cols,
+            rows,
+            1.0,
+            weights,
+            spec.weightOffset(l),
+            rows,
+            delta,
+            0,
+            rows,
+            0.0,
+            below,
+            0,
+            inner);
+        spec.activation(l - 1)
+            .multiplyByDerivative(below, workspace.activations[l - 1], inner * cols);
       }
     }
     return loss;
@@ -98,19 +155,25 @@ public final class Network {
    * Forward pass only, returning the block's summed loss; {@link Workspace#outputs()} then holds
    * a^L for each column.
    */
-  public double loss(double[] weights, double[] input, double[] targets, int cols,
-      Workspace workspace) {
+  public double loss(
+      double[] weights, double[] input, double[] targets, int cols, Workspace workspace) {
     forward(weights, input, cols, workspace);
     int numLayers = spec.numLayers();
     // The δ buffer of the last layer is free during evaluation; the loss writes into it.
-    return spec.loss().lossAndDelta(spec.outputActivation(), workspace.outputLogits,
-        workspace.activations[numLayers], targets, workspace.deltas[numLayers],
-        spec.numOutputs(), cols);
+    return spec.loss()
+        .lossAndDelta(
+            spec.outputActivation(),
+            workspace.outputLogits,
+            workspace.activations[numLayers],
+            targets,
+            workspace.deltas[numLayers],
+            spec.numOutputs(),
+            cols);
   }
 
   /**
-   * The class a column of outputs (or one-hot targets) stands for: the arg-max row, or for a
-   * single output whether it is at least ½.
+   * The class a column of outputs (or one-hot targets) stands for: the arg-max row, or for a single
+   * output whether it is at least ½.
    *
    * @param values column-major rows × (at least col + 1); read only
    */

@@ -34,15 +34,22 @@ public record NetworkSpec(
     }
     if (!hiddenActivation.allowedInHiddenLayer()) {
       throw new IllegalArgumentException(
-          "hidden activation " + hiddenActivation.id() + " is not allowed (expected sigmoid, tanh, relu or identity)");
+          "hidden activation "
+              + hiddenActivation.id()
+              + " is not allowed (expected sigmoid, tanh, relu or identity)");
     }
     if (!outputActivation.allowedInOutputLayer()) {
       throw new IllegalArgumentException(
-          "output activation " + outputActivation.id() + " is not allowed (expected sigmoid, softmax or identity)");
+          "output activation "
+              + outputActivation.id()
+              + " is not allowed (expected sigmoid, softmax or identity)");
     }
     if (!loss.supports(outputActivation)) {
       throw new IllegalArgumentException(
-          "loss " + loss.id() + " cannot be used with output " + outputActivation.id()
+          "loss "
+              + loss.id()
+              + " cannot be used with output "
+              + outputActivation.id()
               + " (cross-entropy needs sigmoid or softmax; squared-error needs identity or sigmoid)");
     }
     long total = 0;
@@ -51,7 +58,11 @@ public record NetworkSpec(
     }
     if (total > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          "the network has " + total + " parameters; at most " + (Integer.MAX_VALUE - 8) + " fit one array");
+          "the network has "
+              + total
+              + " parameters; at most "
+              + (Integer.MAX_VALUE - 8)
+              + " fit one array");
     }
     layerSizes = layerSizes.clone();
   }
@@ -140,7 +151,12 @@ public record NetworkSpec(
 
   @Override
   public String toString() {
-    return layersString() + " hidden=" + hiddenActivation.id() + " output=" + outputActivation.id()
-        + " loss=" + loss.id();
+    return layersString()
+        + " hidden="
+        + hiddenActivation.id()
+        + " output="
+        + outputActivation.id()
+        + " loss="
+        + loss.id();
   }
 }

@@ -2,19 +2,24 @@ package io.sparkprop.nn;
 
 /**
  * Reusable buffers for the forward and backward pass over blocks of at most {@link #capacity()}
- * examples. Allocated once per task and reused for every block, so the hot path allocates
- * nothing. Not thread-safe: one workspace per thread.
+ * examples. Allocated once per task and reused for every block, so the hot path allocates nothing.
+ * Not thread-safe: one workspace per thread.
  */
 public final class Workspace {
   private final int capacity;
+
   /** activations[l], l = 1 … L: a^l, column-major n_l × capacity; written by the forward pass. */
   final double[][] activations;
+
   /** deltas[l], l = 1 … L: δ^l, column-major n_l × capacity; written by the backward pass. */
   final double[][] deltas;
+
   /** z^L, column-major n_L × capacity: the output logits, kept for a stable loss. */
   final double[] outputLogits;
+
   /** A gathered input block, column-major n_0 × capacity, for callers that assemble examples. */
   final double[] inputs;
+
   /** Gathered targets, column-major n_L × capacity. */
   final double[] targets;
 

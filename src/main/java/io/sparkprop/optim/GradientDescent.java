@@ -34,8 +34,7 @@ public final class GradientDescent implements Optimizer {
   @Override
   public void restoreState(Map<String, double[]> state) {
     if (!state.isEmpty()) {
-      throw new IllegalArgumentException(
-          "gd has no state, found entries " + state.keySet());
+      throw new IllegalArgumentException("gd has no state, found entries " + state.keySet());
     }
   }
 }

@@ -31,8 +31,14 @@ public final class Momentum implements Optimizer {
   @Override
   public void step(double[] weights, double[] gradient) {
     if (weights.length != velocity.length || gradient.length != velocity.length) {
-      throw new IllegalArgumentException("expected " + velocity.length + " parameters, found "
-          + weights.length + " weights and " + gradient.length + " gradient entries");
+      throw new IllegalArgumentException(
+          "expected "
+              + velocity.length
+              + " parameters, found "
+              + weights.length
+              + " weights and "
+              + gradient.length
+              + " gradient entries");
     }
     for (int i = 0; i < velocity.length; i++) {
       velocity[i] = momentum * velocity[i] - learningRate * gradient[i];
@@ -54,9 +60,14 @@ public final class Momentum implements Optimizer {
   public void restoreState(Map<String, double[]> state) {
     double[] saved = state.get(VELOCITY);
     if (saved == null || saved.length != velocity.length || state.size() != 1) {
-      throw new IllegalArgumentException("momentum state must hold only '" + VELOCITY + "' of "
-          + velocity.length + " entries, found " + state.keySet()
-          + (saved == null ? "" : " with " + saved.length + " entries"));
+      throw new IllegalArgumentException(
+          "momentum state must hold only '"
+              + VELOCITY
+              + "' of "
+              + velocity.length
+              + " entries, found "
+              + state.keySet()
+              + (saved == null ? "" : " with " + saved.length + " entries"));
     }
     System.arraycopy(saved, 0, velocity, 0, velocity.length);
   }

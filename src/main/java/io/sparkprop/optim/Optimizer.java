@@ -3,8 +3,8 @@ package io.sparkprop.optim;
 import java.util.Map;
 
 /**
- * One update rule. The trainer calls {@link #step} once per training step with the gradient
- * already averaged over the m examples of that step.
+ * One update rule. The trainer calls {@link #step} once per training step with the gradient already
+ * averaged over the m examples of that step.
  */
 public interface Optimizer {
 

@@ -52,11 +52,13 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
       throw new IllegalArgumentException("momentum must be in [0, 1), found " + momentum);
     }
     if (!(batchFraction > 0 && batchFraction <= 1)) {
-      throw new IllegalArgumentException("batch fraction must be in (0, 1], found " + batchFraction);
+      throw new IllegalArgumentException(
+          "batch fraction must be in (0, 1], found " + batchFraction);
     }
     if (kind == Kind.GD && batchFraction != 1.0) {
       throw new IllegalArgumentException(
-          "gd uses every example in each step; found batch fraction " + batchFraction
+          "gd uses every example in each step; found batch fraction "
+              + batchFraction
               + " (use --optimizer sgd to sample)");
     }
   }

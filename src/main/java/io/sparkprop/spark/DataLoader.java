@@ -28,21 +28,26 @@ import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
 /**
- * Reads a data set into an RDD of example blocks. The executors open and parse the files
- * themselves through Hadoop FileSystem (text files split by Hadoop's input format, IDX files by
- * record ranges); nothing is collected to the driver. The caller persists the result.
+ * Reads a data set into an RDD of example blocks. The executors open and parse the files themselves
+ * through Hadoop FileSystem (text files split by Hadoop's input format, IDX files by record
+ * ranges); nothing is collected to the driver. The caller persists the result.
  */
 public final class DataLoader {
   private DataLoader() {}
 
   /**
    * @param partitions the number of partitions, or 0 to keep the input's natural split (text) or
-   *     use the default parallelism (IDX). A given count redistributes text examples by id, so
-   *     the same input and count always give the same partitions in the same order.
+   *     use the default parallelism (IDX). A given count redistributes text examples by id, so the
+   *     same input and count always give the same partitions in the same order.
    * @param requireLabels false for prediction: IDX label files may then be absent
    */
-  public static JavaRDD<ExampleBlock> load(JavaSparkContext jsc, DataSource source,
-      DataShape shape, int partitions, int blockSize, boolean requireLabels) {
+  public static JavaRDD<ExampleBlock> load(
+      JavaSparkContext jsc,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize,
+      boolean requireLabels) {
     Configuration conf = jsc.hadoopConfiguration();
     return switch (source.format()) {
       case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, requireLabels, conf);
@@ -50,11 +55,18 @@ public final class DataLoader {
     };
   }
 
-  private static JavaRDD<ExampleBlock> loadIdx(JavaSparkContext jsc, DataSource source,
-      DataShape shape, int partitions, int blockSize, boolean requireLabels, Configuration conf) {
+  private static JavaRDD<ExampleBlock> loadIdx(
+      JavaSparkContext jsc,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize,
+      boolean requireLabels,
+      Configuration conf) {
     String labels = source.idxLabelsPath();
     if (requireLabels && labels == null) {
-      throw DataFormatException.inFile(source.path(),
+      throw DataFormatException.inFile(
+          source.path(),
           "no label file given and none can be inferred from the name (pass --train-labels/--test-labels)");
     }
     if (!requireLabels && labels != null && !exists(labels, conf)) {
@@ -64,19 +76,24 @@ public final class DataLoader {
     if (dataset.count() == 0) {
       throw DataFormatException.inFile(source.path(), "holds no images");
     }
-    int slices = (int) Math.min(partitions > 0 ? partitions : jsc.defaultParallelism(),
-        dataset.count());
+    int slices =
+        (int) Math.min(partitions > 0 ? partitions : jsc.defaultParallelism(), dataset.count());
     List<long[]> ranges = new ArrayList<>();
     for (int i = 0; i < slices; i++) {
       ranges.add(new long[] {dataset.count() * i / slices, dataset.count() * (i + 1) / slices});
     }
     SerializableConfiguration serializableConf = new SerializableConfiguration(conf);
-    return jsc.parallelize(ranges, slices).mapPartitions(new ReadIdxRanges(dataset, shape,
-        blockSize, serializableConf));
+    return jsc.parallelize(ranges, slices)
+        .mapPartitions(new ReadIdxRanges(dataset, shape, blockSize, serializableConf));
   }
 
-  private static JavaRDD<ExampleBlock> loadText(JavaSparkContext jsc, DataSource source,
-      DataShape shape, int partitions, int blockSize, Configuration conf) {
+  private static JavaRDD<ExampleBlock> loadText(
+      JavaSparkContext jsc,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize,
+      Configuration conf) {
     List<Path> files = listDataFiles(source.path(), conf);
     String[] names = files.stream().map(Path::toString).toArray(String[]::new);
     Job job;
@@ -86,23 +103,31 @@ public final class DataLoader {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>)
-        jsc.newAPIHadoopRDD(job.getConfiguration(), TextInputFormat.class, LongWritable.class,
-            Text.class);
-    JavaRDD<Example> examples = lines.mapPartitionsWithInputSplit(new ParseTextSplit(
-        source.lineParser(shape), source.format() == DataSource.Format.CSV && source.header(),
-        names, new SerializableConfiguration(conf)), true);
+    JavaNewHadoopRDD<LongWritable, Text> lines =
+        (JavaNewHadoopRDD<LongWritable, Text>)
+            jsc.newAPIHadoopRDD(
+                job.getConfiguration(), TextInputFormat.class, LongWritable.class, Text.class);
+    JavaRDD<Example> examples =
+        lines.mapPartitionsWithInputSplit(
+            new ParseTextSplit(
+                source.lineParser(shape),
+                source.format() == DataSource.Format.CSV && source.header(),
+                names,
+                new SerializableConfiguration(conf)),
+            true);
     if (partitions > 0) {
-      examples = examples.mapToPair(e -> new Tuple2<>(e.id(), e))
-          .repartitionAndSortWithinPartitions(new IdPartitioner(partitions))
-          .values();
+      examples =
+          examples
+              .mapToPair(e -> new Tuple2<>(e.id(), e))
+              .repartitionAndSortWithinPartitions(new IdPartitioner(partitions))
+              .values();
     }
     return examples.mapPartitions(it -> ExampleBlock.pack(it, shape, blockSize));
   }
 
   /**
-   * The data files a path names: a file, or every non-hidden file below a directory or glob
-   * match, sorted so their order (and so every example id) is stable.
+   * The data files a path names: a file, or every non-hidden file below a directory or glob match,
+   * sorted so their order (and so every example id) is stable.
    *
    * @throws DataFormatException when the path matches nothing or holds no files
    */
@@ -159,15 +184,16 @@ public final class DataLoader {
 
   /** Reads the IDX record range held by each partition. */
   private static final class ReadIdxRanges
-      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<long[]>, ExampleBlock> {
+      implements org.apache.spark.api.java.function.FlatMapFunction<
+          Iterator<long[]>, ExampleBlock> {
     private static final long serialVersionUID = 1L;
     private final IdxDataset dataset;
     private final DataShape shape;
     private final int blockSize;
     private final SerializableConfiguration conf;
 
-    ReadIdxRanges(IdxDataset dataset, DataShape shape, int blockSize,
-        SerializableConfiguration conf) {
+    ReadIdxRanges(
+        IdxDataset dataset, DataShape shape, int blockSize, SerializableConfiguration conf) {
       this.dataset = dataset;
       this.shape = shape;
       this.blockSize = blockSize;

@@ -38,18 +38,31 @@ public final class Datasets {
    * @param name shown in logs ("train", "test")
    * @throws io.sparkprop.data.DataFormatException (possibly wrapped by Spark) on bad input
    */
-  public static Cached loadAndCache(JavaSparkContext jsc, String name, DataSource source,
-      DataShape shape, int partitions, int blockSize, StorageLevel level) {
+  public static Cached loadAndCache(
+      JavaSparkContext jsc,
+      String name,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize,
+      StorageLevel level) {
     long start = System.nanoTime();
-    JavaRDD<ExampleBlock> blocks = DataLoader.load(jsc, source, shape, partitions, blockSize, true)
-        .setName("sparkprop " + name + " blocks").persist(level);
+    JavaRDD<ExampleBlock> blocks =
+        DataLoader.load(jsc, source, shape, partitions, blockSize, true)
+            .setName("sparkprop " + name + " blocks")
+            .persist(level);
     long examples = blocks.map(b -> (long) b.size()).fold(0L, Long::sum);
     if (examples == 0) {
       blocks.unpersist(false);
       throw io.sparkprop.data.DataFormatException.inFile(source.path(), "holds no examples");
     }
-    LOG.info("{}: {} examples from {} in {} partitions, cached as {} in {}s", name, examples,
-        source.path(), blocks.getNumPartitions(), level.description(),
+    LOG.info(
+        "{}: {} examples from {} in {} partitions, cached as {} in {}s",
+        name,
+        examples,
+        source.path(),
+        blocks.getNumPartitions(),
+        level.description(),
         String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
     return new Cached(blocks, examples);
   }

@@ -9,5 +9,11 @@ package io.sparkprop.spark;
  * @param examplesPerSecond training examples processed per second of wall time so far
  * @param elapsedSeconds wall time since training started
  */
-public record EpochStats(int epoch, int step, double trainLoss, double testLoss,
-    double testAccuracy, double examplesPerSecond, double elapsedSeconds) {}
+public record EpochStats(
+    int epoch,
+    int step,
+    double trainLoss,
+    double testLoss,
+    double testAccuracy,
+    double examplesPerSecond,
+    double elapsedSeconds) {}

@@ -4,9 +4,8 @@ import io.sparkprop.data.DataFormatException;
 import io.sparkprop.model.ModelFormatException;
 
 /**
- * Finds the project's own error inside an exception that Spark may have wrapped: a task's
- * exception reaches the driver as the cause of a SparkException ("Job aborted due to stage
- * failure …").
+ * Finds the project's own error inside an exception that Spark may have wrapped: a task's exception
+ * reaches the driver as the cause of a SparkException ("Job aborted due to stage failure …").
  */
 public final class Failures {
   private Failures() {}
@@ -14,7 +13,8 @@ public final class Failures {
   /** The data, model or divergence error in {@code e}'s cause chain, or null if there is none. */
   public static RuntimeException userFacingCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof DataFormatException || t instanceof ModelFormatException
+      if (t instanceof DataFormatException
+          || t instanceof ModelFormatException
           || t instanceof DivergenceException) {
         return (RuntimeException) t;
       }

@@ -4,9 +4,9 @@ import java.io.Serializable;
 
 /**
  * One partition's (and, merged, the whole step's) sums: Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ in the flat
- * parameter layout, and the number of examples m they cover. Starts empty, with no gradient
- * array, so the zero value shipped in each task is a few bytes; the array is created on the
- * executor that computes the first block.
+ * parameter layout, and the number of examples m they cover. Starts empty, with no gradient array,
+ * so the zero value shipped in each task is a few bytes; the array is created on the executor that
+ * computes the first block.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,7 +15,9 @@ public final class GradientSum implements Serializable {
   double loss;
   long count;
 
-  /** Adds {@code other} into this sum (reusing its array when this one has none) and returns this. */
+  /**
+   * Adds {@code other} into this sum (reusing its array when this one has none) and returns this.
+   */
   public GradientSum merge(GradientSum other) {
     if (other.count == 0) {
       return this;

@@ -3,9 +3,9 @@ package io.sparkprop.spark;
 import org.apache.spark.Partitioner;
 
 /**
- * Assigns examples to partitions by a mixed hash of their stable id, so a given input and
- * partition count always gives the same partitions, and regularly spaced ids (fixed-length lines)
- * still spread evenly.
+ * Assigns examples to partitions by a mixed hash of their stable id, so a given input and partition
+ * count always gives the same partitions, and regularly spaced ids (fixed-length lines) still
+ * spread evenly.
  */
 final class IdPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;

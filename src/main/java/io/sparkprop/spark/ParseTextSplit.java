@@ -23,12 +23,12 @@ import scala.Tuple2;
 
 /**
  * Parses the lines of one input split into examples, lazily. Each example's id is (index of its
- * file in the sorted file list) · 2^40 + (byte offset of its line), stable for the same input.
- * A bad line fails the task with {@code file:line: …}; the line number is found by counting
- * newlines only then.
+ * file in the sorted file list) · 2^40 + (byte offset of its line), stable for the same input. A
+ * bad line fails the task with {@code file:line: …}; the line number is found by counting newlines
+ * only then.
  */
-final class ParseTextSplit implements
-    Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<Example>> {
+final class ParseTextSplit
+    implements Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<Example>> {
   private static final long serialVersionUID = 1L;
   private static final int OFFSET_BITS = 40;
 
@@ -37,8 +37,8 @@ final class ParseTextSplit implements
   private final String[] files;
   private final SerializableConfiguration conf;
 
-  ParseTextSplit(LineParser parser, boolean header, String[] sortedFiles,
-      SerializableConfiguration conf) {
+  ParseTextSplit(
+      LineParser parser, boolean header, String[] sortedFiles, SerializableConfiguration conf) {
     this.parser = parser;
     this.header = header;
     this.files = sortedFiles;

@@ -10,10 +10,10 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Sums one partition's loss and gradient at the broadcast weights into a single
- * {@link GradientSum}. With a batch fraction below 1 the sampled examples are gathered into full
- * blocks first, so each GEMM still runs on a wide block. Holds only the spec, the broadcast
- * handle and scalars: the weights never travel in the task closure.
+ * Sums one partition's loss and gradient at the broadcast weights into a single {@link
+ * GradientSum}. With a batch fraction below 1 the sampled examples are gathered into full blocks
+ * first, so each GEMM still runs on a wide block. Holds only the spec, the broadcast handle and
+ * scalars: the weights never travel in the task closure.
  */
 final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>, GradientSum> {
   private static final long serialVersionUID = 1L;
@@ -25,8 +25,13 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
   private final long seed;
   private final long step;
 
-  PartitionGradient(NetworkSpec spec, Broadcast<double[]> weights, int blockSize, double fraction,
-      long seed, long step) {
+  PartitionGradient(
+      NetworkSpec spec,
+      Broadcast<double[]> weights,
+      int blockSize,
+      double fraction,
+      long seed,
+      long step) {
     this.spec = spec;
     this.weights = weights;
     this.blockSize = blockSize;
@@ -48,8 +53,9 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     if (fraction >= 1.0) {
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
-        sum.loss += network.accumulateGradient(w, block.features(), block.targets(), block.size(),
-            workspace, sum.gradient);
+        sum.loss +=
+            network.accumulateGradient(
+                w, block.features(), block.targets(), block.size(), workspace, sum.gradient);
         sum.count += block.size();
       }
     } else {
@@ -58,8 +64,12 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     return Collections.singletonList(sum).iterator();
   }
 
-  private void sampled(Iterator<ExampleBlock> blocks, Network network, Workspace workspace,
-      double[] w, GradientSum sum) {
+  private void sampled(
+      Iterator<ExampleBlock> blocks,
+      Network network,
+      Workspace workspace,
+      double[] w,
+      GradientSum sum) {
     int n0 = spec.numInputs();
     int nL = spec.numOutputs();
     double[] inputs = workspace.inputBuffer();
@@ -74,7 +84,8 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
         System.arraycopy(block.features(), j * n0, inputs, filled * n0, n0);
         System.arraycopy(block.targets(), j * nL, targets, filled * nL, nL);
         if (++filled == blockSize) {
-          sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, sum.gradient);
+          sum.loss +=
+              network.accumulateGradient(w, inputs, targets, filled, workspace, sum.gradient);
           sum.count += filled;
           filled = 0;
         }

@@ -15,15 +15,20 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Writes one line of predictions per input row, in input order, as a directory of text part
- * files (read in name order they follow the input). A line is the predicted class then the output
+ * Writes one line of predictions per input row, in input order, as a directory of text part files
+ * (read in name order they follow the input). A line is the predicted class then the output
  * activations, comma separated; for regression just the outputs.
  */
 public final class Predictor {
   private Predictor() {}
 
-  public static void predict(JavaSparkContext jsc, NetworkSpec spec, double[] weights,
-      DataSource input, int blockSize, String outputDir) {
+  public static void predict(
+      JavaSparkContext jsc,
+      NetworkSpec spec,
+      double[] weights,
+      DataSource input,
+      int blockSize,
+      String outputDir) {
     DataShape shape = Datasets.shapeOf(spec);
     Broadcast<double[]> broadcast = jsc.broadcast(weights);
     try {
@@ -35,15 +40,16 @@ public final class Predictor {
     }
   }
 
-  private static final class PredictLines implements FlatMapFunction<Iterator<ExampleBlock>, String> {
+  private static final class PredictLines
+      implements FlatMapFunction<Iterator<ExampleBlock>, String> {
     private static final long serialVersionUID = 1L;
     private final NetworkSpec spec;
     private final Broadcast<double[]> weights;
     private final int blockSize;
     private final boolean classification;
 
-    PredictLines(NetworkSpec spec, Broadcast<double[]> weights, int blockSize,
-        boolean classification) {
+    PredictLines(
+        NetworkSpec spec, Broadcast<double[]> weights, int blockSize, boolean classification) {
       this.spec = spec;
       this.weights = weights;
       this.blockSize = blockSize;
@@ -77,8 +83,8 @@ public final class Predictor {
       };
     }
 
-    private List<String> lines(Network network, Workspace workspace, double[] w,
-        ExampleBlock block) {
+    private List<String> lines(
+        Network network, Workspace workspace, double[] w, ExampleBlock block) {
       int outputs = spec.numOutputs();
       network.forward(w, block.features(), block.size(), workspace);
       double[] a = workspace.outputs();

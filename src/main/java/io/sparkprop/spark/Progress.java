@@ -8,8 +8,15 @@ final class Progress {
 
   static String epochLine(EpochStats s, int epochs, int steps) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "epoch %d/%d step %d/%d train loss %.5f", s.epoch(),
-        epochs, s.step(), steps, s.trainLoss()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "epoch %d/%d step %d/%d train loss %.5f",
+            s.epoch(),
+            epochs,
+            s.step(),
+            steps,
+            s.trainLoss()));
     if (!Double.isNaN(s.testLoss())) {
       sb.append(String.format(Locale.ROOT, " test loss %.5f", s.testLoss()));
     }
@@ -19,16 +26,27 @@ final class Progress {
     return sb.append(tail(s.examplesPerSecond(), s.elapsedSeconds(), s.step(), steps)).toString();
   }
 
-  static String stepLine(int epoch, int epochs, int step, int steps, double loss,
-      double examplesPerSecond, double elapsed) {
-    return String.format(Locale.ROOT, "epoch %d/%d step %d/%d loss %.5f", epoch, epochs, step,
-        steps, loss) + tail(examplesPerSecond, elapsed, step, steps);
+  static String stepLine(
+      int epoch,
+      int epochs,
+      int step,
+      int steps,
+      double loss,
+      double examplesPerSecond,
+      double elapsed) {
+    return String.format(
+            Locale.ROOT, "epoch %d/%d step %d/%d loss %.5f", epoch, epochs, step, steps, loss)
+        + tail(examplesPerSecond, elapsed, step, steps);
   }
 
   private static String tail(double examplesPerSecond, double elapsed, int step, int steps) {
     double eta = elapsed / step * (steps - step);
-    return String.format(Locale.ROOT, " | %.0f examples/s elapsed %s eta %s", examplesPerSecond,
-        clock(elapsed), clock(eta));
+    return String.format(
+        Locale.ROOT,
+        " | %.0f examples/s elapsed %s eta %s",
+        examplesPerSecond,
+        clock(elapsed),
+        clock(eta));
   }
 
   static String clock(double seconds) {

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distributed training loop. Each step: broadcast the weights → every partition sums its
- * loss and gradient ({@link PartitionGradient}) → treeAggregate combines the sums → the driver
- * divides by the exact m → the optimizer updates the weights → the broadcast is destroyed.
+ * The distributed training loop. Each step: broadcast the weights → every partition sums its loss
+ * and gradient ({@link PartitionGradient}) → treeAggregate combines the sums → the driver divides
+ * by the exact m → the optimizer updates the weights → the broadcast is destroyed.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -44,19 +44,29 @@ public final class Trainer {
    * @param onEpoch called after every epoch
    * @throws DivergenceException when a step's loss or gradient is not finite
    */
-  public double[] fit(JavaRDD<ExampleBlock> train, JavaRDD<ExampleBlock> test,
-      double[] initialWeights, Consumer<EpochStats> onEpoch) {
+  public double[] fit(
+      JavaRDD<ExampleBlock> train,
+      JavaRDD<ExampleBlock> test,
+      double[] initialWeights,
+      Consumer<EpochStats> onEpoch) {
     NetworkSpec spec = config.network();
     if (initialWeights.length != spec.numParameters()) {
-      throw new IllegalArgumentException("expected " + spec.numParameters()
-          + " initial weights for " + spec.layersString() + ", found " + initialWeights.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + spec.numParameters()
+              + " initial weights for "
+              + spec.layersString()
+              + ", found "
+              + initialWeights.length);
     }
     double[] weights = initialWeights.clone();
     Optimizer optimizer = config.optimizer().create(weights.length);
     int stepsPerEpoch = config.optimizer().stepsPerEpoch();
     int epochs = (config.steps() + stepsPerEpoch - 1) / stepsPerEpoch;
-    int logEvery = config.logEvery() > 0 ? config.logEvery()
-        : stepsPerEpoch >= 20 ? stepsPerEpoch / 5 : Integer.MAX_VALUE;
+    int logEvery =
+        config.logEvery() > 0
+            ? config.logEvery()
+            : stepsPerEpoch >= 20 ? stepsPerEpoch / 5 : Integer.MAX_VALUE;
     long start = System.nanoTime();
     long examplesSeen = 0;
     double epochLoss = 0;
@@ -78,31 +88,45 @@ public final class Trainer {
       int inEpoch = (step - 1) % stepsPerEpoch + 1;
       int epoch = (step - 1) / stepsPerEpoch + 1;
       if (inEpoch == stepsPerEpoch || step == config.steps()) {
-        EpochStats stats = endEpoch(epoch, step, epochLoss / epochCount, test, weights,
-            examplesSeen / elapsed, start);
+        EpochStats stats =
+            endEpoch(
+                epoch, step, epochLoss / epochCount, test, weights, examplesSeen / elapsed, start);
         LOG.info(Progress.epochLine(stats, epochs, config.steps()));
         onEpoch.accept(stats);
         epochLoss = 0;
         epochCount = 0;
       } else if (inEpoch % logEvery == 0) {
-        LOG.info(Progress.stepLine(epoch, epochs, step, config.steps(), loss,
-            examplesSeen / elapsed, elapsed));
+        LOG.info(
+            Progress.stepLine(
+                epoch, epochs, step, config.steps(), loss, examplesSeen / elapsed, elapsed));
       }
     }
     return weights;
   }
 
-  private EpochStats endEpoch(int epoch, int step, double trainLoss, JavaRDD<ExampleBlock> test,
-      double[] weights, double examplesPerSecond, long start) {
+  private EpochStats endEpoch(
+      int epoch,
+      int step,
+      double trainLoss,
+      JavaRDD<ExampleBlock> test,
+      double[] weights,
+      double examplesPerSecond,
+      long start) {
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
-      Evaluation evaluation = evaluate(jsc, config.network(), test, weights, config.blockSize(),
-          config.treeDepth());
+      Evaluation evaluation =
+          evaluate(jsc, config.network(), test, weights, config.blockSize(), config.treeDepth());
       testLoss = evaluation.meanLoss();
       testAccuracy = evaluation.isClassification() ? evaluation.accuracy() : Double.NaN;
     }
-    return new EpochStats(epoch, step, trainLoss, testLoss, testAccuracy, examplesPerSecond,
+    return new EpochStats(
+        epoch,
+        step,
+        trainLoss,
+        testLoss,
+        testAccuracy,
+        examplesPerSecond,
         (System.nanoTime() - start) / 1e9);
   }
 
@@ -112,10 +136,16 @@ public final class Trainer {
     broadcastObserver.accept(broadcast);
     try {
       return train
-          .mapPartitions(new PartitionGradient(config.network(), broadcast, config.blockSize(),
-              config.optimizer().batchFraction(), config.seed(), step))
-          .treeAggregate(new GradientSum(), (a, b) -> a.merge(b), (a, b) -> a.merge(b),
-              config.treeDepth());
+          .mapPartitions(
+              new PartitionGradient(
+                  config.network(),
+                  broadcast,
+                  config.blockSize(),
+                  config.optimizer().batchFraction(),
+                  config.seed(),
+                  step))
+          .treeAggregate(
+              new GradientSum(), (a, b) -> a.merge(b), (a, b) -> a.merge(b), config.treeDepth());
     } finally {
       // Every step has new weights; destroying the old copy keeps executors' memory flat.
       broadcast.destroy();
@@ -126,15 +156,20 @@ public final class Trainer {
    * Loss, and accuracy and confusion matrix or squared error, of {@code weights} on a data set,
    * computed on the executors.
    */
-  public static Evaluation evaluate(JavaSparkContext jsc, NetworkSpec spec,
-      JavaRDD<ExampleBlock> data, double[] weights, int blockSize, int treeDepth) {
+  public static Evaluation evaluate(
+      JavaSparkContext jsc,
+      NetworkSpec spec,
+      JavaRDD<ExampleBlock> data,
+      double[] weights,
+      int blockSize,
+      int treeDepth) {
     DataShape shape = Datasets.shapeOf(spec);
     int classes = !shape.isClassification() ? 0 : Math.max(2, spec.numOutputs());
     Broadcast<double[]> broadcast = jsc.broadcast(weights);
     try {
       return data.mapPartitions(new PartitionEvaluation(spec, broadcast, blockSize, classes))
-          .treeAggregate(new Evaluation(classes), (a, b) -> a.merge(b), (a, b) -> a.merge(b),
-              treeDepth);
+          .treeAggregate(
+              new Evaluation(classes), (a, b) -> a.merge(b), (a, b) -> a.merge(b), treeDepth);
     } finally {
       broadcast.destroy();
     }

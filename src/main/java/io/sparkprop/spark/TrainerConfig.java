@@ -13,8 +13,14 @@ import io.sparkprop.optim.OptimizerSpec;
  * @param logEvery log a progress line every this many steps within an epoch; 0 picks about five
  *     lines per epoch for long epochs
  */
-public record TrainerConfig(NetworkSpec network, OptimizerSpec optimizer, int steps, long seed,
-    int treeDepth, int blockSize, int logEvery) {
+public record TrainerConfig(
+    NetworkSpec network,
+    OptimizerSpec optimizer,
+    int steps,
+    long seed,
+    int treeDepth,
+    int blockSize,
+    int logEvery) {
 
   public TrainerConfig {
     if (steps <= 0) {

@@ -30,9 +30,13 @@ class MainTest {
   private static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static void assertUsageError(Run run, String expectedMessage) {
@@ -45,14 +49,18 @@ class MainTest {
   @Test
   void readme_documentsEveryOption() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
-    List<String> missing = Options.DEFINITIONS.stream().map(d -> "`--" + d.name())
-        .filter(flag -> !readme.contains(flag)).toList();
+    List<String> missing =
+        Options.DEFINITIONS.stream()
+            .map(d -> "`--" + d.name())
+            .filter(flag -> !readme.contains(flag))
+            .toList();
     assertEquals(List.of(), missing);
   }
 
   @Test
   void run_unknownFlag_exits2WithSuggestionAndUsage() {
-    assertUsageError(run("train", "--learning-rte", "0.1"),
+    assertUsageError(
+        run("train", "--learning-rte", "0.1"),
         "--learning-rte is not a known option (did you mean 'learning-rate'?)");
   }
 
@@ -63,14 +71,34 @@ class MainTest {
 
   @Test
   void run_malformedNumber_exits2NamingTheFlag() {
-    assertUsageError(run("train", "--train", "x", "--model-out", "m", "--layers", "2,1",
-        "--learning-rate", "fast"), "--learning-rate expects a number, found 'fast'");
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            "x",
+            "--model-out",
+            "m",
+            "--layers",
+            "2,1",
+            "--learning-rate",
+            "fast"),
+        "--learning-rate expects a number, found 'fast'");
   }
 
   @Test
   void run_negativeLearningRate_exits2() {
-    assertUsageError(run("train", "--train", "x", "--model-out", "m", "--layers", "2,1",
-        "--learning-rate", "-1"), "learning rate must be a positive finite number, found -1.0");
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            "x",
+            "--model-out",
+            "m",
+            "--layers",
+            "2,1",
+            "--learning-rate",
+            "-1"),
+        "learning rate must be a positive finite number, found -1.0");
   }
 
   @Test
@@ -80,16 +108,27 @@ class MainTest {
 
   @Test
   void run_allowedValuesAreInUsage() {
-    Run run = run("train", "--train", "x", "--model-out", "m", "--layers", "2,1",
-        "--optimizer", "adamw");
+    Run run =
+        run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", "--optimizer", "adamw");
     assertUsageError(run, "unknown optimizer 'adamw' (expected one of gd, sgd, momentum)");
     assertTrue(run.err().contains("--optimizer gd|sgd|momentum"));
   }
 
   @Test
   void run_unsupportedLossForOutput_exits2() {
-    assertUsageError(run("train", "--train", "x", "--model-out", "m", "--layers", "2,3",
-        "--output", "softmax", "--loss", "squared-error"),
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            "x",
+            "--model-out",
+            "m",
+            "--layers",
+            "2,3",
+            "--output",
+            "softmax",
+            "--loss",
+            "squared-error"),
         "loss squared-error cannot be used with output softmax");
   }
 
@@ -97,7 +136,8 @@ class MainTest {
   void run_configFileWithUnknownKey_namesFileAndClosestKey(@TempDir Path dir) throws IOException {
     Path config = dir.resolve("bad.properties");
     Files.writeString(config, "layers = 2,1\nlearning_rate = 0.1\n");
-    assertUsageError(run("train", "--config", config.toString()),
+    assertUsageError(
+        run("train", "--config", config.toString()),
         config + ": key 'learning_rate' is not a known option (did you mean 'learning-rate'?)");
   }
 
@@ -116,8 +156,10 @@ class MainTest {
   void steps_iterationsAndEpochs_iterationsWin() throws UsageException {
     Options o = Options.parse("train", new String[] {"--iterations", "5", "--epochs", "2"});
     assertEquals(5, Settings.steps(o, Settings.optimizer(o)));
-    Options sgd = Options.parse("train", new String[] {"--epochs", "3", "--optimizer", "sgd",
-        "--batch-fraction", "0.25"});
+    Options sgd =
+        Options.parse(
+            "train",
+            new String[] {"--epochs", "3", "--optimizer", "sgd", "--batch-fraction", "0.25"});
     assertEquals(12, Settings.steps(sgd, Settings.optimizer(sgd)), "3 epochs of 1/0.25 steps");
   }
 
@@ -125,8 +167,9 @@ class MainTest {
   void parse_flagOverridesConfigFile(@TempDir Path dir) throws IOException, UsageException {
     Path config = dir.resolve("c.properties");
     Files.writeString(config, "learning-rate = 0.3\nseed = 4\n");
-    Options o = Options.parse("train", new String[] {"--config", config.toString(),
-        "--learning-rate", "0.05"});
+    Options o =
+        Options.parse(
+            "train", new String[] {"--config", config.toString(), "--learning-rate", "0.05"});
     assertEquals(0.05, o.getDouble("learning-rate"));
     assertEquals(4, o.getLong("seed"));
   }
@@ -135,8 +178,16 @@ class MainTest {
   void run_noMaster_exits2BeforeStartingSpark(@TempDir Path dir) throws IOException {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, XOR);
-    assertUsageError(run("train", "--train", data.toString(), "--layers", "2,4,1",
-        "--model-out", dir.resolve("m.json").toString()), "no Spark master");
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            data.toString(),
+            "--layers",
+            "2,4,1",
+            "--model-out",
+            dir.resolve("m.json").toString()),
+        "no Spark master");
   }
 
   @Test
@@ -144,26 +195,51 @@ class MainTest {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, XOR);
     String model = dir.resolve("xor.json").toString();
-    Run train = run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
-        "2,4,1", "--activation", "tanh", "--optimizer", "momentum", "--learning-rate", "0.5",
-        "--iterations", "150", "--model-out", model);
+    Run train =
+        run(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            data.toString(),
+            "--layers",
+            "2,4,1",
+            "--activation",
+            "tanh",
+            "--optimizer",
+            "momentum",
+            "--learning-rate",
+            "0.5",
+            "--iterations",
+            "150",
+            "--model-out",
+            model);
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("model written to " + model), train.out());
 
-    Run evaluate = run("evaluate", "--master", "local[2]", "--test", data.toString(),
-        "--model", model);
+    Run evaluate =
+        run("evaluate", "--master", "local[2]", "--test", data.toString(), "--model", model);
     assertEquals(0, evaluate.code(), evaluate.err());
     assertTrue(evaluate.out().contains("accuracy 1.0000"), evaluate.out());
     assertTrue(evaluate.out().contains("   0:      2      0"), evaluate.out());
 
     Path predictions = dir.resolve("predictions");
-    Run predict = run("predict", "--master", "local[2]", "--input", data.toString(), "--model",
-        model, "--predictions", predictions.toString());
+    Run predict =
+        run(
+            "predict",
+            "--master",
+            "local[2]",
+            "--input",
+            data.toString(),
+            "--model",
+            model,
+            "--predictions",
+            predictions.toString());
     assertEquals(0, predict.code(), predict.err());
     List<String> classes = new ArrayList<>();
     try (Stream<Path> parts = Files.list(predictions)) {
-      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-"))
-          .sorted().toList()) {
+      for (Path part :
+          parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
         Files.readAllLines(part).forEach(line -> classes.add(line.split(",")[0]));
       }
     }
@@ -175,8 +251,10 @@ class MainTest {
     Model saved = ModelFile.read(model, new Configuration());
     // Row-major n_1 = 4 rows of n_0 = 2: row i, column j is W^1[i][j] = flat[j * 4 + i].
     assertEquals(4, json.get("parameters").get(0).get("weights").size());
-    assertEquals(saved.weights()[1 * 4 + 2],
-        json.get("parameters").get(0).get("weights").get(2).get(1).doubleValue(), 0.0);
+    assertEquals(
+        saved.weights()[1 * 4 + 2],
+        json.get("parameters").get(0).get("weights").get(2).get(1).doubleValue(),
+        0.0);
   }
 
   @Test
@@ -185,12 +263,42 @@ class MainTest {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, XOR);
     String first = dir.resolve("first.json").toString();
-    assertEquals(0, run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
-        "2,4,1", "--activation", "tanh", "--iterations", "3", "--model-out", first).code());
+    assertEquals(
+        0,
+        run(
+                "train",
+                "--master",
+                "local[2]",
+                "--train",
+                data.toString(),
+                "--layers",
+                "2,4,1",
+                "--activation",
+                "tanh",
+                "--iterations",
+                "3",
+                "--model-out",
+                first)
+            .code());
 
     String warm = dir.resolve("warm.json").toString();
-    Run run = run("train", "--master", "local[2]", "--train", data.toString(), "--init-model",
-        first, "--learning-rate", "1e-9", "--iterations", "1", "--seed", "99", "--model-out", warm);
+    Run run =
+        run(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            data.toString(),
+            "--init-model",
+            first,
+            "--learning-rate",
+            "1e-9",
+            "--iterations",
+            "1",
+            "--seed",
+            "99",
+            "--model-out",
+            warm);
     assertEquals(0, run.code(), run.err());
     double[] before = ModelFile.read(first, new Configuration()).weights();
     double[] after = ModelFile.read(warm, new Configuration()).weights();
@@ -199,8 +307,20 @@ class MainTest {
       assertEquals(before[i], after[i], 1e-6, "parameter " + i);
     }
 
-    assertUsageError(run("train", "--master", "local[2]", "--train", data.toString(),
-        "--init-model", first, "--layers", "2,5,1", "--model-out", warm, "--overwrite"),
+    assertUsageError(
+        run(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            data.toString(),
+            "--init-model",
+            first,
+            "--layers",
+            "2,5,1",
+            "--model-out",
+            warm,
+            "--overwrite"),
         "--init-model " + first + " is 2-4-1");
   }
 
@@ -210,11 +330,22 @@ class MainTest {
     Files.writeString(data, XOR);
     Path model = dir.resolve("m.json");
     Files.writeString(model, "keep me");
-    Run run = run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
-        "2,4,1", "--iterations", "2", "--model-out", model.toString());
+    Run run =
+        run(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            data.toString(),
+            "--layers",
+            "2,4,1",
+            "--iterations",
+            "2",
+            "--model-out",
+            model.toString());
     assertEquals(1, run.code());
-    assertTrue(run.err().contains(model + " already exists (pass --overwrite to replace it)"),
-        run.err());
+    assertTrue(
+        run.err().contains(model + " already exists (pass --overwrite to replace it)"), run.err());
     assertEquals("keep me", Files.readString(model));
   }
 
@@ -222,11 +353,25 @@ class MainTest {
   void run_badRecord_exits1WithFileAndLine(@TempDir Path dir) throws IOException {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, "0 1:0 2:0\n1 1:0 2:1\n5 1:1 2:0\n");
-    Run run = run("train", "--master", "local[2]", "--train", data.toString(), "--layers",
-        "2,4,2", "--iterations", "2", "--model-out", dir.resolve("m.json").toString());
+    Run run =
+        run(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            data.toString(),
+            "--layers",
+            "2,4,2",
+            "--iterations",
+            "2",
+            "--model-out",
+            dir.resolve("m.json").toString());
     assertEquals(1, run.code());
-    assertTrue(run.err().contains("xor.libsvm:3: label must be an integer class in 0..1 for 2 "
-        + "outputs, found 5"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "xor.libsvm:3: label must be an integer class in 0..1 for 2 " + "outputs, found 5"),
+        run.err());
     assertFalse(Files.exists(dir.resolve("m.json")), "no model is written from bad data");
   }
 }

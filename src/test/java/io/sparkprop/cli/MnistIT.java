@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's demo on the real MNIST files (fetched by scripts/fetch-mnist.sh before the
- * integration tests): conf/mnist.properties in local[2] must reach at least 97.0 % accuracy on
- * the 10,000 test images, as measured by a separate {@code evaluate} run over the written model.
+ * integration tests): conf/mnist.properties in local[2] must reach at least 97.0 % accuracy on the
+ * 10,000 test images, as measured by a separate {@code evaluate} run over the written model.
  */
 class MnistIT {
   private static final double REQUIRED_ACCURACY = 0.970;
@@ -24,8 +24,11 @@ class MnistIT {
   private static String run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -33,14 +36,21 @@ class MnistIT {
   @Test
   void mnistConfig_localTwoCores_reaches97PercentTestAccuracy(@TempDir Path dir) {
     Path mnist = Path.of(System.getProperty("sparkprop.mnist.dir", "data/mnist"));
-    assertTrue(Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte")),
+    assertTrue(
+        Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte")),
         "MNIST must be fetched by scripts/fetch-mnist.sh (the build does it)");
     String model = dir.resolve("mnist.json").toString();
-    run("train", "--config", "conf/mnist.properties", "--master", "local[2]", "--model-out",
-        model);
+    run("train", "--config", "conf/mnist.properties", "--master", "local[2]", "--model-out", model);
 
-    String evaluation = run("evaluate", "--config", "conf/mnist.properties", "--master",
-        "local[2]", "--model", model);
+    String evaluation =
+        run(
+            "evaluate",
+            "--config",
+            "conf/mnist.properties",
+            "--master",
+            "local[2]",
+            "--model",
+            model);
     Matcher examples = Pattern.compile("examples (\\d+)").matcher(evaluation);
     Matcher accuracy = Pattern.compile("accuracy ([0-9.]+)").matcher(evaluation);
     assertTrue(examples.find() && accuracy.find(), evaluation);

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelFileTest {
   private static final Configuration CONF = new Configuration();
-  private static final NetworkSpec SPEC = NetworkSpec.of(new int[] {5, 4, 3}, Activation.RELU,
-      Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+  private static final NetworkSpec SPEC =
+      NetworkSpec.of(new int[] {5, 4, 3}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
 
   @Test
   void writeThenRead_awkwardDoubles_roundTripBitExact(@TempDir Path dir) throws IOException {
@@ -40,8 +40,10 @@ class ModelFileTest {
     Model read = ModelFile.read(path, CONF);
     assertEquals(SPEC, read.spec());
     for (int i = 0; i < weights.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(weights[i]),
-          Double.doubleToRawLongBits(read.weights()[i]), "parameter " + i);
+      assertEquals(
+          Double.doubleToRawLongBits(weights[i]),
+          Double.doubleToRawLongBits(read.weights()[i]),
+          "parameter " + i);
     }
     assertEquals("v", read.metadata().get("k"));
   }
@@ -49,11 +51,16 @@ class ModelFileTest {
   @Test
   void read_goldenVersion1File_givesHandLaidOutWeights() throws IOException {
     Model model = ModelFile.read("src/test/resources/model/golden-v1.json", CONF);
-    assertEquals(NetworkSpec.of(new int[] {3, 2, 2}, Activation.TANH, Activation.SOFTMAX,
-        Loss.CROSS_ENTROPY), model.spec());
+    assertEquals(
+        NetworkSpec.of(
+            new int[] {3, 2, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY),
+        model.spec());
     // W^1 rows [0.1 0.2 0.3], [−0.4 −0.5 −0.6] column-major, b^1, then W^2 and b^2 likewise.
-    assertArrayEquals(new double[] {0.1, -0.4, 0.2, -0.5, 0.3, -0.6, 0.01, -0.02,
-        1.5, 0.125, -2.5, 3.0e-4, 7, -8}, model.weights());
+    assertArrayEquals(
+        new double[] {
+          0.1, -0.4, 0.2, -0.5, 0.3, -0.6, 0.01, -0.02, 1.5, 0.125, -2.5, 3.0e-4, 7, -8
+        },
+        model.weights());
   }
 
   @Test
@@ -62,8 +69,8 @@ class ModelFileTest {
     Path path = dir.resolve("m.json");
     Files.writeString(path, "old");
     Model model = new Model(SPEC, Initializer.initialize(SPEC, 1), Map.of());
-    IOException e = assertThrows(IOException.class,
-        () -> ModelFile.write(model, path.toString(), CONF, false));
+    IOException e =
+        assertThrows(IOException.class, () -> ModelFile.write(model, path.toString(), CONF, false));
     assertTrue(e.getMessage().contains("already exists (pass --overwrite to replace it)"));
     assertEquals("old", Files.readString(path));
 
@@ -78,10 +85,17 @@ class ModelFileTest {
   void write_failingContent_leavesOldFileWhole(@TempDir Path dir) throws IOException {
     Path path = dir.resolve("m.json");
     Files.writeString(path, "old complete model");
-    assertThrows(IOException.class, () -> AtomicFiles.write(path.toString(), CONF, true, out -> {
-      out.write("half a mod".getBytes(StandardCharsets.UTF_8));
-      throw new IOException("disk full");
-    }));
+    assertThrows(
+        IOException.class,
+        () ->
+            AtomicFiles.write(
+                path.toString(),
+                CONF,
+                true,
+                out -> {
+                  out.write("half a mod".getBytes(StandardCharsets.UTF_8));
+                  throw new IOException("disk full");
+                }));
     assertEquals("old complete model", Files.readString(path));
     try (var files = Files.list(dir)) {
       assertEquals(1, files.count());
@@ -102,30 +116,40 @@ class ModelFileTest {
   @Test
   void read_malformedFiles_nameFileAndProblem(@TempDir Path dir) throws IOException {
     String g = golden();
-    assertTrue(readError(dir, g.substring(0, g.length() / 2)).contains("bad.json: not a valid JSON model file"));
-    assertTrue(readError(dir, g.replace("sparkprop-mlp", "other"))
-        .endsWith("bad.json: wrong format name (expected sparkprop-mlp, found other)"));
-    assertTrue(readError(dir, g.replace("\"version\" : 1", "\"version\" : 3"))
-        .endsWith("model file v3 is newer than this build supports (v1)"));
-    assertTrue(readError(dir, g.replace("[ 0.1, 0.2, 0.3 ]", "[ 0.1, 0.2 ]"))
-        .endsWith("layer 1 weights row 0: expected 3 numbers, found 2"));
-    assertTrue(readError(dir, g.replace("\"biases\" : [ 7, -8 ]", "\"biases\" : [ 7 ]"))
-        .endsWith("layer 2 biases: expected 2 numbers, found 1"));
-    assertTrue(readError(dir, g.replace("[ 3, 2, 2 ]", "[ 3, 2, 2, 2 ]"))
-        .endsWith("expected 'parameters' with 3 layers for 3-2-2-2, found 2"));
-    assertTrue(readError(dir, g.replace("1.5", "\"NaN\""))
-        .endsWith("layer 2 weight [0][0] is not a number (found \"NaN\")"));
-    assertTrue(readError(dir, g.replace("1.5", "1e999"))
-        .endsWith("layer 2 weight [0][0] is not finite (found Infinity)"));
-    assertTrue(readError(dir, g.replace("\"tanh\"", "\"swish\""))
-        .contains("unknown activation 'swish'"));
+    assertTrue(
+        readError(dir, g.substring(0, g.length() / 2))
+            .contains("bad.json: not a valid JSON model file"));
+    assertTrue(
+        readError(dir, g.replace("sparkprop-mlp", "other"))
+            .endsWith("bad.json: wrong format name (expected sparkprop-mlp, found other)"));
+    assertTrue(
+        readError(dir, g.replace("\"version\" : 1", "\"version\" : 3"))
+            .endsWith("model file v3 is newer than this build supports (v1)"));
+    assertTrue(
+        readError(dir, g.replace("[ 0.1, 0.2, 0.3 ]", "[ 0.1, 0.2 ]"))
+            .endsWith("layer 1 weights row 0: expected 3 numbers, found 2"));
+    assertTrue(
+        readError(dir, g.replace("\"biases\" : [ 7, -8 ]", "\"biases\" : [ 7 ]"))
+            .endsWith("layer 2 biases: expected 2 numbers, found 1"));
+    assertTrue(
+        readError(dir, g.replace("[ 3, 2, 2 ]", "[ 3, 2, 2, 2 ]"))
+            .endsWith("expected 'parameters' with 3 layers for 3-2-2-2, found 2"));
+    assertTrue(
+        readError(dir, g.replace("1.5", "\"NaN\""))
+            .endsWith("layer 2 weight [0][0] is not a number (found \"NaN\")"));
+    assertTrue(
+        readError(dir, g.replace("1.5", "1e999"))
+            .endsWith("layer 2 weight [0][0] is not finite (found Infinity)"));
+    assertTrue(
+        readError(dir, g.replace("\"tanh\"", "\"swish\"")).contains("unknown activation 'swish'"));
     assertTrue(readError(dir, "").endsWith("expected a JSON object, found an empty file"));
   }
 
   @Test
   void read_missingFile_saysNoSuchFile(@TempDir Path dir) {
     String path = dir.resolve("none.json").toString();
-    assertEquals(path + ": no such file", assertThrows(ModelFormatException.class,
-        () -> ModelFile.read(path, CONF)).getMessage());
+    assertEquals(
+        path + ": no such file",
+        assertThrows(ModelFormatException.class, () -> ModelFile.read(path, CONF)).getMessage());
   }
 }

@@ -28,8 +28,10 @@ class GradientCheckTest {
       {Activation.IDENTITY, Loss.SQUARED_ERROR},
       {Activation.SIGMOID, Loss.SQUARED_ERROR},
     };
-    for (Activation hidden : new Activation[] {
-        Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.IDENTITY}) {
+    for (Activation hidden :
+        new Activation[] {
+          Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.IDENTITY
+        }) {
       for (Object[] out : outputs) {
         for (int batch : new int[] {1, 7}) {
           cases.add(Arguments.of(hidden, out[0], out[1], batch));
@@ -68,10 +70,20 @@ class GradientCheckTest {
       double minus = network.loss(weights, input, targets, batch, workspace);
       weights[i] = saved;
       double numeric = (plus - minus) / (2 * STEP);
-      double error = Math.abs(numeric - gradient[i])
-          / Math.max(ABSOLUTE_FLOOR, Math.max(Math.abs(numeric), Math.abs(gradient[i])));
-      assertTrue(error < MAX_RELATIVE_ERROR, "parameter " + i + ": backprop " + gradient[i]
-          + " vs numeric " + numeric + " (relative error " + error + ")");
+      double error =
+          Math.abs(numeric - gradient[i])
+              / Math.max(ABSOLUTE_FLOOR, Math.max(Math.abs(numeric), Math.abs(gradient[i])));
+      assertTrue(
+          error < MAX_RELATIVE_ERROR,
+          "parameter "
+              + i
+              + ": backprop "
+              + gradient[i]
+              + " vs numeric "
+              + numeric
+              + " (relative error "
+              + error
+              + ")");
     }
   }
 
@@ -83,9 +95,12 @@ class GradientCheckTest {
         y[j * k + random.nextInt(k)] = 1.0;
       } else {
         for (int r = 0; r < k; r++) {
-          y[j * k + r] = spec.loss() == Loss.CROSS_ENTROPY ? random.nextInt(2)
-              : spec.outputActivation() == Activation.SIGMOID ? random.nextDouble()
-              : 2 * random.nextDouble() - 1;
+          y[j * k + r] =
+              spec.loss() == Loss.CROSS_ENTROPY
+                  ? random.nextInt(2)
+                  : spec.outputActivation() == Activation.SIGMOID
+                      ? random.nextDouble()
+                      : 2 * random.nextDouble() - 1;
         }
       }
     }

@@ -9,50 +9,71 @@ import org.junit.jupiter.api.Test;
 /**
  * A 1-1-1 network (w1 = 0.5, b1 = 0.1, w2 = −0.3, b2 = 0.2, x = 1) whose expected values were
  * worked out separately from the seeds' scalar equations: z = w a + b, a = σ(z), δ^L = a^L − y
- * (seed 000, cross-entropy) or δ^L = 2(a^L − y) (seed 001, identity output, squared error),
- * δ^1 = w2 δ^2 σ'(z^1), ∂C/∂w = δ a^{l−1}, ∂C/∂b = δ, w ← w − η ∂C/∂w.
+ * (seed 000, cross-entropy) or δ^L = 2(a^L − y) (seed 001, identity output, squared error), δ^1 =
+ * w2 δ^2 σ'(z^1), ∂C/∂w = δ a^{l−1}, ∂C/∂b = δ, w ← w − η ∂C/∂w.
  */
 class HandComputedNetworkTest {
   private static final double TOLERANCE = 1e-15;
+
   /** Layout: W^1, b^1, W^2, b^2. */
   private static final double[] WEIGHTS = {0.5, 0.1, -0.3, 0.2};
+
   private static final double[] INPUT = {1.0};
 
   @Test
   void gdStep_sigmoidCrossEntropy_matchesHandComputedValues() {
-    NetworkSpec spec = NetworkSpec.of(new int[] {1, 1, 1}, Activation.SIGMOID, Activation.SIGMOID,
-        Loss.CROSS_ENTROPY);
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {1, 1, 1}, Activation.SIGMOID, Activation.SIGMOID, Loss.CROSS_ENTROPY);
     double[] gradient = new double[4];
-    double loss = new Network(spec).accumulateGradient(WEIGHTS, INPUT, new double[] {1.0}, 1,
-        new Workspace(spec, 1), gradient);
+    double loss =
+        new Network(spec)
+            .accumulateGradient(
+                WEIGHTS, INPUT, new double[] {1.0}, 1, new Workspace(spec, 1), gradient);
 
     assertEquals(0.6900005926321096, loss, TOLERANCE);
-    assertArrayEquals(new double[] {0.03420948254107753, 0.03420948254107753,
-        -0.32181074610268584, -0.4984242281839403}, gradient, TOLERANCE);
+    assertArrayEquals(
+        new double[] {
+          0.03420948254107753, 0.03420948254107753, -0.32181074610268584, -0.4984242281839403
+        },
+        gradient,
+        TOLERANCE);
 
     double[] weights = WEIGHTS.clone();
     new GradientDescent(0.5).step(weights, gradient);
-    assertArrayEquals(new double[] {0.48289525872946126, 0.08289525872946124,
-        -0.13909462694865707, 0.44921211409197015}, weights, TOLERANCE);
+    assertArrayEquals(
+        new double[] {
+          0.48289525872946126, 0.08289525872946124, -0.13909462694865707, 0.44921211409197015
+        },
+        weights,
+        TOLERANCE);
   }
 
   @Test
   void accumulateGradient_identitySquaredError_matchesSeed001() {
-    NetworkSpec spec = NetworkSpec.of(new int[] {1, 1, 1}, Activation.SIGMOID, Activation.IDENTITY,
-        Loss.SQUARED_ERROR);
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {1, 1, 1}, Activation.SIGMOID, Activation.IDENTITY, Loss.SQUARED_ERROR);
     double[] gradient = new double[4];
-    double loss = new Network(spec).accumulateGradient(WEIGHTS, INPUT, new double[] {0.25}, 1,
-        new Workspace(spec, 1), gradient);
+    double loss =
+        new Network(spec)
+            .accumulateGradient(
+                WEIGHTS, INPUT, new double[] {0.25}, 1, new Workspace(spec, 1), gradient);
 
     assertEquals(0.05938817510599628, loss, TOLERANCE);
-    assertArrayEquals(new double[] {0.03345240498456523, 0.03345240498456523,
-        -0.3146888700840624, -0.4873937837354772}, gradient, TOLERANCE);
+    assertArrayEquals(
+        new double[] {
+          0.03345240498456523, 0.03345240498456523, -0.3146888700840624, -0.4873937837354772
+        },
+        gradient,
+        TOLERANCE);
   }
 
   @Test
   void accumulateGradient_calledTwice_addsRatherThanOverwrites() {
-    NetworkSpec spec = NetworkSpec.of(new int[] {1, 1, 1}, Activation.SIGMOID, Activation.SIGMOID,
-        Loss.CROSS_ENTROPY);
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {1, 1, 1}, Activation.SIGMOID, Activation.SIGMOID, Loss.CROSS_ENTROPY);
     Network network = new Network(spec);
     Workspace workspace = new Workspace(spec, 1);
     double[] once = new double[4];

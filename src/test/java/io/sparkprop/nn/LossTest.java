@@ -16,8 +16,8 @@ class LossTest {
     Activation.SOFTMAX.apply(a, 2, 1);
     double[] delta = new double[2];
     // y selects the class with logit −1000: C = logsumexp(z) − z_1 = 2000 exactly.
-    double loss = Loss.CROSS_ENTROPY.lossAndDelta(Activation.SOFTMAX, z, a, new double[] {0, 1},
-        delta, 2, 1);
+    double loss =
+        Loss.CROSS_ENTROPY.lossAndDelta(Activation.SOFTMAX, z, a, new double[] {0, 1}, delta, 2, 1);
     assertEquals(2000.0, loss, TOLERANCE);
     assertEquals(1.0, delta[0], TOLERANCE);
     assertEquals(-1.0, delta[1], TOLERANCE);
@@ -29,32 +29,41 @@ class LossTest {
     double[] a = z.clone();
     Activation.SIGMOID.apply(a, 1, 1);
     // −ln σ(−800) = ln(1 + e^{800}) = 800 to double precision; ln(a) would be −∞.
-    double loss = Loss.CROSS_ENTROPY.lossAndDelta(Activation.SIGMOID, z, a, new double[] {1},
-        new double[1], 1, 1);
+    double loss =
+        Loss.CROSS_ENTROPY.lossAndDelta(
+            Activation.SIGMOID, z, a, new double[] {1}, new double[1], 1, 1);
     assertEquals(800.0, loss, TOLERANCE);
   }
 
   @Test
   void networkSpec_softmaxWithSquaredError_isRejectedWithReason() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetworkSpec.of(new int[] {2, 3}, Activation.SIGMOID, Activation.SOFTMAX,
-            Loss.SQUARED_ERROR));
-    assertTrue(e.getMessage().contains("squared-error cannot be used with output softmax"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NetworkSpec.of(
+                    new int[] {2, 3}, Activation.SIGMOID, Activation.SOFTMAX, Loss.SQUARED_ERROR));
+    assertTrue(
+        e.getMessage().contains("squared-error cannot be used with output softmax"),
         e.getMessage());
   }
 
   @Test
   void networkSpec_oneLayerSize_isRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetworkSpec.of(new int[] {2}, Activation.SIGMOID, Activation.SOFTMAX,
-            Loss.CROSS_ENTROPY));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NetworkSpec.of(
+                    new int[] {2}, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY));
     assertEquals("layer sizes must have at least 2 entries, found 1", e.getMessage());
   }
 
   @Test
   void networkSpec_layout_matchesMllibWeightsThenBiasesPerLayer() {
-    NetworkSpec spec = NetworkSpec.of(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SOFTMAX,
-        Loss.CROSS_ENTROPY);
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
     assertEquals(0, spec.weightOffset(1));
     assertEquals(12, spec.biasOffset(1));
     assertEquals(16, spec.weightOffset(2));

@@ -28,14 +28,16 @@ import org.junit.jupiter.api.Test;
 /**
  * With {@code spark.rpc.message.maxSize=1} (MB) on executors in their own JVMs (local-cluster
  * mode), a model of over 1 MB trains, and the function each step ships to the tasks is a few
- * kilobytes: the weights travel in the broadcast, never in the closure. (Spark 4 broadcasts
- * every stage's task binary, so the RPC limit alone cannot catch a captured array; the
- * closure's serialized size is measured directly, against a control that captures the weights.)
+ * kilobytes: the weights travel in the broadcast, never in the closure. (Spark 4 broadcasts every
+ * stage's task binary, so the RPC limit alone cannot catch a captured array; the closure's
+ * serialized size is measured directly, against a control that captures the weights.)
  */
 class BroadcastOnlyIT {
   /** 400·400 + 400 + 10·400 + 10 = 164,410 doubles ≈ 1.3 MB. */
-  private static final NetworkSpec SPEC = NetworkSpec.of(new int[] {400, 400, 10},
-      Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+  private static final NetworkSpec SPEC =
+      NetworkSpec.of(
+          new int[] {400, 400, 10}, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+
   private static final int MAX_CLOSURE_BYTES = 16 * 1024;
   private static JavaSparkContext jsc;
 
@@ -44,10 +46,11 @@ class BroadcastOnlyIT {
     String sparkHome = System.getenv("SPARK_HOME");
     assertTrue(sparkHome != null, "the build sets SPARK_HOME for local-cluster mode");
     new File(sparkHome, "jars").mkdirs();
-    SparkConf conf = new SparkConf()
-        .set("spark.rpc.message.maxSize", "1")
-        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-        .set("spark.executor.memory", "512m");
+    SparkConf conf =
+        new SparkConf()
+            .set("spark.rpc.message.maxSize", "1")
+            .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+            .set("spark.executor.memory", "512m");
     jsc = LocalSpark.start("broadcast-only", "local-cluster[2,1,512]", conf);
   }
 
@@ -74,7 +77,8 @@ class BroadcastOnlyIT {
       assertTrue(step < MAX_CLOSURE_BYTES, "step function is " + step + " bytes");
       org.apache.spark.api.java.function.Function<Integer, Integer> capturing =
           x -> weights.length + x;
-      assertTrue(serializedSize(capturing) > 8 * SPEC.numParameters(),
+      assertTrue(
+          serializedSize(capturing) > 8 * SPEC.numParameters(),
           "control: a closure that captures the weights carries all of them");
     } finally {
       broadcast.destroy();
@@ -87,14 +91,17 @@ class BroadcastOnlyIT {
     List<io.sparkprop.data.Example> examples = TestData.examples(SPEC, 64, 5);
     List<ExampleBlock> blocks = TestData.blocks(SPEC, examples, 16, 16, 16, 16);
     JavaRDD<ExampleBlock> data = jsc.parallelize(blocks, 4).cache();
-    Set<String> executors = data.map(b -> SparkEnv.get().executorId()).collect().stream()
-        .collect(Collectors.toSet());
+    Set<String> executors =
+        data.map(b -> SparkEnv.get().executorId()).collect().stream().collect(Collectors.toSet());
     assertEquals(2, executors.size(), "tasks ran on two executors: " + executors);
     assertTrue(!executors.contains("driver"));
 
     double[] start = Initializer.initialize(SPEC, 1);
-    Trainer trainer = new Trainer(jsc, new TrainerConfig(SPEC,
-        new OptimizerSpec(OptimizerSpec.Kind.GD, 0.02, 0, 1), 3, 1, 2, 16, 0));
+    Trainer trainer =
+        new Trainer(
+            jsc,
+            new TrainerConfig(
+                SPEC, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.02, 0, 1), 3, 1, 2, 16, 0));
     double before = trainer.gradient(data, start, 1).meanLoss();
     double[] end = trainer.fit(data, null, start, s -> {});
     double after = trainer.gradient(data, end, 1).meanLoss();

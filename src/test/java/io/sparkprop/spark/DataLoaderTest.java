@@ -61,8 +61,8 @@ class DataLoaderTest {
   void load_libsvmFile_keepsEveryExampleInInputOrder(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("train.libsvm");
     Files.write(file, libsvmLines(50));
-    List<ExampleBlock> blocks = DataLoader.load(jsc, DataSource.libsvm(file.toString()), SHAPE, 0,
-        8, true).collect();
+    List<ExampleBlock> blocks =
+        DataLoader.load(jsc, DataSource.libsvm(file.toString()), SHAPE, 0, 8, true).collect();
     List<double[]> columns = featureColumns(blocks);
     assertEquals(50, columns.size());
     for (int i = 1; i <= 50; i++) {
@@ -80,21 +80,28 @@ class DataLoaderTest {
       var rdd = DataLoader.load(jsc, source, SHAPE, partitions, 4, true);
       assertEquals(partitions, rdd.getNumPartitions());
       List<List<ExampleBlock>> first = rdd.glom().collect();
-      List<List<ExampleBlock>> second = DataLoader.load(jsc, source, SHAPE, partitions, 4, true)
-          .glom().collect();
+      List<List<ExampleBlock>> second =
+          DataLoader.load(jsc, source, SHAPE, partitions, 4, true).glom().collect();
       assertEquals(ids(first), ids(second), "same input and count → same partitions and order");
       assertEquals(40, ids(first).stream().mapToInt(List::size).sum());
     }
   }
 
   private static List<List<Long>> ids(List<List<ExampleBlock>> partitions) {
-    return partitions.stream().map(p -> p.stream().flatMap(b -> {
-      List<Long> ids = new ArrayList<>();
-      for (int j = 0; j < b.size(); j++) {
-        ids.add(b.id(j));
-      }
-      return ids.stream();
-    }).collect(Collectors.toList())).collect(Collectors.toList());
+    return partitions.stream()
+        .map(
+            p ->
+                p.stream()
+                    .flatMap(
+                        b -> {
+                          List<Long> ids = new ArrayList<>();
+                          for (int j = 0; j < b.size(); j++) {
+                            ids.add(b.id(j));
+                          }
+                          return ids.stream();
+                        })
+                    .collect(Collectors.toList()))
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -103,12 +110,25 @@ class DataLoaderTest {
     List<String> lines = libsvmLines(30);
     lines.set(16, "1 0:0.5 2:1");
     Files.write(file, lines);
-    Exception e = assertThrows(Exception.class, () -> Datasets.loadAndCache(jsc, "train",
-        DataSource.libsvm(file.toString()), SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc,
+                    "train",
+                    DataSource.libsvm(file.toString()),
+                    SHAPE,
+                    0,
+                    4,
+                    StorageLevel.MEMORY_ONLY()));
     Throwable cause = Failures.userFacingCause(e);
     assertTrue(cause instanceof DataFormatException, "got " + e);
-    assertTrue(cause.getMessage().endsWith(
-        "train.libsvm:17: feature index 0 is invalid (indices are 1-based)"), cause.getMessage());
+    assertTrue(
+        cause
+            .getMessage()
+            .endsWith("train.libsvm:17: feature index 0 is invalid (indices are 1-based)"),
+        cause.getMessage());
   }
 
   @Test
@@ -116,8 +136,18 @@ class DataLoaderTest {
     Files.write(dir.resolve("part-00000"), libsvmLines(5));
     Files.write(dir.resolve("part-00001"), List.of("1 1:1", "1 1:2 2:NaN"));
     Files.write(dir.resolve("_SUCCESS"), List.of("not data"));
-    Exception e = assertThrows(Exception.class, () -> Datasets.loadAndCache(jsc, "train",
-        DataSource.libsvm(dir.toString()), SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc,
+                    "train",
+                    DataSource.libsvm(dir.toString()),
+                    SHAPE,
+                    0,
+                    4,
+                    StorageLevel.MEMORY_ONLY()));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(message.endsWith("part-00001:2: feature 2 must be finite, found NaN"), message);
   }
@@ -126,19 +156,39 @@ class DataLoaderTest {
   void load_csvWithHeaderAndRaggedRow_namesLine(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("train.csv");
     Files.write(file, List.of("label,a,b,c", "1,0.1,0.2,0.3", "0,0.1,0.2"));
-    Exception e = assertThrows(Exception.class, () -> Datasets.loadAndCache(jsc, "train",
-        DataSource.csv(file.toString(), ',', 0, true), SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc,
+                    "train",
+                    DataSource.csv(file.toString(), ',', 0, true),
+                    SHAPE,
+                    0,
+                    4,
+                    StorageLevel.MEMORY_ONLY()));
     String message = Failures.userFacingCause(e).getMessage();
-    assertTrue(message.endsWith("train.csv:3: expected 4 fields (3 features and a label) "
-        + "separated by ',', found 3"), message);
+    assertTrue(
+        message.endsWith(
+            "train.csv:3: expected 4 fields (3 features and a label) "
+                + "separated by ',', found 3"),
+        message);
   }
 
   @Test
   void load_csvWithHeader_skipsOnlyTheHeader(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("train.csv");
     Files.write(file, List.of("label,a,b,c", "1,0.1,0.2,0.3", "0,1,2,3"));
-    Datasets.Cached cached = Datasets.loadAndCache(jsc, "train",
-        DataSource.csv(file.toString(), ',', 0, true), SHAPE, 0, 4, StorageLevel.MEMORY_ONLY());
+    Datasets.Cached cached =
+        Datasets.loadAndCache(
+            jsc,
+            "train",
+            DataSource.csv(file.toString(), ',', 0, true),
+            SHAPE,
+            0,
+            4,
+            StorageLevel.MEMORY_ONLY());
     assertEquals(2, cached.examples());
     cached.blocks().unpersist(true);
   }
@@ -146,8 +196,10 @@ class DataLoaderTest {
   @Test
   void load_missingPath_saysNoSuchFile(@TempDir Path dir) {
     String missing = dir.resolve("nope.libsvm").toString();
-    DataFormatException e = assertThrows(DataFormatException.class, () -> DataLoader.load(jsc,
-        DataSource.libsvm(missing), SHAPE, 0, 4, true));
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> DataLoader.load(jsc, DataSource.libsvm(missing), SHAPE, 0, 4, true));
     assertEquals(missing + ": no such file or directory", e.getMessage());
   }
 
@@ -155,8 +207,18 @@ class DataLoaderTest {
   void load_emptyFile_saysNoExamples(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("empty.libsvm");
     Files.write(file, new byte[0]);
-    DataFormatException e = assertThrows(DataFormatException.class, () -> Datasets.loadAndCache(
-        jsc, "train", DataSource.libsvm(file.toString()), SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc,
+                    "train",
+                    DataSource.libsvm(file.toString()),
+                    SHAPE,
+                    0,
+                    4,
+                    StorageLevel.MEMORY_ONLY()));
     assertEquals(file + ": holds no examples", e.getMessage());
   }
 
@@ -164,14 +226,17 @@ class DataLoaderTest {
   void load_idxPair_readsRecordRangesInParallel() {
     Path fixtures = Path.of("src/test/resources/data").toAbsolutePath();
     DataSource source = DataSource.idx(fixtures.resolve("tiny-images-idx3-ubyte").toString(), null);
-    List<ExampleBlock> blocks = DataLoader.load(jsc, source,
-        new DataShape(4, 3, DataShape.LabelKind.CLASS_INDEX), 2, 8, true).collect();
+    List<ExampleBlock> blocks =
+        DataLoader.load(
+                jsc, source, new DataShape(4, 3, DataShape.LabelKind.CLASS_INDEX), 2, 8, true)
+            .collect();
     List<Long> ids = new ArrayList<>();
-    blocks.forEach(b -> {
-      for (int j = 0; j < b.size(); j++) {
-        ids.add(b.id(j));
-      }
-    });
+    blocks.forEach(
+        b -> {
+          for (int j = 0; j < b.size(); j++) {
+            ids.add(b.id(j));
+          }
+        });
     ids.sort(Comparator.naturalOrder());
     assertEquals(List.of(0L, 1L, 2L), ids);
     assertEquals(2, blocks.size(), "two partitions, one block each");

@@ -35,9 +35,11 @@ import scala.Tuple2;
 class DistributedGradientTest {
   private static final double GRADIENT_TOLERANCE = 1e-12;
   private static final double REPRODUCIBILITY_TOLERANCE = 1e-9;
-  private static final NetworkSpec SPEC = NetworkSpec.of(new int[] {6, 5, 4, 3},
-      Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+  private static final NetworkSpec SPEC =
+      NetworkSpec.of(
+          new int[] {6, 5, 4, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
   private static final int BLOCK = 16;
+
   /** Uneven block sizes, including a block of one example; 100 examples in all. */
   private static final int[] BLOCK_SIZES = {16, 7, 16, 3, 16, 1, 16, 16, 9};
 
@@ -63,8 +65,8 @@ class DistributedGradientTest {
     for (int i = 0; i < blocks.size(); i++) {
       keyed.add(new Tuple2<>(partitions == 1 ? 0 : i % (partitions - 1), blocks.get(i)));
     }
-    JavaRDD<ExampleBlock> rdd = jsc.parallelizePairs(keyed, 2)
-        .partitionBy(new HashPartitioner(partitions)).values();
+    JavaRDD<ExampleBlock> rdd =
+        jsc.parallelizePairs(keyed, 2).partitionBy(new HashPartitioner(partitions)).values();
     if (partitions > 1) {
       long emptyPartitions = rdd.glom().collect().stream().filter(List::isEmpty).count();
       assertTrue(emptyPartitions >= 1, "the test data should include an empty partition");
@@ -73,8 +75,8 @@ class DistributedGradientTest {
   }
 
   /** The reference: one example at a time in this JVM, summed, divided by the count. */
-  private static double[] singleJvmMeanGradient(double[] weights, double fraction, long seed,
-      int step) {
+  private static double[] singleJvmMeanGradient(
+      double[] weights, double fraction, long seed, int step) {
     Network network = new Network(SPEC);
     Workspace workspace = new Workspace(SPEC, 1);
     double[] sum = new double[weights.length];
@@ -112,8 +114,9 @@ class DistributedGradientTest {
   @ValueSource(ints = {1, 3, 8})
   void gradient_anyPartitioning_equalsSingleJvmGradient(int partitions) {
     double[] weights = Initializer.initialize(SPEC, 5);
-    GradientSum sum = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1), 1, 2)
-        .gradient(partitioned(partitions), weights, 1);
+    GradientSum sum =
+        trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1), 1, 2)
+            .gradient(partitioned(partitions), weights, 1);
 
     assertEquals(100, sum.count(), "m must count every example exactly once");
     double[] expected = singleJvmMeanGradient(weights, 1.0, 0, 1);
@@ -125,11 +128,12 @@ class DistributedGradientTest {
   void gradient_sampledStep_equalsSingleJvmGradientOfSameSample(int partitions) {
     double[] weights = Initializer.initialize(SPEC, 5);
     double fraction = 0.3;
-    GradientSum sum = trainer(new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, fraction), 1, 3)
-        .gradient(partitioned(partitions), weights, 4);
+    GradientSum sum =
+        trainer(new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, fraction), 1, 3)
+            .gradient(partitioned(partitions), weights, 4);
 
-    long expectedCount = examples.stream()
-        .filter(e -> Sampling.keep(11, 4, e.id(), fraction)).count();
+    long expectedCount =
+        examples.stream().filter(e -> Sampling.keep(11, 4, e.id(), fraction)).count();
     assertEquals(expectedCount, sum.count());
     assertTrue(expectedCount > 10 && expectedCount < 60, "a 30% sample of 100 examples");
     double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
@@ -165,16 +169,27 @@ class DistributedGradientTest {
 
   @Test
   void fit_hugeLearningRate_stopsWithTheDivergingStep() {
-    NetworkSpec regression = NetworkSpec.of(new int[] {6, 5, 3}, Activation.IDENTITY,
-        Activation.IDENTITY, Loss.SQUARED_ERROR);
+    NetworkSpec regression =
+        NetworkSpec.of(
+            new int[] {6, 5, 3}, Activation.IDENTITY, Activation.IDENTITY, Loss.SQUARED_ERROR);
     List<ExampleBlock> data = TestData.blocks(regression, TestData.examples(regression, 32, 1), 32);
-    Trainer trainer = new Trainer(jsc, new TrainerConfig(regression,
-        new OptimizerSpec(OptimizerSpec.Kind.GD, 1e3, 0, 1), 500, 1, 2, 32, 0));
-    DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.fit(
-        jsc.parallelize(data, 2), null, Initializer.initialize(regression, 1), s -> {}));
+    Trainer trainer =
+        new Trainer(
+            jsc,
+            new TrainerConfig(
+                regression, new OptimizerSpec(OptimizerSpec.Kind.GD, 1e3, 0, 1), 500, 1, 2, 32, 0));
+    DivergenceException e =
+        assertThrows(
+            DivergenceException.class,
+            () ->
+                trainer.fit(
+                    jsc.parallelize(data, 2),
+                    null,
+                    Initializer.initialize(regression, 1),
+                    s -> {}));
     assertTrue(e.step() > 1 && e.step() < 500, "step " + e.step());
-    assertTrue(e.getMessage().startsWith("training diverged at step " + e.step() + ": "),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("training diverged at step " + e.step() + ": "), e.getMessage());
     assertTrue(e.getMessage().contains("try a smaller --learning-rate"));
   }
 

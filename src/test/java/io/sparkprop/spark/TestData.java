@@ -1,6 +1,5 @@
 package io.sparkprop.spark;
 
-import io.sparkprop.data.DataShape;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.NetworkSpec;
@@ -33,8 +32,10 @@ final class TestData {
     List<ExampleBlock> blocks = new ArrayList<>();
     int start = 0;
     for (int size : sizes) {
-      blocks.add(ExampleBlock.pack(examples.subList(start, start + size).iterator(),
-          Datasets.shapeOf(spec), size).next());
+      blocks.add(
+          ExampleBlock.pack(
+                  examples.subList(start, start + size).iterator(), Datasets.shapeOf(spec), size)
+              .next());
       start += size;
     }
     if (start != examples.size()) {
