@@ -46,15 +46,20 @@ final class Commands {
     int treeDepth = o.getInt("tree-depth", 1);
     long seed = o.getLong("seed");
     StorageLevel level = Settings.storageLevel(o);
-    Model initial =
-        o.has("init-model") ? ModelFile.read(o.get("init-model"), new Configuration()) : null;
-    NetworkSpec spec = initial == null ? Settings.network(o) : warmStartSpec(o, initial);
-    TrainerConfig config =
-        new TrainerConfig(
-            spec, optimizer, steps, seed, treeDepth, blockSize, o.getInt("log-every", 0));
+    int logEvery = o.getInt("log-every", 0);
+    // Without a warm start the architecture is checked before Spark starts; with one, it is
+    // checked against the model, read through Spark's Hadoop settings (credentials, HDFS).
+    NetworkSpec requested = o.has("init-model") ? null : Settings.network(o);
 
     try (JavaSparkContext jsc = startSpark(o, "train")) {
-      refuseExisting(modelOut, overwrite, jsc.hadoopConfiguration());
+      refuseExisting(modelOut, overwrite, "--overwrite", jsc.hadoopConfiguration());
+      Model initial =
+          o.has("init-model")
+              ? ModelFile.read(o.get("init-model"), jsc.hadoopConfiguration())
+              : null;
+      NetworkSpec spec = initial == null ? requested : warmStartSpec(o, initial);
+      TrainerConfig config =
+          new TrainerConfig(spec, optimizer, steps, seed, treeDepth, blockSize, logEvery);
       LOG.info(
           "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
           spec,
@@ -179,7 +184,7 @@ final class Commands {
     int blockSize = o.getInt("block-size", 1);
     try (JavaSparkContext jsc = startSpark(o, "predict")) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
-      refuseExisting(predictions, false, jsc.hadoopConfiguration());
+      refuseExisting(predictions, false, null, jsc.hadoopConfiguration());
       Predictor.predict(jsc, model.spec(), model.weights(), input, blockSize, predictions);
       out.println("predictions written to " + predictions);
     }
@@ -218,11 +223,17 @@ final class Commands {
     return new JavaSparkContext(conf);
   }
 
-  private static void refuseExisting(String path, boolean overwrite, Configuration conf)
-      throws IOException {
+  /**
+   * Fails when {@code path} exists and may not be replaced; {@code flag} is the way out, if any.
+   */
+  private static void refuseExisting(
+      String path, boolean overwrite, String flag, Configuration conf) throws IOException {
     Path p = new Path(path);
     if (!overwrite && p.getFileSystem(conf).exists(p)) {
-      throw new IOException(path + " already exists (pass --overwrite to replace it)");
+      throw new IOException(
+          path
+              + " already exists"
+              + (flag == null ? "; choose a new path" : " (pass " + flag + " to replace it)"));
     }
   }
 

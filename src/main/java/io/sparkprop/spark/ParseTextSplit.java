@@ -49,7 +49,11 @@ final class ParseTextSplit
   public Iterator<Example> call(InputSplit split, Iterator<Tuple2<LongWritable, Text>> lines) {
     String file = ((FileSplit) split).getPath().toString();
     int index = Arrays.binarySearch(files, file);
-    long fileBits = (long) Math.max(index, 0) << OFFSET_BITS;
+    if (index < 0) {
+      // Ids would collide across files; the listing and the splits must name files alike.
+      throw new IllegalStateException(file + " is not among the listed input files");
+    }
+    long fileBits = (long) index << OFFSET_BITS;
     return new Iterator<>() {
       private Example next;
 
