@@ -1,0 +1,114 @@
+package io.sparkprop.data;
+
+import java.io.Serializable;
+
+/**
+ * Parses delimited numeric rows: n_0 feature columns plus one label column at a configurable
+ * position. Fields may be enclosed in double quotes. Blank lines are skipped; a header line, when
+ * present, is checked by {@link #checkHeader} and not parsed as data.
+ */
+public final class CsvParser implements LineParser, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final DataShape shape;
+  private final char delimiter;
+  private final int labelColumn;
+
+  /**
+   * @param labelColumn 0-based position of the label among the n_0 + 1 columns
+   */
+  public CsvParser(DataShape shape, char delimiter, int labelColumn) {
+    if (labelColumn < 0 || labelColumn > shape.numFeatures()) {
+      throw new IllegalArgumentException(
+          "label column must be in 0.."
+              + shape.numFeatures()
+              + " for "
+              + (shape.numFeatures() + 1)
+              + " columns, found "
+              + labelColumn);
+    }
+    this.shape = shape;
+    this.delimiter = delimiter;
+    this.labelColumn = labelColumn;
+  }
+
+  @Override
+  public Example parse(long id, String line) throws RecordException {
+    if (line.isBlank()) {
+      return null;
+    }
+    String[] fields = split(line);
+    int expected = shape.numFeatures() + 1;
+    if (fields.length != expected) {
+      throw new RecordException(
+          "expected "
+              + expected
+              + " fields ("
+              + shape.numFeatures()
+              + " features and a label) separated by '"
+              + delimiter
+              + "', found "
+              + fields.length);
+    }
+    double[] target = new double[shape.numOutputs()];
+    shape.encodeLabel(fields[labelColumn], target, 0);
+    double[] values = new double[shape.numFeatures()];
+    for (int c = 0, f = 0; c < fields.length; c++) {
+      if (c != labelColumn) {
+        values[f++] = DataShape.parseFinite(fields[c], "column " + (c + 1));
+      }
+    }
+    return new Example(id, target, null, values);
+  }
+
+  /**
+   * Checks a header line has one name per column.
+   *
+   * @throws RecordException naming expected and found column counts
+   */
+  public void checkHeader(String line) throws RecordException {
+    int found = split(line).length;
+    if (found != shape.numFeatures() + 1) {
+      throw new RecordException(
+          "header has "
+              + found
+              + " columns, expected "
+              + (shape.numFeatures() + 1)
+              + " ("
+              + shape.numFeatures()
+              + " features and a label)");
+    }
+  }
+
+  private String[] split(String line) throws RecordException {
+    java.util.List<String> fields = new java.util.ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (quoted) {
+        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (ch == '"') {
+          quoted = false;
+        } else {
+          field.append(ch);
+        }
+      } else if (ch == '"' && field.toString().isBlank()) {
+        quoted = true;
+        field.setLength(0);
+      } else if (ch == delimiter) {
+        fields.add(field.toString().trim());
+        field.setLength(0);
+      } else {
+        field.append(ch);
+      }
+    }
+    if (quoted) {
+      throw new RecordException("unterminated quoted field");
+    }
+    fields.add(field.toString().trim());
+    return fields.toArray(new String[0]);
+  }
+}

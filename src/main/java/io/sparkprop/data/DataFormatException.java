@@ -1,0 +1,28 @@
+package io.sparkprop.data;
+
+/**
+ * Bad input data, located: the message reads {@code path:line: what is wrong (expected …, found
+ * …)}, or {@code path: record N: …} for binary files.
+ */
+public final class DataFormatException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public DataFormatException(String message) {
+    super(message);
+  }
+
+  /** An error on a 1-based line of a text file. */
+  public static DataFormatException atLine(String path, long line, String detail) {
+    return new DataFormatException(path + ":" + line + ": " + detail);
+  }
+
+  /** An error in a 0-based record of a binary file. */
+  public static DataFormatException atRecord(String path, long record, String detail) {
+    return new DataFormatException(path + ": record " + record + ": " + detail);
+  }
+
+  /** An error about a whole file. */
+  public static DataFormatException inFile(String path, String detail) {
+    return new DataFormatException(path + ": " + detail);
+  }
+}

@@ -1,0 +1,88 @@
+package io.sparkprop.data;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * Where a data set is and how to read it.
+ *
+ * @param format libsvm, csv or idx
+ * @param path a file, directory or glob on any Hadoop file system; for idx the image file
+ * @param labelsPath idx only: the label file (null to infer it from the image file's name, or for
+ *     prediction without labels)
+ * @param delimiter csv only: the field separator
+ * @param labelColumn csv only: 0-based position of the label column
+ * @param header csv only: whether each file starts with a header line
+ */
+public record DataSource(
+    Format format, String path, String labelsPath, char delimiter, int labelColumn, boolean header)
+    implements Serializable {
+
+  /** The supported file formats. */
+  public enum Format {
+    LIBSVM,
+    CSV,
+    IDX;
+
+    /** The name used in flags. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a format name; the error names the allowed values. */
+    public static Format parse(String name) {
+      for (Format f : values()) {
+        if (f.id().equals(name.trim().toLowerCase(Locale.ROOT))) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown format '" + name + "' (expected one of libsvm, csv, idx)");
+    }
+  }
+
+  public DataSource {
+    if (format == null || path == null || path.isBlank()) {
+      throw new IllegalArgumentException("a data source needs a format and a path");
+    }
+  }
+
+  /** A LIBSVM source. */
+  public static DataSource libsvm(String path) {
+    return new DataSource(Format.LIBSVM, path, null, ',', 0, false);
+  }
+
+  /** A CSV source. */
+  public static DataSource csv(String path, char delimiter, int labelColumn, boolean header) {
+    return new DataSource(Format.CSV, path, null, delimiter, labelColumn, header);
+  }
+
+  /** An IDX image/label pair. */
+  public static DataSource idx(String imagesPath, String labelsPath) {
+    return new DataSource(Format.IDX, imagesPath, labelsPath, ',', 0, false);
+  }
+
+  /**
+   * The IDX label file: the given one, or the image file's name with "images" → "labels" and "idx3"
+   * → "idx1" (MNIST's naming), or null when the name does not follow it.
+   */
+  public String idxLabelsPath() {
+    if (labelsPath != null) {
+      return labelsPath;
+    }
+    int slash = path.lastIndexOf('/');
+    String dir = path.substring(0, slash + 1);
+    String name = path.substring(slash + 1);
+    String inferred = name.replace("images", "labels").replace("idx3", "idx1");
+    return inferred.equals(name) ? null : dir + inferred;
+  }
+
+  /** The parser for a text format. */
+  public LineParser lineParser(DataShape shape) {
+    return switch (format) {
+      case LIBSVM -> new LibsvmParser(shape);
+      case CSV -> new CsvParser(shape, delimiter, labelColumn);
+      case IDX -> throw new IllegalStateException("idx is a binary format");
+    };
+  }
+}

@@ -1,0 +1,50 @@
+package io.sparkprop.data;
+
+import java.io.Serializable;
+
+/**
+ * One validated example: its target column y and its features, sparse (0-based indices, strictly
+ * increasing) or dense (indices null). The id is unique and stable for the same input, so sampling
+ * and ordering do not depend on how the data is partitioned.
+ */
+public final class Example implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final long id;
+  final double[] target;
+  final int[] indices;
+  final double[] values;
+
+  public Example(long id, double[] target, int[] indices, double[] values) {
+    this.id = id;
+    this.target = target;
+    this.indices = indices;
+    this.values = values;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  /** y, n_L entries; not copied. */
+  public double[] target() {
+    return target;
+  }
+
+  /** Writes the dense feature column into {@code into[offset … offset + n)}, zeros where absent. */
+  void writeFeatures(double[] into, int offset, int numFeatures) {
+    if (indices == null) {
+      System.arraycopy(values, 0, into, offset, numFeatures);
+    } else {
+      java.util.Arrays.fill(into, offset, offset + numFeatures, 0.0);
+      for (int k = 0; k < indices.length; k++) {
+        into[offset + indices[k]] = values[k];
+      }
+    }
+  }
+
+  /** A copy of this example under another id. */
+  public Example withId(long newId) {
+    return new Example(newId, target, indices, values);
+  }
+}

@@ -1,0 +1,70 @@
+package io.sparkprop.data;
+
+import java.io.Serializable;
+
+/**
+ * Parses LIBSVM lines: {@code label index:value index:value …} with 1-based, strictly increasing
+ * indices no greater than n_0. For multi-label sigmoid outputs the label may be a comma-separated
+ * class list ({@code 1,3 5:0.2}). Blank lines are skipped.
+ */
+public final class LibsvmParser implements LineParser, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final DataShape shape;
+
+  public LibsvmParser(DataShape shape) {
+    this.shape = shape;
+  }
+
+  @Override
+  public Example parse(long id, String line) throws RecordException {
+    String[] tokens = line.trim().split("\\s+");
+    if (tokens.length == 0 || tokens[0].isEmpty()) {
+      return null;
+    }
+    if (tokens[0].indexOf(':') >= 0) {
+      throw new RecordException(
+          "missing label (expected 'label index:value …', found '" + tokens[0] + "' first)");
+    }
+    double[] target = new double[shape.numOutputs()];
+    shape.encodeLabel(tokens[0], target, 0);
+    int count = tokens.length - 1;
+    int[] indices = new int[count];
+    double[] values = new double[count];
+    int previous = 0;
+    for (int k = 0; k < count; k++) {
+      String token = tokens[k + 1];
+      int colon = token.indexOf(':');
+      if (colon <= 0 || colon == token.length() - 1) {
+        throw new RecordException(
+            "feature " + (k + 1) + " must be index:value, found '" + token + "'");
+      }
+      int index;
+      try {
+        index = Integer.parseInt(token.substring(0, colon));
+      } catch (NumberFormatException e) {
+        throw new RecordException(
+            "feature index is not an integer (found '" + token.substring(0, colon) + "')");
+      }
+      if (index < 1) {
+        throw new RecordException("feature index " + index + " is invalid (indices are 1-based)");
+      }
+      if (index <= previous) {
+        throw new RecordException(
+            "feature indices must increase, found " + index + " after " + previous);
+      }
+      if (index > shape.numFeatures()) {
+        throw new RecordException(
+            "feature index "
+                + index
+                + " is beyond the input layer (expected 1.."
+                + shape.numFeatures()
+                + ")");
+      }
+      indices[k] = index - 1;
+      values[k] = DataShape.parseFinite(token.substring(colon + 1), "feature " + index);
+      previous = index;
+    }
+    return new Example(id, target, indices, values);
+  }
+}

@@ -1,0 +1,112 @@
+package io.sparkprop.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ParsersTest {
+  private static final DataShape THREE_CLASSES =
+      new DataShape(4, 3, DataShape.LabelKind.CLASS_INDEX);
+  private static final LibsvmParser LIBSVM = new LibsvmParser(THREE_CLASSES);
+  private static final CsvParser CSV = new CsvParser(THREE_CLASSES, ',', 0);
+
+  private static double[] dense(Example e) {
+    double[] x = new double[4];
+    e.writeFeatures(x, 0, 4);
+    return x;
+  }
+
+  @Test
+  void libsvm_validLine_densifiesAndOneHotEncodes() throws RecordException {
+    Example e = LIBSVM.parse(9, "2 1:0.5 4:-1.25");
+    assertEquals(9, e.id());
+    assertArrayEquals(new double[] {0.5, 0, 0, -1.25}, dense(e));
+    assertArrayEquals(new double[] {0, 0, 1}, e.target());
+  }
+
+  @Test
+  void libsvm_blankLine_holdsNoExample() throws RecordException {
+    assertNull(LIBSVM.parse(0, "   "));
+  }
+
+  @Test
+  void libsvm_multiLabelList_isMultiHot() throws RecordException {
+    LibsvmParser multi = new LibsvmParser(new DataShape(4, 3, DataShape.LabelKind.MULTI_LABEL));
+    assertArrayEquals(new double[] {1, 0, 1}, multi.parse(0, "0,2 3:1").target());
+  }
+
+  @ParameterizedTest(name = "''{0}''")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1:0.5 2:1|missing label (expected 'label index:value …', found '1:0.5' first)",
+        "1 3|feature 1 must be index:value, found '3'",
+        "1 0:0.5|feature index 0 is invalid (indices are 1-based)",
+        "1 3:1 2:1|feature indices must increase, found 2 after 3",
+        "1 5:1|feature index 5 is beyond the input layer (expected 1..4)",
+        "1 2:abc|feature 2 is not a number (found 'abc')",
+        "1 2:NaN|feature 2 must be finite, found NaN",
+        "1 2:Infinity|feature 2 must be finite, found Infinity",
+        "1 2:1e999|feature 2 must be finite, found 1e999",
+        "3 1:1|label must be an integer class in 0..2 for 3 outputs, found 3",
+        "1.5 1:1|label must be an integer class in 0..2 for 3 outputs, found 1.5",
+        "x 1:1|label is not a number (found 'x')",
+        "1 a:1|feature index is not an integer (found 'a')",
+      })
+  void libsvm_malformedLine_saysWhatIsWrong(String line, String expected) {
+    assertEquals(
+        expected, assertThrows(RecordException.class, () -> LIBSVM.parse(0, line)).getMessage());
+  }
+
+  @Test
+  void csv_validRowWithQuotes_parsesLabelColumn() throws RecordException {
+    Example e = CSV.parse(1, "\"1\", 0.5,0,\"-2\",3");
+    assertArrayEquals(new double[] {0.5, 0, -2, 3}, dense(e));
+    assertArrayEquals(new double[] {0, 1, 0}, e.target());
+  }
+
+  @Test
+  void csv_labelInLastColumn_isTakenFromThere() throws RecordException {
+    CsvParser last = new CsvParser(THREE_CLASSES, ';', 4);
+    Example e = last.parse(1, "1;2;3;4;0");
+    assertArrayEquals(new double[] {1, 2, 3, 4}, dense(e));
+    assertArrayEquals(new double[] {1, 0, 0}, e.target());
+  }
+
+  @ParameterizedTest(name = "''{0}''")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1,2,3,4|expected 5 fields (4 features and a label) separated by ',', found 4",
+        "1,2,3,4,5,6|expected 5 fields (4 features and a label) separated by ',', found 6",
+        "1;2;3;4;5|expected 5 fields (4 features and a label) separated by ',', found 1",
+        "a,1,2,3,4|label is not a number (found 'a')",
+        "7,1,2,3,4|label must be an integer class in 0..2 for 3 outputs, found 7",
+        "1,1,NaN,3,4|column 3 must be finite, found NaN",
+        "1,\"2,3,4,5|unterminated quoted field",
+      })
+  void csv_malformedRow_saysWhatIsWrong(String line, String expected) {
+    assertEquals(
+        expected, assertThrows(RecordException.class, () -> CSV.parse(0, line)).getMessage());
+  }
+
+  @Test
+  void csv_headerWithWrongColumnCount_isRejected() {
+    assertEquals(
+        "header has 3 columns, expected 5 (4 features and a label)",
+        assertThrows(RecordException.class, () -> CSV.checkHeader("label,a,b")).getMessage());
+  }
+
+  @Test
+  void binaryLabel_otherThanZeroOrOne_isRejected() {
+    LibsvmParser binary = new LibsvmParser(new DataShape(4, 1, DataShape.LabelKind.BINARY));
+    assertEquals(
+        "label must be 0 or 1 for a single sigmoid output, found 2",
+        assertThrows(RecordException.class, () -> binary.parse(0, "2 1:1")).getMessage());
+  }
+}
