@@ -89,19 +89,8 @@ public final class Network {
       int cols,
       Workspace workspace,
       double[] gradient) {
-    forward(weights, input, cols, workspace);
+    double loss = loss(weights, input, targets, cols, workspace);
     int numLayers = spec.numLayers();
-    int outputs = spec.numOutputs();
-    double loss =
-        spec.loss()
-            .lossAndDelta(
-                spec.outputActivation(),
-                workspace.outputLogits,
-                workspace.activations[numLayers],
-                targets,
-                workspace.deltas[numLayers],
-                outputs,
-                cols);
     for (int l = numLayers; l >= 1; l--) {
       int rows = spec.size(l);
       int inner = spec.size(l - 1);
@@ -153,13 +142,12 @@ public final class Network {
 
   /**
    * Forward pass only, returning the block's summed loss; {@link Workspace#outputs()} then holds
-   * a^L for each column.
+   * a^L for each column and the workspace's last δ buffer holds δ^L.
    */
   public double loss(
       double[] weights, double[] input, double[] targets, int cols, Workspace workspace) {
     forward(weights, input, cols, workspace);
     int numLayers = spec.numLayers();
-    // The δ buffer of the last layer is free during evaluation; the loss writes into it.
     return spec.loss()
         .lossAndDelta(
             spec.outputActivation(),

@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,22 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MainTest {
   private static final String XOR = "0 1:0 2:0\n1 1:0 2:1\n1 1:1 2:0\n0 1:1 2:1\n";
 
-  /** Exit code, standard output and standard error of one run. */
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  private static void assertUsageError(Run run, String expectedMessage) {
+  private static void assertUsageError(CliRun run, String expectedMessage) {
     assertEquals(2, run.code(), run.err());
     assertTrue(run.err().contains(expectedMessage), run.err());
     assertTrue(run.err().contains("usage: sparkprop"), "usage is printed");
@@ -108,7 +94,7 @@ class MainTest {
 
   @Test
   void run_allowedValuesAreInUsage() {
-    Run run =
+    CliRun run =
         run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", "--optimizer", "adamw");
     assertUsageError(run, "unknown optimizer 'adamw' (expected one of gd, sgd, momentum)");
     assertTrue(run.err().contains("--optimizer gd|sgd|momentum"));
@@ -195,7 +181,7 @@ class MainTest {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, XOR);
     String model = dir.resolve("xor.json").toString();
-    Run train =
+    CliRun train =
         run(
             "train",
             "--master",
@@ -217,14 +203,14 @@ class MainTest {
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("model written to " + model), train.out());
 
-    Run evaluate =
+    CliRun evaluate =
         run("evaluate", "--master", "local[2]", "--test", data.toString(), "--model", model);
     assertEquals(0, evaluate.code(), evaluate.err());
     assertTrue(evaluate.out().contains("accuracy 1.0000"), evaluate.out());
     assertTrue(evaluate.out().contains("   0:      2      0"), evaluate.out());
 
     Path predictions = dir.resolve("predictions");
-    Run predict =
+    CliRun predict =
         run(
             "predict",
             "--master",
@@ -245,7 +231,7 @@ class MainTest {
     }
     assertEquals(List.of("0", "1", "1", "0"), classes, "one line per input row, in input order");
 
-    Run inspect = run("inspect", "--model", model, "--json");
+    CliRun inspect = run("inspect", "--model", model, "--json");
     assertEquals(0, inspect.code(), inspect.err());
     JsonNode json = new ObjectMapper().readTree(inspect.out());
     Model saved = ModelFile.read(model, new Configuration());
@@ -282,7 +268,7 @@ class MainTest {
             .code());
 
     String warm = dir.resolve("warm.json").toString();
-    Run run =
+    CliRun run =
         run(
             "train",
             "--master",
@@ -330,7 +316,7 @@ class MainTest {
     Files.writeString(data, XOR);
     Path model = dir.resolve("m.json");
     Files.writeString(model, "keep me");
-    Run run =
+    CliRun run =
         run(
             "train",
             "--master",
@@ -353,7 +339,7 @@ class MainTest {
   void run_badRecord_exits1WithFileAndLine(@TempDir Path dir) throws IOException {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, "0 1:0 2:0\n1 1:0 2:1\n5 1:1 2:0\n");
-    Run run =
+    CliRun run =
         run(
             "train",
             "--master",
