@@ -220,7 +220,25 @@ final class Commands {
               + "--master local[*] to run in this JVM");
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    adoptWorkerSecret(conf, System.getenv(WORKER_SECRET_ENV));
     return new JavaSparkContext(conf);
+  }
+
+  /** Where a standalone Worker puts the authentication secret for the processes it launches. */
+  static final String WORKER_SECRET_ENV = "_SPARK_AUTH_SECRET";
+
+  /**
+   * In standalone cluster deploy mode the Worker removes spark.authenticate.secret from the
+   * driver's command line and passes it in the environment, but Spark 4.1 requires the config key
+   * and the driver fails to start (SPARK-25078). The driver takes the secret it was given.
+   */
+  static void adoptWorkerSecret(SparkConf conf, String workerSecret) {
+    if (conf.getBoolean("spark.authenticate", false)
+        && !conf.contains("spark.authenticate.secret")
+        && workerSecret != null
+        && !workerSecret.isEmpty()) {
+      conf.set("spark.authenticate.secret", workerSecret);
+    }
   }
 
   /**

@@ -1,15 +1,23 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.data.DataFormatException;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.NetworkSpec;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /** Loads a data set, persists its blocks and parses it once, so bad records fail up front. */
 public final class Datasets {
@@ -29,6 +37,22 @@ public final class Datasets {
       kind = DataShape.LabelKind.CLASS_INDEX;
     }
     return new DataShape(spec.numInputs(), outputs, kind);
+  }
+
+  /** Counts a partition's examples and names the executor (id and JVM pid) that holds it. */
+  private static final class Placement
+      implements FlatMapFunction<Iterator<ExampleBlock>, Tuple2<String, Long>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Iterator<Tuple2<String, Long>> call(Iterator<ExampleBlock> blocks) {
+      long count = 0;
+      while (blocks.hasNext()) {
+        count += blocks.next().size();
+      }
+      String where = SparkEnv.get().executorId() + " (pid " + ProcessHandle.current().pid() + ")";
+      return List.of(new Tuple2<>(where, count)).iterator();
+    }
   }
 
   /** Cached blocks and how many examples they hold. */
@@ -51,19 +75,24 @@ public final class Datasets {
         DataLoader.load(jsc, source, shape, partitions, blockSize, true)
             .setName("sparkprop " + name + " blocks")
             .persist(level);
-    long examples = blocks.map(b -> (long) b.size()).fold(0L, Long::sum);
+    // One pass parses, validates and caches every partition, and says where each one lives.
+    List<Tuple2<String, Long>> placement = blocks.mapPartitions(new Placement()).collect();
+    long examples = placement.stream().mapToLong(Tuple2::_2).sum();
     if (examples == 0) {
       blocks.unpersist(false);
-      throw io.sparkprop.data.DataFormatException.inFile(source.path(), "holds no examples");
+      throw DataFormatException.inFile(source.path(), "holds no examples");
     }
+    String executors =
+        placement.stream().map(Tuple2::_1).distinct().sorted().collect(Collectors.joining(", "));
     LOG.info(
-        "{}: {} examples from {} in {} partitions, cached as {} in {}s",
+        "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s",
         name,
         examples,
         source.path(),
         blocks.getNumPartitions(),
+        executors,
         level.description(),
-        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
     return new Cached(blocks, examples);
   }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,24 @@ class MainTest {
     assertTrue(run.err().contains(expectedMessage), run.err());
     assertTrue(run.err().contains("usage: sparkprop"), "usage is printed");
     assertFalse(run.err().contains("\tat "), "no stack trace");
+  }
+
+  @Test
+  void adoptWorkerSecret_onlyWhenAuthenticationIsOnAndNoSecretIsSet() {
+    SparkConf driverOfAuthenticatedCluster = new SparkConf(false).set("spark.authenticate", "true");
+    Commands.adoptWorkerSecret(driverOfAuthenticatedCluster, "from-worker");
+    assertEquals("from-worker", driverOfAuthenticatedCluster.get("spark.authenticate.secret"));
+
+    SparkConf explicit =
+        new SparkConf(false)
+            .set("spark.authenticate", "true")
+            .set("spark.authenticate.secret", "mine");
+    Commands.adoptWorkerSecret(explicit, "from-worker");
+    assertEquals("mine", explicit.get("spark.authenticate.secret"));
+
+    SparkConf unauthenticated = new SparkConf(false);
+    Commands.adoptWorkerSecret(unauthenticated, "from-worker");
+    assertFalse(unauthenticated.contains("spark.authenticate.secret"));
   }
 
   @Test

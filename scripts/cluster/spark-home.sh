@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds a Spark 4.1.0 home from Maven Central jars: $SPARK_HOME/jars (and an empty conf/).
+# Idempotent. No Spark download or installation is needed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+if [[ -f "$SPARK_HOME/jars/.complete" ]]; then
+  exit 0
+fi
+mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
+echo "spark-home: copying Spark 4.1.0 jars into $SPARK_HOME/jars" >&2
+mvn -B -q -f "$root/scripts/cluster/spark-home.pom.xml" dependency:copy-dependencies \
+  -DoutputDirectory="$SPARK_HOME/jars" -DincludeScope=runtime >&2
+touch "$SPARK_HOME/jars/.complete"

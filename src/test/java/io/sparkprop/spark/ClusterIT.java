@@ -1,0 +1,363 @@
+package io.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.model.ModelFile;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * sparkprop submitted to a real standalone cluster on 127.0.0.1 — a Master and two Workers in their
+ * own JVMs, started by scripts/cluster/start.sh with authentication on — through scripts/submit.sh.
+ * Every trained model is compared with a local[2] run of the same seed, data and partitioning.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static final double SAME_MODEL = 1e-9;
+  private static final long TIMEOUT_SECONDS = 240;
+  private static final String SECRET = UUID.randomUUID().toString();
+  private static final int STEPS = 60;
+  private static final Pattern EXECUTORS = Pattern.compile("on executors \\[([^\\]]*)\\]");
+
+  private static Path dir;
+  private static Path data;
+  private static Map<String, String> clusterEnv;
+  private static int uiPort;
+  private static String masterUrl;
+  private static double[] reference;
+  private static final List<ProcessHandle> clusterProcesses = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    dir = Files.createTempDirectory("sparkprop-cluster-it");
+    data = dir.resolve("train.libsvm");
+    writeData(data, 4000);
+    int masterPort = freePort();
+    uiPort = freePort();
+    masterUrl = "spark://127.0.0.1:" + masterPort;
+    clusterEnv = new LinkedHashMap<>();
+    clusterEnv.put("SPARKPROP_MASTER_PORT", Integer.toString(masterPort));
+    clusterEnv.put("SPARKPROP_MASTER_UI_PORT", Integer.toString(uiPort));
+    clusterEnv.put("SPARKPROP_CLUSTER_DIR", dir.resolve("cluster").toString());
+    clusterEnv.put(
+        "SPARKPROP_CLUSTER_OPTS",
+        "-Dspark.authenticate=true -Dspark.authenticate.secret=" + SECRET);
+    Result started = run(List.of("bash", "scripts/cluster/start.sh"), "start");
+    assertEquals(0, started.code(), started.output());
+    for (String name : List.of("master", "worker1", "worker2")) {
+      clusterProcesses.add(ProcessHandle.of(daemonPid(name)).orElseThrow());
+    }
+
+    Result local = submit("local-reference", List.of("--master", "local[2]"), train("local"));
+    assertEquals(0, local.code(), local.output());
+    reference = weights("local");
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    List<ProcessHandle> all = new ArrayList<>();
+    for (ProcessHandle daemon : clusterProcesses) {
+      all.add(daemon);
+      daemon.descendants().forEach(all::add);
+    }
+    Result stopped = run(List.of("bash", "scripts/cluster/stop.sh"), "stop");
+    assertEquals(0, stopped.code(), stopped.output());
+    for (ProcessHandle p : all) {
+      p.onExit().get(20, TimeUnit.SECONDS);
+      assertTrue(!p.isAlive(), "left running: " + p.info().commandLine().orElse("pid " + p.pid()));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void clientMode_runsOnTwoExecutorJvms_andMatchesLocalModel() throws Exception {
+    Result result = submit("client", cluster(), train("client"));
+    assertEquals(0, result.code(), result.output());
+    List<String[]> executors = executors(result.output());
+    assertEquals(2, executors.size(), result.output());
+    assertNotEquals(executors.get(0)[0], executors.get(1)[0], "two executor ids");
+    assertNotEquals(executors.get(0)[1], executors.get(1)[1], "two JVMs");
+    assertTrue(executors.stream().noneMatch(e -> e[0].equals("driver")));
+    assertSameModel(reference, weights("client"));
+  }
+
+  @Test
+  @Order(2)
+  void clusterMode_driverFinishes_andMatchesLocalModel() throws Exception {
+    List<String> args = new ArrayList<>(cluster());
+    args.addAll(
+        List.of(
+            "--deploy-mode",
+            "cluster",
+            "--conf",
+            "spark.standalone.submit.waitAppCompletion=true"));
+    Result result = submit("cluster", args, train("cluster"));
+    assertEquals(0, result.code(), result.output());
+    assertEquals("FINISHED", lastDriverState(), "the driver's real final state");
+    assertSameModel(reference, weights("cluster"));
+
+    List<String> bad = train("cluster-bad");
+    bad.set(bad.indexOf(data.toString()), dir.resolve("missing.libsvm").toString());
+    Result failed = submit("cluster-bad", args, bad);
+    assertEquals(
+        "FAILED",
+        lastDriverState(),
+        "spark-submit exits " + failed.code() + " either way; the Master knows the driver failed");
+  }
+
+  @Test
+  @Order(3)
+  void rpcLimitOneMegabyte_modelOverOneMegabyte_trainsByBroadcast() throws Exception {
+    List<String> args = new ArrayList<>(cluster());
+    args.addAll(List.of("--conf", "spark.rpc.message.maxSize=1"));
+    // 30·4000 + 4000 + 10·4000 + 10 = 164,010 parameters: 1.3 MB of doubles.
+    Result result =
+        submit(
+            "rpc-limit",
+            args,
+            List.of(
+                "train",
+                "--train",
+                data.toString(),
+                "--layers",
+                "30,4000,10",
+                "--iterations",
+                "3",
+                "--partitions",
+                "2",
+                "--model-out",
+                model("rpc-limit")));
+    assertEquals(0, result.code(), result.output());
+    assertEquals(164_010, weights("rpc-limit").length);
+  }
+
+  @Test
+  @Order(4)
+  void executorKilledMidTraining_jobFinishesWithSameModel() throws Exception {
+    Result result =
+        submitKillingMidway(
+            "executor-kill",
+            output -> {
+              List<String[]> executors = executors(output);
+              return Long.parseLong(executors.get(0)[1]);
+            });
+    assertEquals(0, result.code(), result.output());
+    assertSameModel(reference, weights("executor-kill"));
+  }
+
+  @Test
+  @Order(5)
+  void workerKilledMidTraining_jobFinishesOnTheOtherWorkerWithSameModel() throws Exception {
+    Result result = submitKillingMidway("worker-kill", output -> daemonPid("worker1"));
+    assertEquals(0, result.code(), result.output());
+    assertSameModel(reference, weights("worker-kill"));
+  }
+
+  @Test
+  @Order(6)
+  void submitWithoutTheSecret_isRefused() throws Exception {
+    List<String> args = List.of("--master", masterUrl, "--conf", "spark.cores.max=2");
+    Result result = submit("no-secret", args, train("no-secret"));
+    assertNotEquals(0, result.code(), result.output());
+    assertTrue(result.output().contains("SASL"), result.output());
+    assertTrue(!Files.exists(Path.of(model("no-secret"))));
+  }
+
+  // --- helpers ---
+
+  private static List<String> cluster() {
+    return new ArrayList<>(
+        List.of(
+            "--master",
+            masterUrl,
+            "--conf",
+            "spark.authenticate=true",
+            "--conf",
+            "spark.authenticate.secret=" + SECRET,
+            "--conf",
+            "spark.executor.cores=1",
+            "--conf",
+            "spark.cores.max=2",
+            "--conf",
+            "spark.executor.memory=768m",
+            "--conf",
+            "spark.driver.memory=768m"));
+  }
+
+  private static List<String> train(String name) {
+    return new ArrayList<>(
+        List.of(
+            "train",
+            "--train",
+            data.toString(),
+            "--layers",
+            "30,32,4",
+            "--activation",
+            "tanh",
+            "--optimizer",
+            "momentum",
+            "--learning-rate",
+            "0.2",
+            "--iterations",
+            Integer.toString(STEPS),
+            "--partitions",
+            "2",
+            "--block-size",
+            "64",
+            "--seed",
+            "7",
+            "--model-out",
+            model(name)));
+  }
+
+  private static String model(String name) {
+    return dir.resolve(name + ".json").toString();
+  }
+
+  private static double[] weights(String name) throws IOException {
+    return ModelFile.read(model(name), new Configuration()).weights();
+  }
+
+  private static void assertSameModel(double[] expected, double[] actual) {
+    double scale = 0;
+    double diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]));
+      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(diff / scale <= SAME_MODEL, "relative difference " + diff / scale);
+  }
+
+  /** Pairs of (executor id, JVM pid) from the driver's "on executors [...]" line. */
+  private static List<String[]> executors(String output) {
+    Matcher m = EXECUTORS.matcher(output);
+    assertTrue(m.find(), output);
+    List<String[]> list = new ArrayList<>();
+    Matcher each = Pattern.compile("(\\S+) \\(pid (\\d+)\\)").matcher(m.group(1));
+    while (each.find()) {
+      list.add(new String[] {each.group(1), each.group(2)});
+    }
+    return list;
+  }
+
+  /** Starts a client-mode run, kills -9 the process chosen from its output at step 20. */
+  private static Result submitKillingMidway(String name, PidChooser victim) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    Process process = start(submitCommand(cluster(), train(name)), log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (!Files.readString(log).contains("step 20/" + STEPS)) {
+      assertTrue(process.isAlive() && System.nanoTime() < deadline, Files.readString(log));
+      Thread.sleep(50);
+    }
+    long pid = victim.choose(Files.readString(log));
+    assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "kill -9 " + pid);
+    return finish(process, log);
+  }
+
+  private interface PidChooser {
+    long choose(String output) throws IOException;
+  }
+
+  private static long daemonPid(String name) throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve("cluster").resolve(name + ".pid")).trim());
+  }
+
+  private static String lastDriverState() throws Exception {
+    JsonNode master =
+        new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + uiPort + "/json/").toURL());
+    JsonNode drivers = master.get("completeddrivers");
+    assertTrue(drivers.size() > 0, master.toString());
+    JsonNode newest = drivers.get(0);
+    for (JsonNode d : drivers) {
+      if (d.get("id").asText().compareTo(newest.get("id").asText()) > 0) {
+        newest = d;
+      }
+    }
+    return newest.get("state").asText();
+  }
+
+  private static List<String> submitCommand(List<String> sparkArgs, List<String> args) {
+    List<String> command = new ArrayList<>(List.of("bash", "scripts/submit.sh"));
+    command.addAll(sparkArgs);
+    command.add("--");
+    command.addAll(args);
+    return command;
+  }
+
+  private static Result submit(String name, List<String> sparkArgs, List<String> args)
+      throws Exception {
+    return run(submitCommand(sparkArgs, args), name);
+  }
+
+  private record Result(int code, String output) {}
+
+  private static Result run(List<String> command, String name) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    return finish(start(command, log), log);
+  }
+
+  private static Process start(List<String> command, Path log) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(clusterEnv);
+    return builder.start();
+  }
+
+  private static Result finish(Process process, Path log) throws Exception {
+    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError("timed out: " + Files.readString(log));
+    }
+    return new Result(process.exitValue(), Files.readString(log));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Two classes from a noisy rule on 30 features, and two more from the sign of feature 3. */
+  private static void writeData(Path path, int count) throws IOException {
+    SplittableRandom random = new SplittableRandom(11);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      double[] x = new double[30];
+      StringBuilder line = new StringBuilder();
+      for (int f = 0; f < x.length; f++) {
+        x[f] = 2 * random.nextDouble() - 1;
+      }
+      int label = (x[0] + x[1] * x[2] > 0 ? 1 : 0) + (x[3] > 0 ? 2 : 0);
+      line.append(label);
+      for (int f = 0; f < x.length; f++) {
+        line.append(' ').append(f + 1).append(':').append(x[f]);
+      }
+      lines.add(line.toString());
+    }
+    Files.write(path, lines);
+  }
+}
