@@ -196,6 +196,8 @@ final class Options {
       values.put(e.getKey(), e.getValue());
       origins.put(e.getKey(), "--" + e.getKey());
     }
+    // An empty value clears the option, e.g. --test "" drops the config file's held-out set.
+    values.values().removeIf(String::isBlank);
     return new Options(command, values, origins);
   }
 

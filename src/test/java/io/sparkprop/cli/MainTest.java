@@ -177,6 +177,11 @@ class MainTest {
             "train", new String[] {"--config", config.toString(), "--learning-rate", "0.05"});
     assertEquals(0.05, o.getDouble("learning-rate"));
     assertEquals(4, o.getLong("seed"));
+
+    Options cleared =
+        Options.parse("train", new String[] {"--config", config.toString(), "--seed", ""});
+    assertFalse(cleared.has("seed"), "an empty flag clears the file's value");
+    assertEquals(1, cleared.getLong("seed"), "and the default applies");
   }
 
   @Test
