@@ -72,7 +72,10 @@ public final class DataLoader {
     if (!requireLabels && labels != null && !exists(labels, conf)) {
       labels = null;
     }
-    IdxDataset dataset = IdxDataset.open(source.path(), labels, conf);
+    // Executors resolve relative paths against their own working directory: qualify them here.
+    IdxDataset dataset =
+        IdxDataset.open(
+            qualified(source.path(), conf), labels == null ? null : qualified(labels, conf), conf);
     if (dataset.count() == 0) {
       throw DataFormatException.inFile(source.path(), "holds no images");
     }
@@ -171,6 +174,16 @@ public final class DataLoader {
       }
     }
     return false;
+  }
+
+  /** The path made absolute against the driver's file system and working directory. */
+  static String qualified(String path, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(conf).makeQualified(p).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + path + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean exists(String path, Configuration conf) {

@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.DataFormatException;
 import io.sparkprop.model.ModelFormatException;
+import java.io.UncheckedIOException;
 
 /**
  * Finds the project's own error inside an exception that Spark may have wrapped: a task's exception
@@ -10,12 +11,16 @@ import io.sparkprop.model.ModelFormatException;
 public final class Failures {
   private Failures() {}
 
-  /** The data, model or divergence error in {@code e}'s cause chain, or null if there is none. */
+  /**
+   * The data, model, divergence or I/O error (a file a task could not read) in {@code e}'s cause
+   * chain, or null if there is none.
+   */
   public static RuntimeException userFacingCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DataFormatException
           || t instanceof ModelFormatException
-          || t instanceof DivergenceException) {
+          || t instanceof DivergenceException
+          || t instanceof UncheckedIOException) {
         return (RuntimeException) t;
       }
     }

@@ -156,6 +156,31 @@ class ClusterIT {
 
   @Test
   @Order(4)
+  void relativeIdxPath_isResolvedOnTheDriverNotOnEachExecutor() throws Exception {
+    Result result =
+        submit(
+            "relative-idx",
+            cluster(),
+            List.of(
+                "train",
+                "--format",
+                "idx",
+                "--train",
+                "src/test/resources/data/tiny-images-idx3-ubyte",
+                "--layers",
+                "4,3",
+                "--iterations",
+                "2",
+                "--partitions",
+                "2",
+                "--model-out",
+                model("relative-idx")));
+    assertEquals(0, result.code(), result.output());
+    assertEquals(15, weights("relative-idx").length);
+  }
+
+  @Test
+  @Order(5)
   void executorKilledMidTraining_jobFinishesWithSameModel() throws Exception {
     Result result =
         submitKillingMidway(
@@ -169,7 +194,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void workerKilledMidTraining_jobFinishesOnTheOtherWorkerWithSameModel() throws Exception {
     Result result = submitKillingMidway("worker-kill", output -> daemonPid("worker1"));
     assertEquals(0, result.code(), result.output());
@@ -177,7 +202,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void submitWithoutTheSecret_isRefused() throws Exception {
     List<String> args = List.of("--master", masterUrl, "--conf", "spark.cores.max=2");
     Result result = submit("no-secret", args, train("no-secret"));

@@ -223,6 +223,16 @@ class DataLoaderTest {
   }
 
   @Test
+  void qualified_relativePath_isAbsoluteAgainstTheDriversWorkingDirectory() {
+    String qualified =
+        DataLoader.qualified(
+            "src/test/resources/data/tiny-images-idx3-ubyte", jsc.hadoopConfiguration());
+    assertEquals(
+        "file:" + Path.of("src/test/resources/data/tiny-images-idx3-ubyte").toAbsolutePath(),
+        qualified);
+  }
+
+  @Test
   void load_idxPair_readsRecordRangesInParallel() {
     Path fixtures = Path.of("src/test/resources/data").toAbsolutePath();
     DataSource source = DataSource.idx(fixtures.resolve("tiny-images-idx3-ubyte").toString(), null);
