@@ -267,13 +267,8 @@ class ClusterIT {
   }
 
   private static void assertSameModel(double[] expected, double[] actual) {
-    double scale = 0;
-    double diff = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(diff / scale <= SAME_MODEL, "relative difference " + diff / scale);
+    double difference = TestData.maxRelativeDifference(expected, actual);
+    assertTrue(difference <= SAME_MODEL, "relative difference " + difference);
   }
 
   /** Pairs of (executor id, JVM pid) from the driver's "on executors [...]" line. */

@@ -100,16 +100,6 @@ class DistributedGradientTest {
     return new Trainer(jsc, new TrainerConfig(SPEC, optimizer, steps, 11, depth, BLOCK, 0));
   }
 
-  private static double maxRelativeDifference(double[] expected, double[] actual) {
-    double scale = 0;
-    double diff = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-    }
-    return diff / scale;
-  }
-
   @ParameterizedTest(name = "{0} partitions")
   @ValueSource(ints = {1, 3, 8})
   void gradient_anyPartitioning_equalsSingleJvmGradient(int partitions) {
@@ -120,7 +110,7 @@ class DistributedGradientTest {
 
     assertEquals(100, sum.count(), "m must count every example exactly once");
     double[] expected = singleJvmMeanGradient(weights, 1.0, 0, 1);
-    assertTrue(maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
+    assertTrue(TestData.maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
   }
 
   @ParameterizedTest(name = "{0} partitions")
@@ -137,7 +127,7 @@ class DistributedGradientTest {
     assertEquals(expectedCount, sum.count());
     assertTrue(expectedCount > 10 && expectedCount < 60, "a 30% sample of 100 examples");
     double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
-    assertTrue(maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
+    assertTrue(TestData.maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
   }
 
   @Test
@@ -148,9 +138,9 @@ class DistributedGradientTest {
     double[] b = trainer(sgd, 20, 2).fit(partitioned(8), null, start, s -> {});
     double[] c = trainer(sgd, 20, 2).fit(partitioned(3), null, start, s -> {});
 
-    assertTrue(maxRelativeDifference(a, b) < REPRODUCIBILITY_TOLERANCE);
-    assertTrue(maxRelativeDifference(a, c) < REPRODUCIBILITY_TOLERANCE);
-    assertTrue(maxRelativeDifference(start, a) > 1e-3, "training must move the weights");
+    assertTrue(TestData.maxRelativeDifference(a, b) < REPRODUCIBILITY_TOLERANCE);
+    assertTrue(TestData.maxRelativeDifference(a, c) < REPRODUCIBILITY_TOLERANCE);
+    assertTrue(TestData.maxRelativeDifference(start, a) > 1e-3, "training must move the weights");
   }
 
   @Test
