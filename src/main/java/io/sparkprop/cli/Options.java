@@ -90,7 +90,59 @@ final class Options {
               null,
               "loss; default cross-entropy, squared-error for identity output",
               Set.of("train")),
-          new OptionDef("optimizer", "gd|sgd|momentum", "gd", "update rule", Set.of("train")),
+          new OptionDef(
+              "optimizer", "gd|sgd|momentum|nesterov|adam", "gd", "update rule", Set.of("train")),
+          new OptionDef("beta1", "B1", "0.9", "adam: first-moment decay in [0,1)", Set.of("train")),
+          new OptionDef(
+              "beta2", "B2", "0.999", "adam: second-moment decay in [0,1)", Set.of("train")),
+          new OptionDef(
+              "epsilon",
+              "EPS",
+              "1e-8",
+              "adam: added to the root of the second moment",
+              Set.of("train")),
+          new OptionDef(
+              "weight-decay",
+              "LAMBDA",
+              "0",
+              "L2 strength: adds (λ/2)Σw² over weights, not biases",
+              Set.of("train")),
+          new OptionDef(
+              "clip-norm",
+              "C",
+              "0",
+              "scale the gradient to norm C when longer; 0 turns it off",
+              Set.of("train")),
+          new OptionDef(
+              "schedule",
+              "constant|step|exponential|cosine",
+              "constant",
+              "learning-rate schedule after warm-up",
+              Set.of("train")),
+          new OptionDef(
+              "decay-rate",
+              "R",
+              "0.5",
+              "step/exponential: factor per --decay-steps",
+              Set.of("train")),
+          new OptionDef(
+              "decay-steps",
+              "N",
+              null,
+              "step/exponential: steps per decay; default one epoch",
+              Set.of("train")),
+          new OptionDef(
+              "warmup-steps",
+              "N",
+              "0",
+              "steps of linear warm-up to --learning-rate",
+              Set.of("train")),
+          new OptionDef(
+              "min-learning-rate",
+              "ETA",
+              "0",
+              "cosine: the rate at the last step",
+              Set.of("train")),
           new OptionDef("learning-rate", "ETA", "0.1", "step size η", Set.of("train")),
           new OptionDef(
               "momentum", "MU", "0.9", "momentum: velocity decay μ in [0,1)", Set.of("train")),

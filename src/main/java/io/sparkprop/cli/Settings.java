@@ -4,6 +4,7 @@ import io.sparkprop.data.DataSource;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.OptimizerSpec;
 import org.apache.spark.storage.StorageLevel;
 
@@ -78,7 +79,7 @@ final class Settings {
     return sizes;
   }
 
-  /** The optimizer from --optimizer, --learning-rate, --momentum and --batch-fraction. */
+  /** The optimizer, its regularisation and schedule, from the train options. */
   static OptimizerSpec optimizer(Options o) throws UsageException {
     try {
       OptimizerSpec.Kind kind = OptimizerSpec.Kind.parse(o.get("optimizer"));
@@ -86,8 +87,25 @@ final class Settings {
           o.has("batch-fraction")
               ? o.getDouble("batch-fraction")
               : kind == OptimizerSpec.Kind.SGD ? 0.01 : 1.0;
+      int stepsPerEpoch = (int) Math.max(1, Math.round(1.0 / fraction));
+      LearningRateSchedule schedule =
+          new LearningRateSchedule(
+              LearningRateSchedule.Kind.parse(o.get("schedule")),
+              o.getDouble("decay-rate"),
+              o.has("decay-steps") ? o.getInt("decay-steps", 1) : stepsPerEpoch,
+              o.getInt("warmup-steps", 0),
+              o.getDouble("min-learning-rate"));
       return new OptimizerSpec(
-          kind, o.getDouble("learning-rate"), o.getDouble("momentum"), fraction);
+          kind,
+          o.getDouble("learning-rate"),
+          o.getDouble("momentum"),
+          fraction,
+          o.getDouble("beta1"),
+          o.getDouble("beta2"),
+          o.getDouble("epsilon"),
+          o.getDouble("weight-decay"),
+          o.getDouble("clip-norm"),
+          schedule);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

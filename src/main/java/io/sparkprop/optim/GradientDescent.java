@@ -5,11 +5,6 @@ import java.util.Map;
 
 /** Plain gradient descent, the update rule of both seeds: w ← w − η ∂C/∂w. Stateless. */
 public final class GradientDescent implements Optimizer {
-  private final double learningRate;
-
-  public GradientDescent(double learningRate) {
-    this.learningRate = learningRate;
-  }
 
   @Override
   public String name() {
@@ -17,13 +12,13 @@ public final class GradientDescent implements Optimizer {
   }
 
   @Override
-  public void step(double[] weights, double[] gradient) {
+  public void step(double[] weights, double[] gradient, double learningRate) {
     BLAS.getInstance().daxpy(weights.length, -learningRate, gradient, 1, weights, 1);
   }
 
   @Override
   public Optimizer copy() {
-    return new GradientDescent(learningRate);
+    return new GradientDescent();
   }
 
   @Override

@@ -9,16 +9,14 @@ import java.util.Map;
 public final class Momentum implements Optimizer {
   static final String VELOCITY = "velocity";
 
-  private final double learningRate;
   private final double momentum;
   private final double[] velocity;
 
-  public Momentum(double learningRate, double momentum, int numParameters) {
-    this(learningRate, momentum, new double[numParameters]);
+  public Momentum(double momentum, int numParameters) {
+    this(momentum, new double[numParameters]);
   }
 
-  private Momentum(double learningRate, double momentum, double[] velocity) {
-    this.learningRate = learningRate;
+  private Momentum(double momentum, double[] velocity) {
     this.momentum = momentum;
     this.velocity = velocity;
   }
@@ -29,26 +27,30 @@ public final class Momentum implements Optimizer {
   }
 
   @Override
-  public void step(double[] weights, double[] gradient) {
-    if (weights.length != velocity.length || gradient.length != velocity.length) {
-      throw new IllegalArgumentException(
-          "expected "
-              + velocity.length
-              + " parameters, found "
-              + weights.length
-              + " weights and "
-              + gradient.length
-              + " gradient entries");
-    }
+  public void step(double[] weights, double[] gradient, double learningRate) {
+    checkLengths(velocity.length, weights, gradient);
     for (int i = 0; i < velocity.length; i++) {
       velocity[i] = momentum * velocity[i] - learningRate * gradient[i];
       weights[i] += velocity[i];
     }
   }
 
+  static void checkLengths(int expected, double[] weights, double[] gradient) {
+    if (weights.length != expected || gradient.length != expected) {
+      throw new IllegalArgumentException(
+          "expected "
+              + expected
+              + " parameters, found "
+              + weights.length
+              + " weights and "
+              + gradient.length
+              + " gradient entries");
+    }
+  }
+
   @Override
   public Optimizer copy() {
-    return new Momentum(learningRate, momentum, velocity.clone());
+    return new Momentum(momentum, velocity.clone());
   }
 
   @Override
@@ -58,10 +60,15 @@ public final class Momentum implements Optimizer {
 
   @Override
   public void restoreState(Map<String, double[]> state) {
+    restoreVelocity("momentum", state, velocity);
+  }
+
+  static void restoreVelocity(String name, Map<String, double[]> state, double[] velocity) {
     double[] saved = state.get(VELOCITY);
     if (saved == null || saved.length != velocity.length || state.size() != 1) {
       throw new IllegalArgumentException(
-          "momentum state must hold only '"
+          name
+              + " state must hold only '"
               + VELOCITY
               + "' of "
               + velocity.length

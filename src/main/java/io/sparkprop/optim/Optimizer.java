@@ -16,8 +16,9 @@ public interface Optimizer {
    *
    * @param weights the flat parameters; overwritten with the new values
    * @param gradient ∂C/∂w at {@code weights}, averaged over the step's examples; read only
+   * @param learningRate η for this step, from the schedule
    */
-  void step(double[] weights, double[] gradient);
+  void step(double[] weights, double[] gradient, double learningRate);
 
   /** An independent copy: stepping one never changes the other. */
   Optimizer copy();

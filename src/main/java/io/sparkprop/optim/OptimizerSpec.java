@@ -3,20 +3,39 @@ package io.sparkprop.optim;
 import java.util.Locale;
 
 /**
- * Which update rule and its hyper-parameters.
+ * Which update rule, its hyper-parameters, and what happens to the averaged gradient before it: L2
+ * weight decay, then norm clipping; the learning rate of each step comes from the schedule.
  *
- * @param kind gd (full batch), sgd (a seeded sample of the data per step) or momentum
- * @param learningRate η &gt; 0
- * @param momentum μ in [0, 1), used by {@link Kind#MOMENTUM}
- * @param batchFraction the fraction of examples each step samples, in (0, 1]; exactly 1 for gd
+ * @param kind the update rule
+ * @param learningRate base η &gt; 0 (the schedule scales it)
+ * @param momentum μ in [0, 1) for momentum and nesterov
+ * @param batchFraction fraction of examples each step samples, in (0, 1]; exactly 1 for gd
+ * @param beta1 Adam's first-moment decay β₁ in [0, 1)
+ * @param beta2 Adam's second-moment decay β₂ in [0, 1)
+ * @param epsilon Adam's ε &gt; 0
+ * @param weightDecay L2 strength λ ≥ 0 on weights (not biases)
+ * @param clipNorm largest Euclidean norm of the gradient, 0 for no clipping
+ * @param schedule the learning rate of each step
  */
-public record OptimizerSpec(Kind kind, double learningRate, double momentum, double batchFraction) {
+public record OptimizerSpec(
+    Kind kind,
+    double learningRate,
+    double momentum,
+    double batchFraction,
+    double beta1,
+    double beta2,
+    double epsilon,
+    double weightDecay,
+    double clipNorm,
+    LearningRateSchedule schedule) {
 
   /** The supported update rules. */
   public enum Kind {
     GD("gd"),
     SGD("sgd"),
-    MOMENTUM("momentum");
+    MOMENTUM("momentum"),
+    NESTEROV("nesterov"),
+    ADAM("adam");
 
     private final String id;
 
@@ -36,13 +55,13 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         }
       }
       throw new IllegalArgumentException(
-          "unknown optimizer '" + name + "' (expected one of gd, sgd, momentum)");
+          "unknown optimizer '" + name + "' (expected one of gd, sgd, momentum, nesterov, adam)");
     }
   }
 
   public OptimizerSpec {
-    if (kind == null) {
-      throw new IllegalArgumentException("optimizer kind is required");
+    if (kind == null || schedule == null) {
+      throw new IllegalArgumentException("optimizer kind and schedule are required");
     }
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(
@@ -61,6 +80,36 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
               + batchFraction
               + " (use --optimizer sgd to sample)");
     }
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+      throw new IllegalArgumentException(
+          "beta1 and beta2 must be in [0, 1), found " + beta1 + " and " + beta2);
+    }
+    if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+      throw new IllegalArgumentException(
+          "epsilon must be a positive finite number, found " + epsilon);
+    }
+    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+      throw new IllegalArgumentException(
+          "weight decay must be finite and >= 0, found " + weightDecay);
+    }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("clip norm must be finite and >= 0, found " + clipNorm);
+    }
+  }
+
+  /** Plain settings: Adam's usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no decay, no clipping. */
+  public OptimizerSpec(Kind kind, double learningRate, double momentum, double batchFraction) {
+    this(
+        kind,
+        learningRate,
+        momentum,
+        batchFraction,
+        0.9,
+        0.999,
+        1e-8,
+        0.0,
+        0.0,
+        LearningRateSchedule.CONSTANT_RATE);
   }
 
   /** Steps that make one pass over the data on average: 1 / batchFraction, rounded, at least 1. */
@@ -71,8 +120,15 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
   /** A fresh optimizer for a parameter vector of {@code numParameters} entries. */
   public Optimizer create(int numParameters) {
     return switch (kind) {
-      case GD, SGD -> new GradientDescent(learningRate);
-      case MOMENTUM -> new Momentum(learningRate, momentum, numParameters);
+      case GD, SGD -> new GradientDescent();
+      case MOMENTUM -> new Momentum(momentum, numParameters);
+      case NESTEROV -> new Nesterov(momentum, numParameters);
+      case ADAM -> new Adam(beta1, beta2, epsilon, numParameters);
     };
+  }
+
+  /** η for step {@code step} (1-based) of {@code totalSteps}. */
+  public double learningRate(int step, int totalSteps) {
+    return schedule.rate(learningRate, step, totalSteps);
   }
 }

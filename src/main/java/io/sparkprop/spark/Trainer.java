@@ -4,6 +4,8 @@ import io.sparkprop.data.DataShape;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.optim.Optimizer;
+import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.optim.WeightDecay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -60,7 +62,9 @@ public final class Trainer {
               + initialWeights.length);
     }
     double[] weights = initialWeights.clone();
-    Optimizer optimizer = config.optimizer().create(weights.length);
+    OptimizerSpec settings = config.optimizer();
+    Optimizer optimizer = settings.create(weights.length);
+    WeightDecay decay = weightDecay(spec, settings.weightDecay());
     int stepsPerEpoch = config.optimizer().stepsPerEpoch();
     int epochs = (config.steps() + stepsPerEpoch - 1) / stepsPerEpoch;
     int logEvery =
@@ -77,12 +81,14 @@ public final class Trainer {
         LOG.warn("step {} sampled no examples; raise --batch-fraction", step);
         continue;
       }
-      double loss = sum.meanLoss();
       double[] gradient = sum.meanGradient();
+      double loss = sum.meanLoss() + decay.apply(weights, gradient);
       checkFinite(step, loss, gradient);
-      optimizer.step(weights, gradient);
+      WeightDecay.clip(gradient, settings.clipNorm());
+      double learningRate = settings.learningRate(step, config.steps());
+      optimizer.step(weights, gradient, learningRate);
       examplesSeen += sum.count();
-      epochLoss += sum.loss;
+      epochLoss += loss * sum.count();
       epochCount += sum.count();
       double elapsed = (System.nanoTime() - start) / 1e9;
       int inEpoch = (step - 1) % stepsPerEpoch + 1;
@@ -90,7 +96,14 @@ public final class Trainer {
       if (inEpoch == stepsPerEpoch || step == config.steps()) {
         EpochStats stats =
             endEpoch(
-                epoch, step, epochLoss / epochCount, test, weights, examplesSeen / elapsed, start);
+                epoch,
+                step,
+                epochLoss / epochCount,
+                learningRate,
+                test,
+                weights,
+                examplesSeen / elapsed,
+                start);
         LOG.info(Progress.epochLine(stats, epochs, config.steps()));
         onEpoch.accept(stats);
         epochLoss = 0;
@@ -108,6 +121,7 @@ public final class Trainer {
       int epoch,
       int step,
       double trainLoss,
+      double learningRate,
       JavaRDD<ExampleBlock> test,
       double[] weights,
       double examplesPerSecond,
@@ -126,6 +140,7 @@ public final class Trainer {
         trainLoss,
         testLoss,
         testAccuracy,
+        learningRate,
         examplesPerSecond,
         (System.nanoTime() - start) / 1e9);
   }
@@ -173,6 +188,18 @@ public final class Trainer {
     } finally {
       broadcast.destroy();
     }
+  }
+
+  /** L2 decay over every layer's weight matrix, leaving the biases alone. */
+  static WeightDecay weightDecay(NetworkSpec spec, double lambda) {
+    int layers = spec.numLayers();
+    int[] starts = new int[layers];
+    int[] lengths = new int[layers];
+    for (int l = 1; l <= layers; l++) {
+      starts[l - 1] = spec.weightOffset(l);
+      lengths[l - 1] = spec.size(l) * spec.size(l - 1);
+    }
+    return new WeightDecay(lambda, starts, lengths);
   }
 
   private static void checkFinite(int step, double loss, double[] gradient) {

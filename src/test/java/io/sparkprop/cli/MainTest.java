@@ -115,8 +115,9 @@ class MainTest {
   void run_allowedValuesAreInUsage() {
     CliRun run =
         run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", "--optimizer", "adamw");
-    assertUsageError(run, "unknown optimizer 'adamw' (expected one of gd, sgd, momentum)");
-    assertTrue(run.err().contains("--optimizer gd|sgd|momentum"));
+    assertUsageError(
+        run, "unknown optimizer 'adamw' (expected one of gd, sgd, momentum, nesterov, adam)");
+    assertTrue(run.err().contains("--optimizer gd|sgd|momentum|nesterov|adam"));
   }
 
   @Test

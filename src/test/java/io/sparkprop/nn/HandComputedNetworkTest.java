@@ -40,7 +40,7 @@ class HandComputedNetworkTest {
         TOLERANCE);
 
     double[] weights = WEIGHTS.clone();
-    new GradientDescent(0.5).step(weights, gradient);
+    new GradientDescent().step(weights, gradient, 0.5);
     assertArrayEquals(
         new double[] {
           0.48289525872946126, 0.08289525872946124, -0.13909462694865707, 0.44921211409197015

@@ -20,29 +20,29 @@ class OptimizerTest {
   @Test
   void gradientDescent_twoSteps_matchHandValues() {
     double[] w = {1.0, -2.0};
-    Optimizer gd = new GradientDescent(0.1);
-    gd.step(w, GRADIENT);
+    Optimizer gd = new GradientDescent();
+    gd.step(w, GRADIENT, 0.1);
     assertArrayEquals(new double[] {0.95, -1.9}, w, TOLERANCE);
-    gd.step(w, GRADIENT);
+    gd.step(w, GRADIENT, 0.1);
     assertArrayEquals(new double[] {0.9, -1.8}, w, TOLERANCE);
   }
 
   @Test
   void momentum_twoSteps_matchHandValues() {
     double[] w = {1.0, -2.0};
-    Optimizer momentum = new Momentum(0.1, 0.9, 2);
-    momentum.step(w, GRADIENT);
+    Optimizer momentum = new Momentum(0.9, 2);
+    momentum.step(w, GRADIENT, 0.1);
     assertArrayEquals(new double[] {0.95, -1.9}, w, TOLERANCE);
-    momentum.step(w, GRADIENT);
+    momentum.step(w, GRADIENT, 0.1);
     assertArrayEquals(new double[] {0.855, -1.71}, w, TOLERANCE);
   }
 
   @Test
   void momentum_copy_hasIndependentState() {
-    Optimizer original = new Momentum(0.1, 0.9, 2);
-    original.step(new double[] {1.0, -2.0}, GRADIENT);
+    Optimizer original = new Momentum(0.9, 2);
+    original.step(new double[] {1.0, -2.0}, GRADIENT, 0.1);
     Optimizer copy = original.copy();
-    original.step(new double[] {1.0, -2.0}, GRADIENT);
+    original.step(new double[] {1.0, -2.0}, GRADIENT, 0.1);
     assertArrayEquals(new double[] {-0.05, 0.1}, copy.exportState().get("velocity"), TOLERANCE);
     assertArrayEquals(
         new double[] {-0.095, 0.19}, original.exportState().get("velocity"), TOLERANCE);
@@ -50,20 +50,20 @@ class OptimizerTest {
 
   @Test
   void momentum_restoredState_continuesLikeTheOriginal() {
-    Optimizer original = new Momentum(0.1, 0.9, 2);
+    Optimizer original = new Momentum(0.9, 2);
     double[] w = {1.0, -2.0};
-    original.step(w, GRADIENT);
-    Optimizer restored = new Momentum(0.1, 0.9, 2);
+    original.step(w, GRADIENT, 0.1);
+    Optimizer restored = new Momentum(0.9, 2);
     restored.restoreState(original.exportState());
     double[] w2 = w.clone();
-    original.step(w, GRADIENT);
-    restored.step(w2, GRADIENT);
+    original.step(w, GRADIENT, 0.1);
+    restored.step(w2, GRADIENT, 0.1);
     assertArrayEquals(w, w2, 0.0);
   }
 
   @Test
   void momentum_restoreWrongLength_isRejected() {
-    Optimizer m = new Momentum(0.1, 0.9, 2);
+    Optimizer m = new Momentum(0.9, 2);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -91,5 +91,102 @@ class OptimizerTest {
     assertEquals(100, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, 0.01).stepsPerEpoch());
     assertEquals(3, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, 0.3).stepsPerEpoch());
     assertEquals(1, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1).stepsPerEpoch());
+  }
+
+  @Test
+  void adam_twoStepsWithDifferentGradients_matchReference() {
+    // Kingma & Ba, Algorithm 1, η = 0.1, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, g₁ = (0.5, −1),
+    // g₂ = (−0.2, 0.4); worked scalar by scalar outside this code base: m₂ = (0.025, −0.05),
+    // v₂ = (0.00028975, 0.001159), m̂₂ = m₂/0.19, v̂₂ = v₂/0.001999.
+    double[] w = {1.0, -2.0};
+    Optimizer adam = new Adam(0.9, 0.999, 1e-8, 2);
+    adam.step(w, GRADIENT, 0.1);
+    assertArrayEquals(new double[] {0.900000002, -1.900000001}, w, 1e-15);
+    adam.step(w, new double[] {-0.2, 0.4}, 0.1);
+    assertArrayEquals(new double[] {0.8654394181165108, -1.865439416662626}, w, 1e-13);
+    assertArrayEquals(new double[] {2}, adam.exportState().get("t"));
+  }
+
+  @Test
+  void adam_copy_continuesIndependently() {
+    Optimizer adam = new Adam(0.9, 0.999, 1e-8, 2);
+    adam.step(new double[] {1.0, -2.0}, GRADIENT, 0.1);
+    Optimizer copy = adam.copy();
+    double[] a = {0.9, -1.9};
+    double[] b = a.clone();
+    adam.step(a, GRADIENT, 0.1);
+    adam.step(new double[2], GRADIENT, 0.1);
+    copy.step(b, GRADIENT, 0.1);
+    assertArrayEquals(a, b, 0.0);
+    assertArrayEquals(new double[] {3}, adam.exportState().get("t"));
+    assertArrayEquals(new double[] {2}, copy.exportState().get("t"));
+  }
+
+  @Test
+  void nesterov_twoSteps_matchHandValues() {
+    // v₁ = −ηg = (−0.05, 0.1), w₁ = w + μv₁ − ηg = (0.905, −1.81);
+    // v₂ = μv₁ − ηg = (−0.095, 0.19), w₂ = w₁ + μv₂ − ηg = (0.7695, −1.539).
+    double[] w = {1.0, -2.0};
+    Optimizer nesterov = new Nesterov(0.9, 2);
+    nesterov.step(w, GRADIENT, 0.1);
+    assertArrayEquals(new double[] {0.905, -1.81}, w, TOLERANCE);
+    nesterov.step(w, GRADIENT, 0.1);
+    assertArrayEquals(new double[] {0.7695, -1.539}, w, TOLERANCE);
+  }
+
+  @Test
+  void schedules_giveHandComputedRates() {
+    LearningRateSchedule warmup =
+        new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, 1, 1, 2, 0);
+    assertEquals(0.5, warmup.rate(1, 1, 10), TOLERANCE);
+    assertEquals(1.0, warmup.rate(1, 2, 10), TOLERANCE);
+    assertEquals(1.0, warmup.rate(1, 3, 10), TOLERANCE);
+
+    LearningRateSchedule step =
+        new LearningRateSchedule(LearningRateSchedule.Kind.STEP, 0.5, 2, 0, 0);
+    assertArrayEquals(
+        new double[] {1, 1, 0.5, 0.5, 0.25},
+        new double[] {
+          step.rate(1, 1, 10),
+          step.rate(1, 2, 10),
+          step.rate(1, 3, 10),
+          step.rate(1, 4, 10),
+          step.rate(1, 5, 10)
+        },
+        TOLERANCE);
+
+    LearningRateSchedule exponential =
+        new LearningRateSchedule(LearningRateSchedule.Kind.EXPONENTIAL, 0.5, 2, 0, 0);
+    assertEquals(1.0, exponential.rate(1, 1, 10), TOLERANCE);
+    assertEquals(Math.sqrt(0.5), exponential.rate(1, 2, 10), TOLERANCE);
+    assertEquals(0.5, exponential.rate(1, 3, 10), TOLERANCE);
+
+    LearningRateSchedule cosine =
+        new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 1, 1, 0, 0);
+    assertEquals(1.0, cosine.rate(1, 1, 10), TOLERANCE);
+    assertEquals(0.5, cosine.rate(1, 6, 10), TOLERANCE); // ½(1 + cos(π·5/10))
+    assertEquals(0.024471741852423234, cosine.rate(1, 10, 10), TOLERANCE); // ½(1 + cos(0.9π))
+    LearningRateSchedule floor =
+        new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 1, 1, 2, 0.1);
+    assertEquals(1.0, floor.rate(1, 3, 10), TOLERANCE, "decay starts after the warm-up");
+    assertEquals(0.1 + 0.9 * 0.5, floor.rate(1, 7, 10), TOLERANCE); // s = 4 of 8
+  }
+
+  @Test
+  void weightDecay_addsLambdaWToWeightsOnly_andReturnsPenalty() {
+    double[] w = {1.0, -2.0, 3.0};
+    double[] g = {0.0, 0.0, 0.0};
+    WeightDecay decay = new WeightDecay(0.1, new int[] {0}, new int[] {2});
+    assertEquals(0.05 * (1 + 4), decay.apply(w, g), TOLERANCE);
+    assertArrayEquals(new double[] {0.1, -0.2, 0.0}, g, TOLERANCE, "the bias at 2 is not decayed");
+  }
+
+  @Test
+  void clip_longGradient_isScaledToTheNorm() {
+    double[] g = {3.0, 4.0};
+    assertEquals(5.0, WeightDecay.clip(g, 10), TOLERANCE);
+    assertArrayEquals(new double[] {3.0, 4.0}, g, TOLERANCE, "short enough: unchanged");
+    assertEquals(5.0, WeightDecay.clip(g, 1), TOLERANCE);
+    assertArrayEquals(new double[] {0.6, 0.8}, g, TOLERANCE);
   }
 }

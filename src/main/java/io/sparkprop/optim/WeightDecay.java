@@ -1,0 +1,60 @@
+package io.sparkprop.optim;
+
+/**
+ * L2 regularisation of the weights, not the biases: the cost becomes C + (λ/2) Σ w² over the weight
+ * entries, so λw is added to their gradient. Applied on the driver to the averaged gradient, before
+ * clipping and the optimizer's update.
+ */
+public final class WeightDecay {
+  private final double lambda;
+  private final int[] starts;
+  private final int[] lengths;
+
+  /**
+   * @param lambda λ ≥ 0
+   * @param starts offsets of the weight ranges in the flat parameter array
+   * @param lengths their lengths
+   */
+  public WeightDecay(double lambda, int[] starts, int[] lengths) {
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+      throw new IllegalArgumentException("weight decay must be finite and >= 0, found " + lambda);
+    }
+    this.lambda = lambda;
+    this.starts = starts.clone();
+    this.lengths = lengths.clone();
+  }
+
+  /** Adds λw to {@code gradient} on the weight entries and returns the penalty (λ/2) Σ w². */
+  public double apply(double[] weights, double[] gradient) {
+    if (lambda == 0) {
+      return 0;
+    }
+    double sumOfSquares = 0;
+    for (int r = 0; r < starts.length; r++) {
+      for (int i = starts[r]; i < starts[r] + lengths[r]; i++) {
+        sumOfSquares += weights[i] * weights[i];
+        gradient[i] += lambda * weights[i];
+      }
+    }
+    return 0.5 * lambda * sumOfSquares;
+  }
+
+  /**
+   * Scales {@code gradient} to Euclidean norm {@code maxNorm} when it is longer; 0 turns clipping
+   * off. Returns the norm before clipping.
+   */
+  public static double clip(double[] gradient, double maxNorm) {
+    double sum = 0;
+    for (double g : gradient) {
+      sum += g * g;
+    }
+    double norm = Math.sqrt(sum);
+    if (maxNorm > 0 && norm > maxNorm) {
+      double scale = maxNorm / norm;
+      for (int i = 0; i < gradient.length; i++) {
+        gradient[i] *= scale;
+      }
+    }
+    return norm;
+  }
+}
