@@ -91,7 +91,18 @@ final class Options {
               "loss; default cross-entropy, squared-error for identity output",
               Set.of("train")),
           new OptionDef(
-              "optimizer", "gd|sgd|momentum|nesterov|adam", "gd", "update rule", Set.of("train")),
+              "optimizer",
+              "gd|sgd|momentum|nesterov|adam|lbfgs",
+              "gd",
+              "update rule",
+              Set.of("train")),
+          new OptionDef("history-size", "M", "10", "lbfgs: curvature pairs kept", Set.of("train")),
+          new OptionDef(
+              "tolerance",
+              "TOL",
+              "1e-9",
+              "lbfgs: stop when an iteration lowers the cost by less (relative)",
+              Set.of("train")),
           new OptionDef("beta1", "B1", "0.9", "adam: first-moment decay in [0,1)", Set.of("train")),
           new OptionDef(
               "beta2", "B2", "0.999", "adam: second-moment decay in [0,1)", Set.of("train")),

@@ -105,7 +105,9 @@ final class Settings {
           o.getDouble("epsilon"),
           o.getDouble("weight-decay"),
           o.getDouble("clip-norm"),
-          schedule);
+          schedule,
+          o.getInt("history-size", 1),
+          o.getDouble("tolerance"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -16,6 +16,9 @@ import java.util.Locale;
  * @param weightDecay L2 strength λ ≥ 0 on weights (not biases)
  * @param clipNorm largest Euclidean norm of the gradient, 0 for no clipping
  * @param schedule the learning rate of each step
+ * @param historySize lbfgs: the number of curvature pairs kept, at least 1
+ * @param tolerance lbfgs: stop when an iteration lowers the cost by less than this, relative to
+ *     max(|C|, 1); 0 runs every iteration
  */
 public record OptimizerSpec(
     Kind kind,
@@ -27,7 +30,9 @@ public record OptimizerSpec(
     double epsilon,
     double weightDecay,
     double clipNorm,
-    LearningRateSchedule schedule) {
+    LearningRateSchedule schedule,
+    int historySize,
+    double tolerance) {
 
   /** The supported update rules. */
   public enum Kind {
@@ -35,7 +40,8 @@ public record OptimizerSpec(
     SGD("sgd"),
     MOMENTUM("momentum"),
     NESTEROV("nesterov"),
-    ADAM("adam");
+    ADAM("adam"),
+    LBFGS("lbfgs");
 
     private final String id;
 
@@ -55,7 +61,9 @@ public record OptimizerSpec(
         }
       }
       throw new IllegalArgumentException(
-          "unknown optimizer '" + name + "' (expected one of gd, sgd, momentum, nesterov, adam)");
+          "unknown optimizer '"
+              + name
+              + "' (expected one of gd, sgd, momentum, nesterov, adam, lbfgs)");
     }
   }
 
@@ -92,12 +100,29 @@ public record OptimizerSpec(
       throw new IllegalArgumentException(
           "weight decay must be finite and >= 0, found " + weightDecay);
     }
+    if (kind == Kind.LBFGS && (batchFraction != 1.0 || clipNorm != 0)) {
+      throw new IllegalArgumentException(
+          "lbfgs works on the full gradient; found batch fraction "
+              + batchFraction
+              + " and clip norm "
+              + clipNorm
+              + " (expected 1 and 0)");
+    }
+    if (historySize < 1) {
+      throw new IllegalArgumentException("history size must be at least 1, found " + historySize);
+    }
+    if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+      throw new IllegalArgumentException("tolerance must be finite and >= 0, found " + tolerance);
+    }
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
       throw new IllegalArgumentException("clip norm must be finite and >= 0, found " + clipNorm);
     }
   }
 
-  /** Plain settings: Adam's usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no decay, no clipping. */
+  /**
+   * Plain settings: Adam's usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no decay, no clipping, a constant
+   * rate, L-BFGS with 10 pairs and tolerance 1e-9.
+   */
   public OptimizerSpec(Kind kind, double learningRate, double momentum, double batchFraction) {
     this(
         kind,
@@ -109,7 +134,9 @@ public record OptimizerSpec(
         1e-8,
         0.0,
         0.0,
-        LearningRateSchedule.CONSTANT_RATE);
+        LearningRateSchedule.CONSTANT_RATE,
+        10,
+        1e-9);
   }
 
   /** Steps that make one pass over the data on average: 1 / batchFraction, rounded, at least 1. */
@@ -124,7 +151,13 @@ public record OptimizerSpec(
       case MOMENTUM -> new Momentum(momentum, numParameters);
       case NESTEROV -> new Nesterov(momentum, numParameters);
       case ADAM -> new Adam(beta1, beta2, epsilon, numParameters);
+      case LBFGS -> throw new IllegalStateException("lbfgs searches along lines: see lbfgs()");
     };
+  }
+
+  /** A fresh L-BFGS for {@code numParameters} parameters. */
+  public Lbfgs lbfgs(int numParameters) {
+    return new Lbfgs(historySize, numParameters);
   }
 
   /** η for step {@code step} (1-based) of {@code totalSteps}. */

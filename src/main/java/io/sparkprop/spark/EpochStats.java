@@ -7,7 +7,7 @@ package io.sparkprop.spark;
  *     the L2 penalty when weight decay is on
  * @param testLoss held-out loss after the epoch, NaN without a held-out set
  * @param testAccuracy held-out accuracy after the epoch, NaN without one or for regression
- * @param learningRate η of the epoch's last step
+ * @param learningRate η of the epoch's last step; NaN for lbfgs, which has none
  * @param examplesPerSecond training examples processed per second of wall time so far
  * @param elapsedSeconds wall time since training started
  */

@@ -23,7 +23,9 @@ final class Progress {
     if (!Double.isNaN(s.testAccuracy())) {
       sb.append(String.format(Locale.ROOT, " test accuracy %.2f%%", 100 * s.testAccuracy()));
     }
-    sb.append(String.format(Locale.ROOT, " lr %.3g", s.learningRate()));
+    if (!Double.isNaN(s.learningRate())) {
+      sb.append(String.format(Locale.ROOT, " lr %.3g", s.learningRate()));
+    }
     return sb.append(tail(s.examplesPerSecond(), s.elapsedSeconds(), s.step(), steps)).toString();
   }
 

@@ -3,6 +3,8 @@ package io.sparkprop.spark;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.Lbfgs;
+import io.sparkprop.optim.Objective;
 import io.sparkprop.optim.Optimizer;
 import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.optim.WeightDecay;
@@ -63,8 +65,11 @@ public final class Trainer {
     }
     double[] weights = initialWeights.clone();
     OptimizerSpec settings = config.optimizer();
-    Optimizer optimizer = settings.create(weights.length);
     WeightDecay decay = weightDecay(spec, settings.weightDecay());
+    if (settings.kind() == OptimizerSpec.Kind.LBFGS) {
+      return fitLbfgs(train, test, weights, decay, onEpoch);
+    }
+    Optimizer optimizer = settings.create(weights.length);
     int stepsPerEpoch = config.optimizer().stepsPerEpoch();
     int epochs = (config.steps() + stepsPerEpoch - 1) / stepsPerEpoch;
     int logEvery =
@@ -112,6 +117,60 @@ public final class Trainer {
         LOG.info(
             Progress.stepLine(
                 epoch, epochs, step, config.steps(), loss, examplesSeen / elapsed, elapsed));
+      }
+    }
+    return weights;
+  }
+
+  /**
+   * Full-batch L-BFGS: each iteration is one epoch; every cost evaluation of its line search is one
+   * distributed pass. Stops early when an iteration lowers the cost by less than the tolerance,
+   * relative to max(|C|, 1), or cannot lower it at all.
+   */
+  private double[] fitLbfgs(
+      JavaRDD<ExampleBlock> train,
+      JavaRDD<ExampleBlock> test,
+      double[] weights,
+      WeightDecay decay,
+      Consumer<EpochStats> onEpoch) {
+    Lbfgs lbfgs = config.optimizer().lbfgs(weights.length);
+    long[] examples = {0};
+    int[] passes = {0};
+    Objective cost =
+        (w, g) -> {
+          GradientSum sum = gradient(train, w, ++passes[0]);
+          System.arraycopy(sum.meanGradient(), 0, g, 0, g.length);
+          double value = sum.meanLoss() + decay.apply(w, g);
+          checkFinite(passes[0], value, g);
+          examples[0] += sum.count();
+          return value;
+        };
+    long start = System.nanoTime();
+    double[] gradient = new double[weights.length];
+    double value = cost.evaluate(weights, gradient);
+    for (int iteration = 1; iteration <= config.steps(); iteration++) {
+      double next = lbfgs.iterate(weights, value, gradient, cost);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      EpochStats stats =
+          endEpoch(
+              iteration, iteration, next, Double.NaN, test, weights, examples[0] / elapsed, start);
+      LOG.info(
+          Progress.epochLine(stats, config.steps(), config.steps())
+              + " ("
+              + lbfgs.evaluations()
+              + " passes)");
+      onEpoch.accept(stats);
+      boolean stalled = next == value;
+      boolean converged =
+          Math.abs(value - next) < config.optimizer().tolerance() * Math.max(Math.abs(next), 1);
+      value = next;
+      if (stalled || converged) {
+        LOG.info(
+            "lbfgs {} after {} iterations: cost {}",
+            stalled ? "cannot lower the cost" : "converged",
+            iteration,
+            next);
+        break;
       }
     }
     return weights;

@@ -116,8 +116,27 @@ class MainTest {
     CliRun run =
         run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", "--optimizer", "adamw");
     assertUsageError(
-        run, "unknown optimizer 'adamw' (expected one of gd, sgd, momentum, nesterov, adam)");
-    assertTrue(run.err().contains("--optimizer gd|sgd|momentum|nesterov|adam"));
+        run,
+        "unknown optimizer 'adamw' (expected one of gd, sgd, momentum, nesterov, adam, lbfgs)");
+    assertTrue(run.err().contains("--optimizer gd|sgd|momentum|nesterov|adam|lbfgs"));
+  }
+
+  @Test
+  void run_lbfgsWithSampling_exits2() {
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            "x",
+            "--model-out",
+            "m",
+            "--layers",
+            "2,1",
+            "--optimizer",
+            "lbfgs",
+            "--batch-fraction",
+            "0.5"),
+        "lbfgs works on the full gradient; found batch fraction 0.5");
   }
 
   @Test

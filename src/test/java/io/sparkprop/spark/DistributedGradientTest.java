@@ -184,6 +184,36 @@ class DistributedGradientTest {
   }
 
   @Test
+  void fit_lbfgsOnSoftmaxRegressionWithL2_reachesZeroGradient() {
+    NetworkSpec convex =
+        NetworkSpec.of(
+            new int[] {6, 3}, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    JavaRDD<ExampleBlock> data =
+        jsc.parallelize(TestData.blocks(convex, TestData.examples(convex, 100, 3), 40, 60), 2);
+    OptimizerSpec lbfgs =
+        new OptimizerSpec(
+            OptimizerSpec.Kind.LBFGS,
+            1,
+            0,
+            1,
+            0.9,
+            0.999,
+            1e-8,
+            0.01,
+            0,
+            io.sparkprop.optim.LearningRateSchedule.CONSTANT_RATE,
+            10,
+            0);
+    Trainer trainer = new Trainer(jsc, new TrainerConfig(convex, lbfgs, 60, 1, 2, 64, 0));
+    double[] end = trainer.fit(data, null, Initializer.initialize(convex, 2), s -> {});
+
+    double[] gradient = trainer.gradient(data, end, 1).meanGradient();
+    Trainer.weightDecay(convex, 0.01).apply(end, gradient);
+    double norm = Math.sqrt(java.util.Arrays.stream(gradient).map(g -> g * g).sum());
+    assertTrue(norm < 1e-7, "gradient norm at the end " + norm);
+  }
+
+  @Test
   void fit_gd_lowersTheLoss() {
     JavaRDD<ExampleBlock> data = partitioned(3);
     double[] start = Initializer.initialize(SPEC, 5);
