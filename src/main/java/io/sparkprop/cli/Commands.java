@@ -47,6 +47,17 @@ final class Commands {
     long seed = o.getLong("seed");
     StorageLevel level = Settings.storageLevel(o);
     int logEvery = o.getInt("log-every", 0);
+    double validationFraction = o.getDouble("validation-fraction");
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new UsageException(
+          o.where("validation-fraction") + " must be in [0, 1), found " + validationFraction);
+    }
+    int patience = o.getInt("early-stopping-patience", 0);
+    double minDelta = o.getDouble("min-delta");
+    if (patience > 0 && validationFraction == 0 && test == null) {
+      throw new UsageException(
+          "--early-stopping-patience needs a held-out set: --validation-fraction or --test");
+    }
     // Without a warm start the architecture is checked before Spark starts; with one, it is
     // checked against the model, read through Spark's Hadoop settings (credentials, HDFS).
     NetworkSpec requested = o.has("init-model") ? null : Settings.network(o);
@@ -59,7 +70,8 @@ final class Commands {
               : null;
       NetworkSpec spec = initial == null ? requested : warmStartSpec(o, initial);
       TrainerConfig config =
-          new TrainerConfig(spec, optimizer, steps, seed, treeDepth, blockSize, logEvery);
+          new TrainerConfig(
+              spec, optimizer, steps, seed, treeDepth, blockSize, logEvery, patience, minDelta);
       LOG.info(
           "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
           spec,
@@ -70,19 +82,34 @@ final class Commands {
           steps,
           Blas.implementationName());
       DataShape shape = Datasets.shapeOf(spec);
-      Datasets.Cached trainData =
-          Datasets.loadAndCache(jsc, "train", train, shape, partitions, blockSize, level);
+      Datasets.Cached trainData;
+      Datasets.Cached validationData = null;
+      if (validationFraction > 0) {
+        Datasets.Split split =
+            Datasets.loadSplitAndCache(
+                jsc, train, shape, partitions, blockSize, level, validationFraction, seed);
+        trainData = split.train();
+        validationData = split.validation();
+      } else {
+        trainData = Datasets.loadAndCache(jsc, "train", train, shape, partitions, blockSize, level);
+      }
       Datasets.Cached testData =
           test == null
               ? null
               : Datasets.loadAndCache(jsc, "test", test, shape, partitions, blockSize, level);
       double[] start = initial == null ? Initializer.initialize(spec, seed) : initial.weights();
       Trainer.History history = new Trainer.History();
+      Trainer trainer = new Trainer(jsc, config);
       double[] weights =
-          new Trainer(jsc, config)
-              .fit(trainData.blocks(), testData == null ? null : testData.blocks(), start, history);
+          trainer.fit(
+              trainData.blocks(),
+              validationData == null ? null : validationData.blocks(),
+              testData == null ? null : testData.blocks(),
+              start,
+              history);
 
-      EpochStats last = history.last();
+      // Under early stopping the kept weights are the best epoch's, not the last one's.
+      EpochStats last = history.epochs().get(trainer.keptEpoch() - 1);
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("createdBy", "sparkprop " + version());
       metadata.put("createdAt", Instant.now().toString());
@@ -92,7 +119,12 @@ final class Commands {
       metadata.put("steps", Integer.toString(steps));
       metadata.put("seed", Long.toString(seed));
       metadata.put("trainExamples", Long.toString(trainData.examples()));
+      metadata.put("epoch", Integer.toString(last.epoch()));
       metadata.put("trainLoss", Double.toString(last.trainLoss()));
+      if (validationData != null) {
+        metadata.put("validationExamples", Long.toString(validationData.examples()));
+        metadata.put("validationLoss", Double.toString(last.validationLoss()));
+      }
       if (testData != null) {
         metadata.put("testLoss", Double.toString(last.testLoss()));
         metadata.put("testAccuracy", Double.toString(last.testAccuracy()));
@@ -102,12 +134,14 @@ final class Commands {
       }
       ModelFile.write(
           new Model(spec, weights, metadata), modelOut, jsc.hadoopConfiguration(), overwrite);
+      EpochStats end = history.last();
       out.printf(
           Locale.ROOT,
-          "trained %s for %d steps in %s: train loss %.5f%s%n",
+          "trained %s for %d steps in %s%s: train loss %.5f%s%n",
           spec.layersString(),
-          steps,
-          clock(last.elapsedSeconds()),
+          end.step(),
+          clock(end.elapsedSeconds()),
+          last == end ? "" : "; kept epoch " + last.epoch(),
           last.trainLoss(),
           testSummary(last));
       out.println("model written to " + modelOut);
@@ -256,14 +290,18 @@ final class Commands {
   }
 
   private static String testSummary(EpochStats last) {
+    String validation =
+        Double.isNaN(last.validationLoss())
+            ? ""
+            : String.format(Locale.ROOT, ", validation loss %.5f", last.validationLoss());
     if (Double.isNaN(last.testLoss())) {
-      return "";
+      return validation;
     }
     String accuracy =
         Double.isNaN(last.testAccuracy())
             ? ""
             : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.testAccuracy());
-    return String.format(Locale.ROOT, ", test loss %.5f%s", last.testLoss(), accuracy);
+    return validation + String.format(Locale.ROOT, ", test loss %.5f%s", last.testLoss(), accuracy);
   }
 
   private static String clock(double seconds) {

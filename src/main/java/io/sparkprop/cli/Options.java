@@ -96,6 +96,24 @@ final class Options {
               "gd",
               "update rule",
               Set.of("train")),
+          new OptionDef(
+              "validation-fraction",
+              "F",
+              "0",
+              "split this fraction of --train off (seeded) and evaluate it every epoch; 0 for none",
+              Set.of("train")),
+          new OptionDef(
+              "early-stopping-patience",
+              "N",
+              "0",
+              "stop after N epochs without a lower validation (else test) loss; keep the best; 0 off",
+              Set.of("train")),
+          new OptionDef(
+              "min-delta",
+              "D",
+              "0",
+              "how much lower a loss must be to count as better",
+              Set.of("train")),
           new OptionDef("history-size", "M", "10", "lbfgs: curvature pairs kept", Set.of("train")),
           new OptionDef(
               "tolerance",

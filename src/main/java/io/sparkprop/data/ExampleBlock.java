@@ -73,6 +73,24 @@ public final class ExampleBlock implements Serializable {
     return targets;
   }
 
+  /** A block of the given columns (increasing indices); all of them gives this block. */
+  public ExampleBlock columns(int[] columns) {
+    if (columns.length == size) {
+      return this;
+    }
+    int n = columns.length;
+    long[] newIds = new long[n];
+    double[] newFeatures = new double[n * numFeatures];
+    double[] newTargets = new double[n * numOutputs];
+    for (int k = 0; k < n; k++) {
+      int j = columns[k];
+      newIds[k] = ids[j];
+      System.arraycopy(features, j * numFeatures, newFeatures, k * numFeatures, numFeatures);
+      System.arraycopy(targets, j * numOutputs, newTargets, k * numOutputs, numOutputs);
+    }
+    return new ExampleBlock(n, numFeatures, numOutputs, newIds, newFeatures, newTargets);
+  }
+
   /**
    * Packs a stream of examples into blocks of at most {@code blockSize} columns, in order.
    * Allocates each block's arrays once; the examples are not retained.

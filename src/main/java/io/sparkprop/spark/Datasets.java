@@ -70,17 +70,96 @@ public final class Datasets {
       int partitions,
       int blockSize,
       StorageLevel level) {
+    return cache(
+        name,
+        source.path(),
+        DataLoader.load(jsc, source, shape, partitions, blockSize, true),
+        level);
+  }
+
+  /** A training set and the validation set split off it. */
+  public record Split(Cached train, Cached validation) {}
+
+  /**
+   * Loads a training set and splits off a validation set: each example goes to validation with
+   * probability {@code fraction}, decided by a hash of the seed and its stable id, so the split
+   * does not depend on partitioning. Each side is cached; the input is read once for each.
+   */
+  public static Split loadSplitAndCache(
+      JavaSparkContext jsc,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize,
+      StorageLevel level,
+      double fraction,
+      long seed) {
+    JavaRDD<ExampleBlock> all = DataLoader.load(jsc, source, shape, partitions, blockSize, true);
+    Cached train =
+        cache(
+            "train",
+            source.path(),
+            all.mapPartitions(new SplitColumns(seed, fraction, false)),
+            level);
+    Cached validation =
+        cache(
+            "validation",
+            source.path(),
+            all.mapPartitions(new SplitColumns(seed, fraction, true)),
+            level);
+    return new Split(train, validation);
+  }
+
+  /** Keeps the columns on one side of the validation split. */
+  private static final class SplitColumns
+      implements FlatMapFunction<Iterator<ExampleBlock>, ExampleBlock> {
+    private static final long serialVersionUID = 1L;
+
+    /** A sampling stream of its own: steps count from 1, so no step shares it. */
+    private static final long VALIDATION_STREAM = -1;
+
+    private final long seed;
+    private final double fraction;
+    private final boolean validationSide;
+
+    SplitColumns(long seed, double fraction, boolean validationSide) {
+      this.seed = seed;
+      this.fraction = fraction;
+      this.validationSide = validationSide;
+    }
+
+    @Override
+    public Iterator<ExampleBlock> call(Iterator<ExampleBlock> blocks) {
+      List<ExampleBlock> kept = new java.util.ArrayList<>();
+      while (blocks.hasNext()) {
+        ExampleBlock block = blocks.next();
+        int[] columns =
+            java.util.stream.IntStream.range(0, block.size())
+                .filter(
+                    j ->
+                        Sampling.keep(seed, VALIDATION_STREAM, block.id(j), fraction)
+                            == validationSide)
+                .toArray();
+        if (columns.length > 0) {
+          kept.add(block.columns(columns));
+        }
+      }
+      return kept.iterator();
+    }
+  }
+
+  private static Cached cache(
+      String name, String path, JavaRDD<ExampleBlock> uncached, StorageLevel level) {
     long start = System.nanoTime();
-    JavaRDD<ExampleBlock> blocks =
-        DataLoader.load(jsc, source, shape, partitions, blockSize, true)
-            .setName("sparkprop " + name + " blocks")
-            .persist(level);
+    JavaRDD<ExampleBlock> blocks = uncached.setName("sparkprop " + name + " blocks").persist(level);
     // One pass parses, validates and caches every partition, and says where each one lives.
     List<Tuple2<String, Long>> placement = blocks.mapPartitions(new Placement()).collect();
     long examples = placement.stream().mapToLong(Tuple2::_2).sum();
     if (examples == 0) {
       blocks.unpersist(false);
-      throw DataFormatException.inFile(source.path(), "holds no examples");
+      throw DataFormatException.inFile(
+          path,
+          name.equals("validation") ? "leaves no examples for validation" : "holds no examples");
     }
     String executors =
         placement.stream().map(Tuple2::_1).distinct().sorted().collect(Collectors.joining(", "));
@@ -88,7 +167,7 @@ public final class Datasets {
         "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s",
         name,
         examples,
-        source.path(),
+        path,
         blocks.getNumPartitions(),
         executors,
         level.description(),

@@ -5,6 +5,8 @@ package io.sparkprop.spark;
  *
  * @param trainLoss mean training cost over the epoch's steps, each taken before its update, with
  *     the L2 penalty when weight decay is on
+ * @param validationLoss loss on the validation split after the epoch, NaN without one
+ * @param validationAccuracy accuracy on it, NaN without one or for regression
  * @param testLoss held-out loss after the epoch, NaN without a held-out set
  * @param testAccuracy held-out accuracy after the epoch, NaN without one or for regression
  * @param learningRate η of the epoch's last step; NaN for lbfgs, which has none
@@ -15,8 +17,16 @@ public record EpochStats(
     int epoch,
     int step,
     double trainLoss,
+    double validationLoss,
+    double validationAccuracy,
     double testLoss,
     double testAccuracy,
     double learningRate,
     double examplesPerSecond,
-    double elapsedSeconds) {}
+    double elapsedSeconds) {
+
+  /** The loss early stopping watches: validation if there is a split, else test, else NaN. */
+  public double monitoredLoss() {
+    return Double.isNaN(validationLoss) ? testLoss : validationLoss;
+  }
+}

@@ -17,6 +17,12 @@ final class Progress {
             s.step(),
             steps,
             s.trainLoss()));
+    if (!Double.isNaN(s.validationLoss())) {
+      sb.append(String.format(Locale.ROOT, " val loss %.5f", s.validationLoss()));
+    }
+    if (!Double.isNaN(s.validationAccuracy())) {
+      sb.append(String.format(Locale.ROOT, " val accuracy %.2f%%", 100 * s.validationAccuracy()));
+    }
     if (!Double.isNaN(s.testLoss())) {
       sb.append(String.format(Locale.ROOT, " test loss %.5f", s.testLoss()));
     }

@@ -28,10 +28,16 @@ public final class Trainer {
   private final JavaSparkContext jsc;
   private final TrainerConfig config;
   private Consumer<Broadcast<double[]>> broadcastObserver = b -> {};
+  private int keptEpoch;
 
   public Trainer(JavaSparkContext jsc, TrainerConfig config) {
     this.jsc = jsc;
     this.config = config;
+  }
+
+  /** The epoch (1-based) whose weights the last {@link #fit} returned. */
+  public int keptEpoch() {
+    return keptEpoch;
   }
 
   /** Test hook: sees every broadcast of weights the trainer creates. */
@@ -53,6 +59,22 @@ public final class Trainer {
       JavaRDD<ExampleBlock> test,
       double[] initialWeights,
       Consumer<EpochStats> onEpoch) {
+    return fit(train, null, test, initialWeights, onEpoch);
+  }
+
+  /**
+   * Trains as above, also evaluating a validation split after every epoch. With a patience set,
+   * training stops when the monitored loss (validation, else test) has not improved for that many
+   * epochs, and the weights of the best epoch are returned rather than the last.
+   *
+   * @param validation the validation split's cached blocks, or null
+   */
+  public double[] fit(
+      JavaRDD<ExampleBlock> train,
+      JavaRDD<ExampleBlock> validation,
+      JavaRDD<ExampleBlock> test,
+      double[] initialWeights,
+      Consumer<EpochStats> onEpoch) {
     NetworkSpec spec = config.network();
     if (initialWeights.length != spec.numParameters()) {
       throw new IllegalArgumentException(
@@ -66,8 +88,9 @@ public final class Trainer {
     double[] weights = initialWeights.clone();
     OptimizerSpec settings = config.optimizer();
     WeightDecay decay = weightDecay(spec, settings.weightDecay());
+    EpochEnd epochEnd = new EpochEnd(validation, test, onEpoch);
     if (settings.kind() == OptimizerSpec.Kind.LBFGS) {
-      return fitLbfgs(train, test, weights, decay, onEpoch);
+      return epochEnd.result(fitLbfgs(train, weights, decay, epochEnd));
     }
     Optimizer optimizer = settings.create(weights.length);
     int stepsPerEpoch = config.optimizer().stepsPerEpoch();
@@ -76,7 +99,7 @@ public final class Trainer {
         config.logEvery() > 0
             ? config.logEvery()
             : stepsPerEpoch >= 20 ? stepsPerEpoch / 5 : Integer.MAX_VALUE;
-    long start = System.nanoTime();
+    long start = epochEnd.start;
     long examplesSeen = 0;
     double epochLoss = 0;
     long epochCount = 0;
@@ -99,27 +122,28 @@ public final class Trainer {
       int inEpoch = (step - 1) % stepsPerEpoch + 1;
       int epoch = (step - 1) / stepsPerEpoch + 1;
       if (inEpoch == stepsPerEpoch || step == config.steps()) {
-        EpochStats stats =
-            endEpoch(
+        boolean stop =
+            epochEnd.finish(
                 epoch,
+                epochs,
                 step,
                 epochLoss / epochCount,
                 learningRate,
-                test,
                 weights,
                 examplesSeen / elapsed,
-                start);
-        LOG.info(Progress.epochLine(stats, epochs, config.steps()));
-        onEpoch.accept(stats);
+                "");
         epochLoss = 0;
         epochCount = 0;
+        if (stop) {
+          break;
+        }
       } else if (inEpoch % logEvery == 0) {
         LOG.info(
             Progress.stepLine(
                 epoch, epochs, step, config.steps(), loss, examplesSeen / elapsed, elapsed));
       }
     }
-    return weights;
+    return epochEnd.result(weights);
   }
 
   /**
@@ -128,11 +152,7 @@ public final class Trainer {
    * relative to max(|C|, 1), or cannot lower it at all.
    */
   private double[] fitLbfgs(
-      JavaRDD<ExampleBlock> train,
-      JavaRDD<ExampleBlock> test,
-      double[] weights,
-      WeightDecay decay,
-      Consumer<EpochStats> onEpoch) {
+      JavaRDD<ExampleBlock> train, double[] weights, WeightDecay decay, EpochEnd epochEnd) {
     Lbfgs lbfgs = config.optimizer().lbfgs(weights.length);
     long[] examples = {0};
     int[] passes = {0};
@@ -145,21 +165,25 @@ public final class Trainer {
           examples[0] += sum.count();
           return value;
         };
-    long start = System.nanoTime();
+    long start = epochEnd.start;
     double[] gradient = new double[weights.length];
     double value = cost.evaluate(weights, gradient);
     for (int iteration = 1; iteration <= config.steps(); iteration++) {
       double next = lbfgs.iterate(weights, value, gradient, cost);
       double elapsed = (System.nanoTime() - start) / 1e9;
-      EpochStats stats =
-          endEpoch(
-              iteration, iteration, next, Double.NaN, test, weights, examples[0] / elapsed, start);
-      LOG.info(
-          Progress.epochLine(stats, config.steps(), config.steps())
-              + " ("
-              + lbfgs.evaluations()
-              + " passes)");
-      onEpoch.accept(stats);
+      boolean stop =
+          epochEnd.finish(
+              iteration,
+              config.steps(),
+              iteration,
+              next,
+              Double.NaN,
+              weights,
+              examples[0] / elapsed,
+              " (" + lbfgs.evaluations() + " passes)");
+      if (stop) {
+        break;
+      }
       boolean stalled = next == value;
       boolean converged =
           Math.abs(value - next) < config.optimizer().tolerance() * Math.max(Math.abs(next), 1);
@@ -176,32 +200,91 @@ public final class Trainer {
     return weights;
   }
 
-  private EpochStats endEpoch(
-      int epoch,
-      int step,
-      double trainLoss,
-      double learningRate,
-      JavaRDD<ExampleBlock> test,
-      double[] weights,
-      double examplesPerSecond,
-      long start) {
-    double testLoss = Double.NaN;
-    double testAccuracy = Double.NaN;
-    if (test != null) {
-      Evaluation evaluation =
-          evaluate(jsc, config.network(), test, weights, config.blockSize(), config.treeDepth());
-      testLoss = evaluation.meanLoss();
-      testAccuracy = evaluation.isClassification() ? evaluation.accuracy() : Double.NaN;
+  /**
+   * What happens after every epoch: the held-out sets are evaluated on the executors, a progress
+   * line is logged, the listener is told, and early stopping (when on) decides whether to stop and
+   * keeps the best weights.
+   */
+  private final class EpochEnd {
+    final long start = System.nanoTime();
+    private final JavaRDD<ExampleBlock> validation;
+    private final JavaRDD<ExampleBlock> test;
+    private final Consumer<EpochStats> onEpoch;
+    private final EarlyStopping stopper;
+    private int lastEpoch;
+
+    EpochEnd(
+        JavaRDD<ExampleBlock> validation,
+        JavaRDD<ExampleBlock> test,
+        Consumer<EpochStats> onEpoch) {
+      this.validation = validation;
+      this.test = test;
+      this.onEpoch = onEpoch;
+      this.stopper =
+          config.patience() > 0 ? new EarlyStopping(config.patience(), config.minDelta()) : null;
     }
-    return new EpochStats(
-        epoch,
-        step,
-        trainLoss,
-        testLoss,
-        testAccuracy,
-        learningRate,
-        examplesPerSecond,
-        (System.nanoTime() - start) / 1e9);
+
+    /** Returns whether training should stop. */
+    boolean finish(
+        int epoch,
+        int epochs,
+        int step,
+        double trainLoss,
+        double learningRate,
+        double[] weights,
+        double examplesPerSecond,
+        String suffix) {
+      double[] validationMetrics = metrics(validation, weights);
+      double[] testMetrics = metrics(test, weights);
+      EpochStats stats =
+          new EpochStats(
+              epoch,
+              step,
+              trainLoss,
+              validationMetrics[0],
+              validationMetrics[1],
+              testMetrics[0],
+              testMetrics[1],
+              learningRate,
+              examplesPerSecond,
+              (System.nanoTime() - start) / 1e9);
+      LOG.info(Progress.epochLine(stats, epochs, config.steps()) + suffix);
+      onEpoch.accept(stats);
+      lastEpoch = epoch;
+      if (stopper == null || Double.isNaN(stats.monitoredLoss())) {
+        return false;
+      }
+      boolean stop = stopper.observe(epoch, stats.monitoredLoss(), weights);
+      if (stop) {
+        LOG.info(
+            "early stopping after epoch {}: no improvement for {} epochs; keeping epoch {} (loss {})",
+            epoch,
+            config.patience(),
+            stopper.bestEpoch(),
+            stopper.bestLoss());
+      }
+      return stop;
+    }
+
+    /** The weights to keep: the best epoch's under early stopping, else the last. */
+    double[] result(double[] last) {
+      if (stopper != null && stopper.bestWeights() != null) {
+        keptEpoch = stopper.bestEpoch();
+        return stopper.bestWeights();
+      }
+      keptEpoch = lastEpoch;
+      return last;
+    }
+
+    /** {loss, accuracy} on a held-out set, NaN for what is not there. */
+    private double[] metrics(JavaRDD<ExampleBlock> data, double[] weights) {
+      if (data == null) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      Evaluation e =
+          evaluate(jsc, config.network(), data, weights, config.blockSize(), config.treeDepth());
+      return new double[] {e.meanLoss(), e.isClassification() ? e.accuracy() : Double.NaN};
+    }
   }
 
   /** One step's summed gradient at {@code weights}: broadcast, partition sums, treeAggregate. */

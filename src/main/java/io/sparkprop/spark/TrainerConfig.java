@@ -10,6 +10,9 @@ import io.sparkprop.optim.OptimizerSpec;
  * @param seed seeds sgd's per-step samples
  * @param treeDepth depth of the treeAggregate that combines partition sums, at least 1
  * @param blockSize examples per block (GEMM width), as the data was loaded
+ * @param patience stop after this many epochs without improvement of the monitored held-out loss; 0
+ *     never stops early
+ * @param minDelta how much lower a loss must be to count as an improvement
  * @param logEvery log a progress line every this many steps within an epoch; 0 picks about five
  *     lines per epoch for long epochs
  */
@@ -20,7 +23,21 @@ public record TrainerConfig(
     long seed,
     int treeDepth,
     int blockSize,
-    int logEvery) {
+    int logEvery,
+    int patience,
+    double minDelta) {
+
+  /** Without early stopping. */
+  public TrainerConfig(
+      NetworkSpec network,
+      OptimizerSpec optimizer,
+      int steps,
+      long seed,
+      int treeDepth,
+      int blockSize,
+      int logEvery) {
+    this(network, optimizer, steps, seed, treeDepth, blockSize, logEvery, 0, 0.0);
+  }
 
   public TrainerConfig {
     if (steps <= 0) {
@@ -31,6 +48,13 @@ public record TrainerConfig(
     }
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive, found " + blockSize);
+    }
+    if (patience < 0 || !(minDelta >= 0) || Double.isInfinite(minDelta)) {
+      throw new IllegalArgumentException(
+          "early-stopping patience and min delta must be >= 0, found "
+              + patience
+              + " and "
+              + minDelta);
     }
     if (logEvery < 0) {
       throw new IllegalArgumentException("log-every must be 0 or positive, found " + logEvery);

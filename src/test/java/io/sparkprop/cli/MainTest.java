@@ -122,6 +122,22 @@ class MainTest {
   }
 
   @Test
+  void run_earlyStoppingWithoutHeldOutData_exits2() {
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            "x",
+            "--model-out",
+            "m",
+            "--layers",
+            "2,1",
+            "--early-stopping-patience",
+            "3"),
+        "--early-stopping-patience needs a held-out set: --validation-fraction or --test");
+  }
+
+  @Test
   void run_lbfgsWithSampling_exits2() {
     assertUsageError(
         run(

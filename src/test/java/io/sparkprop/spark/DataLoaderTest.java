@@ -194,6 +194,46 @@ class DataLoaderTest {
   }
 
   @Test
+  void loadSplit_validationFraction_isDisjointCompleteAndIndependentOfPartitioning(
+      @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    Files.write(file, libsvmLines(200));
+    DataSource source = DataSource.libsvm(file.toString());
+    List<Long> trainIds = new ArrayList<>();
+    List<Long> validationIds = new ArrayList<>();
+    for (int partitions : new int[] {0, 3}) {
+      Datasets.Split split =
+          Datasets.loadSplitAndCache(
+              jsc, source, SHAPE, partitions, 16, StorageLevel.MEMORY_ONLY(), 0.25, 7);
+      List<Long> t = sortedIds(split.train().blocks());
+      List<Long> v = sortedIds(split.validation().blocks());
+      assertEquals(200, t.size() + v.size());
+      assertTrue(v.size() > 25 && v.size() < 75, v.size() + " of 200 for 25 %");
+      assertTrue(t.stream().noneMatch(v::contains), "disjoint");
+      if (partitions == 0) {
+        trainIds = t;
+        validationIds = v;
+      } else {
+        assertEquals(trainIds, t, "the split does not depend on partitioning");
+        assertEquals(validationIds, v);
+      }
+      split.train().blocks().unpersist(true);
+      split.validation().blocks().unpersist(true);
+    }
+  }
+
+  private static List<Long> sortedIds(org.apache.spark.api.java.JavaRDD<ExampleBlock> blocks) {
+    List<Long> ids = new ArrayList<>();
+    for (ExampleBlock b : blocks.collect()) {
+      for (int j = 0; j < b.size(); j++) {
+        ids.add(b.id(j));
+      }
+    }
+    ids.sort(Comparator.naturalOrder());
+    return ids;
+  }
+
+  @Test
   void load_missingPath_saysNoSuchFile(@TempDir Path dir) {
     String missing = dir.resolve("nope.libsvm").toString();
     DataFormatException e =

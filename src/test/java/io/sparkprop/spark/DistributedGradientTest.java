@@ -214,6 +214,44 @@ class DistributedGradientTest {
   }
 
   @Test
+  void fit_validationLossRising_stopsEarlyAndReturnsTheBestEpoch() {
+    // Validation examples have the training features with other labels: fitting the training
+    // labels raises the validation loss after the first epochs.
+    List<Example> flipped = new ArrayList<>();
+    for (Example e : examples) {
+      double[] y = e.target();
+      double[] other = new double[y.length];
+      for (int k = 0; k < y.length; k++) {
+        other[(k + 1) % y.length] = y[k];
+      }
+      ExampleBlock one = TestData.blocks(SPEC, List.of(e), 1).get(0);
+      flipped.add(new Example(e.id(), other, null, one.features()));
+    }
+    JavaRDD<ExampleBlock> validation =
+        jsc.parallelize(TestData.blocks(SPEC, flipped, BLOCK_SIZES), 2).cache();
+    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 1.0, 0, 1);
+    Trainer.History history = new Trainer.History();
+    Trainer trainer = new Trainer(jsc, new TrainerConfig(SPEC, gd, 200, 11, 2, BLOCK, 0, 3, 0.0));
+    double[] start = Initializer.initialize(SPEC, 5);
+    double[] kept = trainer.fit(partitioned(2), validation, null, start, history);
+
+    int epochsRun = history.epochs().size();
+    assertTrue(epochsRun < 200, "stopped early after " + epochsRun + " epochs");
+    int best = 1;
+    for (EpochStats e : history.epochs()) {
+      if (e.validationLoss() < history.epochs().get(best - 1).validationLoss()) {
+        best = e.epoch();
+      }
+    }
+    assertEquals(best, trainer.keptEpoch());
+    assertEquals(best + 3, epochsRun, "three epochs of patience after the best");
+    double[] replay = trainer(gd, best, 2).fit(partitioned(2), null, start, s -> {});
+    assertTrue(
+        TestData.maxRelativeDifference(replay, kept) < GRADIENT_TOLERANCE,
+        "the kept weights are those after epoch " + best);
+  }
+
+  @Test
   void fit_gd_lowersTheLoss() {
     JavaRDD<ExampleBlock> data = partitioned(3);
     double[] start = Initializer.initialize(SPEC, 5);
