@@ -11,6 +11,7 @@ import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.spark.Datasets;
 import io.sparkprop.spark.EpochStats;
 import io.sparkprop.spark.Evaluation;
+import io.sparkprop.spark.HistoryFile;
 import io.sparkprop.spark.Predictor;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
@@ -64,6 +65,8 @@ final class Commands {
 
     try (JavaSparkContext jsc = startSpark(o, "train")) {
       refuseExisting(modelOut, overwrite, "--overwrite", jsc.hadoopConfiguration());
+      refuseExisting(
+          HistoryFile.pathFor(modelOut), overwrite, "--overwrite", jsc.hadoopConfiguration());
       Model initial =
           o.has("init-model")
               ? ModelFile.read(o.get("init-model"), jsc.hadoopConfiguration())
@@ -134,6 +137,8 @@ final class Commands {
       }
       ModelFile.write(
           new Model(spec, weights, metadata), modelOut, jsc.hadoopConfiguration(), overwrite);
+      String historyPath = HistoryFile.pathFor(modelOut);
+      HistoryFile.write(history.epochs(), historyPath, jsc.hadoopConfiguration(), overwrite);
       EpochStats end = history.last();
       out.printf(
           Locale.ROOT,
@@ -144,7 +149,7 @@ final class Commands {
           last == end ? "" : "; kept epoch " + last.epoch(),
           last.trainLoss(),
           testSummary(last));
-      out.println("model written to " + modelOut);
+      out.println("model written to " + modelOut + ", history to " + historyPath);
     }
   }
 

@@ -262,6 +262,20 @@ class MainTest {
             model);
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("model written to " + model), train.out());
+    List<String> history = Files.readAllLines(dir.resolve("xor.history.csv"));
+    assertEquals(
+        "epoch,step,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy,"
+            + "learning_rate,examples_per_second,elapsed_seconds",
+        history.get(0));
+    assertEquals(151, history.size(), "a header and one row per epoch (gd: one step each)");
+    String[] lastRow = history.get(150).split(",", -1);
+    assertEquals("150", lastRow[0]);
+    assertEquals("150", lastRow[1]);
+    assertEquals("", lastRow[3], "no validation split");
+    assertEquals(0.5, Double.parseDouble(lastRow[7]), 0.0, "the learning rate");
+    assertTrue(
+        Double.parseDouble(lastRow[2]) < Double.parseDouble(history.get(1).split(",")[2]),
+        "the training loss fell");
 
     CliRun evaluate =
         run("evaluate", "--master", "local[2]", "--test", data.toString(), "--model", model);
