@@ -8,6 +8,8 @@ import io.sparkprop.nn.Blas;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.spark.Checkpoint;
+import io.sparkprop.spark.CheckpointFiles;
 import io.sparkprop.spark.Datasets;
 import io.sparkprop.spark.EpochStats;
 import io.sparkprop.spark.Evaluation;
@@ -52,6 +54,13 @@ final class Commands {
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw new UsageException(
           o.where("validation-fraction") + " must be in [0, 1), found " + validationFraction);
+    }
+    String checkpointDir = o.get("checkpoint-dir");
+    int checkpointEvery = o.getInt("checkpoint-every", 1);
+    int keepCheckpoints = o.getInt("keep-checkpoints", 1);
+    boolean resume = o.getBoolean("resume");
+    if (resume && checkpointDir == null) {
+      throw new UsageException("--resume needs --checkpoint-dir");
     }
     int patience = o.getInt("early-stopping-patience", 0);
     double minDelta = o.getDouble("min-delta");
@@ -103,6 +112,19 @@ final class Commands {
       double[] start = initial == null ? Initializer.initialize(spec, seed) : initial.weights();
       Trainer.History history = new Trainer.History();
       Trainer trainer = new Trainer(jsc, config);
+      if (checkpointDir != null) {
+        CheckpointFiles files =
+            new CheckpointFiles(
+                checkpointDir, keepCheckpoints, jsc.hadoopConfiguration(), spec, optimizer, seed);
+        trainer.checkpointTo(files, checkpointEvery);
+        Checkpoint newest = resume ? files.newest() : null;
+        if (newest != null) {
+          trainer.resumeFrom(newest);
+          newest.history().forEach(history);
+        } else if (resume) {
+          LOG.info("no usable checkpoint in {}; starting from the beginning", checkpointDir);
+        }
+      }
       double[] weights =
           trainer.fit(
               trainData.blocks(),

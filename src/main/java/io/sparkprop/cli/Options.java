@@ -114,6 +114,22 @@ final class Options {
               "0",
               "how much lower a loss must be to count as better",
               Set.of("train")),
+          new OptionDef(
+              "checkpoint-dir",
+              "DIR",
+              null,
+              "write checkpoints here (any Hadoop file system); needed by --resume",
+              Set.of("train")),
+          new OptionDef(
+              "checkpoint-every", "N", "1", "write a checkpoint every N epochs", Set.of("train")),
+          new OptionDef(
+              "keep-checkpoints", "K", "3", "keep the newest K checkpoints", Set.of("train")),
+          new OptionDef(
+              "resume",
+              null,
+              "false",
+              "continue from the newest valid checkpoint in --checkpoint-dir, if any",
+              Set.of("train")),
           new OptionDef("history-size", "M", "10", "lbfgs: curvature pairs kept", Set.of("train")),
           new OptionDef(
               "tolerance",

@@ -44,4 +44,26 @@ final class EarlyStopping {
   double bestLoss() {
     return best;
   }
+
+  /** The state under "earlyStopping." keys, for checkpoints; empty before any epoch. */
+  java.util.Map<String, double[]> exportState() {
+    java.util.Map<String, double[]> state = new java.util.HashMap<>();
+    if (bestWeights != null) {
+      state.put("earlyStopping.best", new double[] {best, bestEpoch, sinceBest});
+      state.put("earlyStopping.bestWeights", bestWeights.clone());
+    }
+    return state;
+  }
+
+  /** Restores what {@link #exportState()} wrote. */
+  void restoreState(java.util.Map<String, double[]> state) {
+    double[] scalars = state.get("earlyStopping.best");
+    double[] weights = state.get("earlyStopping.bestWeights");
+    if (scalars != null && weights != null && scalars.length == 3) {
+      best = scalars[0];
+      bestEpoch = (int) scalars[1];
+      sinceBest = (int) scalars[2];
+      bestWeights = weights.clone();
+    }
+  }
 }

@@ -9,7 +9,9 @@ import io.sparkprop.optim.Optimizer;
 import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.optim.WeightDecay;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,15 +26,36 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final String OPTIMIZER = "optimizer.";
 
   private final JavaSparkContext jsc;
   private final TrainerConfig config;
   private Consumer<Broadcast<double[]>> broadcastObserver = b -> {};
   private int keptEpoch;
+  private CheckpointFiles checkpoints;
+  private int checkpointEvery = 1;
+  private Checkpoint resume;
 
   public Trainer(JavaSparkContext jsc, TrainerConfig config) {
     this.jsc = jsc;
     this.config = config;
+  }
+
+  /** Writes a checkpoint after every {@code everyEpochs}-th epoch. */
+  public Trainer checkpointTo(CheckpointFiles files, int everyEpochs) {
+    if (everyEpochs < 1) {
+      throw new IllegalArgumentException(
+          "checkpoint interval must be at least 1 epoch, found " + everyEpochs);
+    }
+    this.checkpoints = files;
+    this.checkpointEvery = everyEpochs;
+    return this;
+  }
+
+  /** Continues from a checkpoint instead of the initial weights given to {@link #fit}. */
+  public Trainer resumeFrom(Checkpoint checkpoint) {
+    this.resume = checkpoint;
+    return this;
   }
 
   /** The epoch (1-based) whose weights the last {@link #fit} returned. */
@@ -85,7 +108,7 @@ public final class Trainer {
               + ", found "
               + initialWeights.length);
     }
-    double[] weights = initialWeights.clone();
+    double[] weights = resume == null ? initialWeights.clone() : resume.weights().clone();
     OptimizerSpec settings = config.optimizer();
     WeightDecay decay = weightDecay(spec, settings.weightDecay());
     EpochEnd epochEnd = new EpochEnd(validation, test, onEpoch);
@@ -93,6 +116,12 @@ public final class Trainer {
       return epochEnd.result(fitLbfgs(train, weights, decay, epochEnd));
     }
     Optimizer optimizer = settings.create(weights.length);
+    int firstStep = 1;
+    if (resume != null) {
+      optimizer.restoreState(EpochEnd.prefixed(resume.state(), OPTIMIZER));
+      firstStep = resume.step() + 1;
+      LOG.info("resuming after step {} (epoch {})", resume.step(), resume.epoch());
+    }
     int stepsPerEpoch = config.optimizer().stepsPerEpoch();
     int epochs = (config.steps() + stepsPerEpoch - 1) / stepsPerEpoch;
     int logEvery =
@@ -103,7 +132,7 @@ public final class Trainer {
     long examplesSeen = 0;
     double epochLoss = 0;
     long epochCount = 0;
-    for (int step = 1; step <= config.steps(); step++) {
+    for (int step = firstStep; step <= config.steps(); step++) {
       GradientSum sum = gradient(train, weights, step);
       if (sum.count() == 0) {
         LOG.warn("step {} sampled no examples; raise --batch-fraction", step);
@@ -137,6 +166,7 @@ public final class Trainer {
         if (stop) {
           break;
         }
+        epochEnd.checkpoint(step, epoch, weights, optimizer.exportState());
       } else if (inEpoch % logEvery == 0) {
         LOG.info(
             Progress.stepLine(
@@ -154,6 +184,11 @@ public final class Trainer {
   private double[] fitLbfgs(
       JavaRDD<ExampleBlock> train, double[] weights, WeightDecay decay, EpochEnd epochEnd) {
     Lbfgs lbfgs = config.optimizer().lbfgs(weights.length);
+    int first = 1;
+    if (resume != null) {
+      lbfgs.restoreState(EpochEnd.prefixed(resume.state(), OPTIMIZER));
+      first = resume.step() + 1;
+    }
     long[] examples = {0};
     int[] passes = {0};
     Objective cost =
@@ -168,7 +203,7 @@ public final class Trainer {
     long start = epochEnd.start;
     double[] gradient = new double[weights.length];
     double value = cost.evaluate(weights, gradient);
-    for (int iteration = 1; iteration <= config.steps(); iteration++) {
+    for (int iteration = first; iteration <= config.steps(); iteration++) {
       double next = lbfgs.iterate(weights, value, gradient, cost);
       double elapsed = (System.nanoTime() - start) / 1e9;
       boolean stop =
@@ -184,6 +219,7 @@ public final class Trainer {
       if (stop) {
         break;
       }
+      epochEnd.checkpoint(iteration, iteration, weights, lbfgs.exportState());
       boolean stalled = next == value;
       boolean converged =
           Math.abs(value - next) < config.optimizer().tolerance() * Math.max(Math.abs(next), 1);
@@ -211,6 +247,7 @@ public final class Trainer {
     private final JavaRDD<ExampleBlock> test;
     private final Consumer<EpochStats> onEpoch;
     private final EarlyStopping stopper;
+    private final List<EpochStats> all = new ArrayList<>();
     private int lastEpoch;
 
     EpochEnd(
@@ -222,6 +259,43 @@ public final class Trainer {
       this.onEpoch = onEpoch;
       this.stopper =
           config.patience() > 0 ? new EarlyStopping(config.patience(), config.minDelta()) : null;
+      if (resume != null) {
+        all.addAll(resume.history());
+        lastEpoch = resume.epoch();
+        if (stopper != null) {
+          stopper.restoreState(resume.state());
+        }
+      }
+    }
+
+    /** Writes a checkpoint when one is due after this epoch. */
+    void checkpoint(int step, int epoch, double[] weights, Map<String, double[]> optimizerState) {
+      if (checkpoints == null || epoch % checkpointEvery != 0) {
+        return;
+      }
+      Map<String, double[]> state = new HashMap<>();
+      optimizerState.forEach((k, v) -> state.put(OPTIMIZER + k, v));
+      if (stopper != null) {
+        state.putAll(stopper.exportState());
+      }
+      try {
+        checkpoints.write(new Checkpoint(step, epoch, weights.clone(), state, List.copyOf(all)));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(
+            "cannot write the checkpoint of step " + step + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** The entries under {@code prefix}, with the prefix removed. */
+    static Map<String, double[]> prefixed(Map<String, double[]> state, String prefix) {
+      Map<String, double[]> out = new HashMap<>();
+      state.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)) {
+              out.put(k.substring(prefix.length()), v);
+            }
+          });
+      return out;
     }
 
     /** Returns whether training should stop. */
@@ -249,6 +323,7 @@ public final class Trainer {
               examplesPerSecond,
               (System.nanoTime() - start) / 1e9);
       LOG.info(Progress.epochLine(stats, epochs, config.steps()) + suffix);
+      all.add(stats);
       onEpoch.accept(stats);
       lastEpoch = epoch;
       if (stopper == null || Double.isNaN(stats.monitoredLoss())) {

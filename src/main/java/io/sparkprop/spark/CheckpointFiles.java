@@ -1,0 +1,227 @@
+package io.sparkprop.spark;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.model.AtomicFiles;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints in a directory on any Hadoop file system: {@code checkpoint-<step>.json}, format
+ * {@value #FORMAT} version {@value #VERSION}, each written atomically; the newest {@code keep} are
+ * kept. A JSON object with format, version, step, epoch, layers, the network's activations and
+ * loss, optimizer, seed, weights (the flat array), state (named arrays) and history.
+ */
+public final class CheckpointFiles {
+  static final String FORMAT = "sparkprop-checkpoint";
+  static final int VERSION = 1;
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointFiles.class);
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.json");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final String directory;
+  private final int keep;
+  private final Configuration conf;
+  private final NetworkSpec spec;
+  private final OptimizerSpec optimizer;
+  private final long seed;
+
+  /**
+   * @param keep how many of the newest checkpoints to keep, at least 1
+   */
+  public CheckpointFiles(
+      String directory,
+      int keep,
+      Configuration conf,
+      NetworkSpec spec,
+      OptimizerSpec optimizer,
+      long seed) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("checkpoints to keep must be at least 1, found " + keep);
+    }
+    this.directory = directory;
+    this.keep = keep;
+    this.conf = conf;
+    this.spec = spec;
+    this.optimizer = optimizer;
+    this.seed = seed;
+  }
+
+  /** Writes a checkpoint atomically, then deletes all but the newest {@code keep}. */
+  public void write(Checkpoint checkpoint) throws IOException {
+    String path = new Path(directory, "checkpoint-" + checkpoint.step() + ".json").toString();
+    AtomicFiles.write(
+        path,
+        conf,
+        true,
+        out -> {
+          JsonGenerator gen = new JsonFactory().createGenerator(out);
+          gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+          gen.writeStartObject();
+          gen.writeStringField("format", FORMAT);
+          gen.writeNumberField("version", VERSION);
+          gen.writeNumberField("step", checkpoint.step());
+          gen.writeNumberField("epoch", checkpoint.epoch());
+          gen.writeStringField("network", spec.toString());
+          gen.writeStringField("optimizer", optimizer.kind().id());
+          gen.writeNumberField("seed", seed);
+          writeArray(gen, "weights", checkpoint.weights());
+          gen.writeObjectFieldStart("state");
+          for (Map.Entry<String, double[]> e : new TreeMap<>(checkpoint.state()).entrySet()) {
+            writeArray(gen, e.getKey(), e.getValue());
+          }
+          gen.writeEndObject();
+          gen.writeArrayFieldStart("history");
+          for (EpochStats s : checkpoint.history()) {
+            gen.writeStartArray();
+            for (double v :
+                new double[] {
+                  s.epoch(),
+                  s.step(),
+                  s.trainLoss(),
+                  s.validationLoss(),
+                  s.validationAccuracy(),
+                  s.testLoss(),
+                  s.testAccuracy(),
+                  s.learningRate(),
+                  s.examplesPerSecond(),
+                  s.elapsedSeconds()
+                }) {
+              if (Double.isNaN(v)) {
+                gen.writeNull();
+              } else {
+                gen.writeNumber(v);
+              }
+            }
+            gen.writeEndArray();
+          }
+          gen.writeEndArray();
+          gen.writeEndObject();
+          gen.flush();
+        });
+    List<Path> all = list();
+    for (int i = keep; i < all.size(); i++) {
+      all.get(i).getFileSystem(conf).delete(all.get(i), false);
+    }
+  }
+
+  private static void writeArray(JsonGenerator gen, String name, double[] values)
+      throws IOException {
+    gen.writeArrayFieldStart(name);
+    for (double v : values) {
+      gen.writeNumber(v);
+    }
+    gen.writeEndArray();
+  }
+
+  /** Checkpoint files in the directory, newest (highest step) first. */
+  private List<Path> list() throws IOException {
+    Path dir = new Path(directory);
+    FileSystem fs = dir.getFileSystem(conf);
+    List<Path> found = new ArrayList<>();
+    if (fs.exists(dir)) {
+      for (FileStatus status : fs.listStatus(dir)) {
+        if (NAME.matcher(status.getPath().getName()).matches()) {
+          found.add(status.getPath());
+        }
+      }
+    }
+    found.sort(Comparator.comparingLong(CheckpointFiles::stepOf).reversed());
+    return found;
+  }
+
+  private static long stepOf(Path p) {
+    Matcher m = NAME.matcher(p.getName());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /**
+   * The newest checkpoint that reads and matches this run (network, optimizer, seed); others are
+   * skipped with a warning naming the file and the reason. Null when there is none.
+   */
+  public Checkpoint newest() throws IOException {
+    for (Path p : list()) {
+      try {
+        return read(p);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("skipping checkpoint {}: {}", p, e.getMessage());
+      }
+    }
+    return null;
+  }
+
+  private Checkpoint read(Path p) throws IOException {
+    JsonNode root;
+    try (InputStream in = p.getFileSystem(conf).open(p)) {
+      root = MAPPER.readTree(in);
+    }
+    if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
+      throw new IOException("not a " + FORMAT + " file");
+    }
+    if (root.path("version").asInt() != VERSION) {
+      throw new IOException("version " + root.path("version") + ", this build reads " + VERSION);
+    }
+    expect(root, "network", spec.toString());
+    expect(root, "optimizer", optimizer.kind().id());
+    expect(root, "seed", Long.toString(seed));
+    double[] weights = doubles(root.get("weights"), "weights");
+    if (weights.length != spec.numParameters()) {
+      throw new IOException("has " + weights.length + " weights, expected " + spec.numParameters());
+    }
+    Map<String, double[]> state = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("state").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      state.put(e.getKey(), doubles(e.getValue(), e.getKey()));
+    }
+    List<EpochStats> history = new ArrayList<>();
+    for (JsonNode row : root.path("history")) {
+      double[] v = new double[10];
+      for (int i = 0; i < 10; i++) {
+        v[i] = row.get(i) == null || row.get(i).isNull() ? Double.NaN : row.get(i).doubleValue();
+      }
+      history.add(
+          new EpochStats((int) v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]));
+    }
+    return new Checkpoint(
+        root.path("step").asInt(), root.path("epoch").asInt(), weights, state, history);
+  }
+
+  private static void expect(JsonNode root, String field, String expected) throws IOException {
+    String found = root.path(field).asText();
+    if (!expected.equals(found)) {
+      throw new IOException(field + " is '" + found + "', this run has '" + expected + "'");
+    }
+  }
+
+  private static double[] doubles(JsonNode node, String what) throws IOException {
+    if (node == null || !node.isArray()) {
+      throw new IOException("'" + what + "' is missing or not an array");
+    }
+    double[] values = new double[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      if (!node.get(i).isNumber()) {
+        throw new IOException("'" + what + "' entry " + i + " is not a number");
+      }
+      values[i] = node.get(i).doubleValue();
+    }
+    return values;
+  }
+}

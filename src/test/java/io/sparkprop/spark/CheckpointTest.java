@@ -1,0 +1,111 @@
+package io.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Initializer;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run stopped after a checkpoint and resumed ends where the uninterrupted run ends. */
+class CheckpointTest {
+  private static final double SAME_MODEL = 1e-9;
+  private static final NetworkSpec SPEC =
+      NetworkSpec.of(new int[] {6, 5, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+
+  /** Momentum (state) with 50 % samples (the step decides the sample): 2 steps an epoch. */
+  private static final OptimizerSpec OPTIMIZER =
+      new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.3, 0.9, 0.5);
+
+  private static JavaSparkContext jsc;
+  private static JavaRDD<ExampleBlock> data;
+
+  @BeforeAll
+  static void start() {
+    jsc = LocalSpark.start("checkpoint");
+    data =
+        jsc.parallelize(TestData.blocks(SPEC, TestData.examples(SPEC, 90, 8), 30, 30, 30), 2)
+            .cache();
+  }
+
+  @AfterAll
+  static void stop() {
+    jsc.stop();
+  }
+
+  private static Trainer trainer(int steps) {
+    return new Trainer(jsc, new TrainerConfig(SPEC, OPTIMIZER, steps, 3, 2, 32, 0));
+  }
+
+  private static CheckpointFiles files(Path dir, int keep) {
+    return new CheckpointFiles(dir.toString(), keep, jsc.hadoopConfiguration(), SPEC, OPTIMIZER, 3);
+  }
+
+  @Test
+  void resume_afterCheckpoint_endsWithTheUninterruptedModel(@TempDir Path dir) throws IOException {
+    double[] start = Initializer.initialize(SPEC, 1);
+    double[] uninterrupted = trainer(20).fit(data, null, start, s -> {});
+
+    trainer(8).checkpointTo(files(dir, 2), 1).fit(data, null, start, s -> {});
+    Checkpoint newest = files(dir, 2).newest();
+    assertNotNull(newest);
+    assertEquals(8, newest.step());
+    assertEquals(4, newest.history().size());
+    Trainer.History resumedHistory = new Trainer.History();
+    double[] resumed =
+        trainer(20).resumeFrom(newest).fit(data, null, new double[start.length], resumedHistory);
+
+    assertTrue(TestData.maxRelativeDifference(uninterrupted, resumed) <= SAME_MODEL);
+    assertEquals(5, resumedHistory.epochs().get(0).epoch(), "continues at epoch 5");
+  }
+
+  @Test
+  void newest_corruptNewestFile_isSkippedForTheOneBefore(@TempDir Path dir) throws IOException {
+    trainer(6)
+        .checkpointTo(files(dir, 5), 1)
+        .fit(data, null, Initializer.initialize(SPEC, 1), s -> {});
+    Files.writeString(dir.resolve("checkpoint-99.json"), "{\"format\":\"sparkprop-checkp");
+    Checkpoint newest = files(dir, 5).newest();
+    assertEquals(6, newest.step());
+  }
+
+  @Test
+  void write_keepsOnlyTheNewestK(@TempDir Path dir) throws IOException {
+    trainer(10)
+        .checkpointTo(files(dir, 2), 1)
+        .fit(data, null, Initializer.initialize(SPEC, 1), s -> {});
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(
+          List.of("checkpoint-10.json", "checkpoint-8.json"),
+          files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
+  void newest_checkpointOfAnotherNetwork_isSkipped(@TempDir Path dir) throws IOException {
+    trainer(2)
+        .checkpointTo(files(dir, 2), 1)
+        .fit(data, null, Initializer.initialize(SPEC, 1), s -> {});
+    NetworkSpec other =
+        NetworkSpec.of(
+            new int[] {6, 4, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    CheckpointFiles otherFiles =
+        new CheckpointFiles(dir.toString(), 2, jsc.hadoopConfiguration(), other, OPTIMIZER, 3);
+    assertEquals(null, otherFiles.newest());
+  }
+}
