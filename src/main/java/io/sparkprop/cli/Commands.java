@@ -17,10 +17,12 @@ import io.sparkprop.spark.HistoryFile;
 import io.sparkprop.spark.Predictor;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
+import io.sparkprop.spark.TrainingReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -74,8 +76,10 @@ final class Commands {
 
     try (JavaSparkContext jsc = startSpark(o, "train")) {
       refuseExisting(modelOut, overwrite, "--overwrite", jsc.hadoopConfiguration());
-      refuseExisting(
-          HistoryFile.pathFor(modelOut), overwrite, "--overwrite", jsc.hadoopConfiguration());
+      for (String companion :
+          List.of(HistoryFile.pathFor(modelOut), TrainingReport.pathFor(modelOut))) {
+        refuseExisting(companion, overwrite, "--overwrite", jsc.hadoopConfiguration());
+      }
       Model initial =
           o.has("init-model")
               ? ModelFile.read(o.get("init-model"), jsc.hadoopConfiguration())
@@ -161,6 +165,26 @@ final class Commands {
           new Model(spec, weights, metadata), modelOut, jsc.hadoopConfiguration(), overwrite);
       String historyPath = HistoryFile.pathFor(modelOut);
       HistoryFile.write(history.epochs(), historyPath, jsc.hadoopConfiguration(), overwrite);
+      Evaluation testEvaluation =
+          testData == null
+              ? null
+              : Trainer.evaluate(jsc, spec, testData.blocks(), weights, blockSize, treeDepth);
+      String reportPath = TrainingReport.pathFor(modelOut);
+      TrainingReport.write(
+          history.epochs(),
+          new TrainingReport.Summary(
+              modelOut,
+              spec,
+              o.effective(),
+              trainData.examples(),
+              validationData == null ? -1 : validationData.examples(),
+              testData == null ? -1 : testData.examples(),
+              trainer.keptEpoch(),
+              testEvaluation,
+              Blas.implementationName()),
+          reportPath,
+          jsc.hadoopConfiguration(),
+          overwrite);
       EpochStats end = history.last();
       out.printf(
           Locale.ROOT,
@@ -171,7 +195,13 @@ final class Commands {
           last == end ? "" : "; kept epoch " + last.epoch(),
           last.trainLoss(),
           testSummary(last));
-      out.println("model written to " + modelOut + ", history to " + historyPath);
+      out.println(
+          "model written to "
+              + modelOut
+              + ", history to "
+              + historyPath
+              + ", report to "
+              + reportPath);
     }
   }
 

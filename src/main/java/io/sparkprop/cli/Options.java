@@ -376,6 +376,18 @@ final class Options {
     return previous[b.length()];
   }
 
+  /** Every option of this command with its effective value (given, from the file, or default). */
+  Map<String, String> effective() {
+    Map<String, String> all = new LinkedHashMap<>();
+    for (OptionDef def : DEFINITIONS) {
+      String value = get(def.name());
+      if (def.commands().contains(command) && value != null && !def.name().equals("config")) {
+        all.put(def.name(), value);
+      }
+    }
+    return all;
+  }
+
   boolean has(String name) {
     return values.containsKey(name);
   }

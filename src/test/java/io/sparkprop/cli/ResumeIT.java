@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.Weights;
 import io.sparkprop.model.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,13 +102,8 @@ class ResumeIT {
 
     double[] expected = ModelFile.read(reference, new Configuration()).weights();
     double[] actual = ModelFile.read(resumed, new Configuration()).weights();
-    double scale = 0;
-    double diff = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(diff / scale <= SAME_MODEL, "relative difference " + diff / scale);
+    double difference = Weights.maxRelativeDifference(expected, actual);
+    assertTrue(difference <= SAME_MODEL, "relative difference " + difference);
     List<String> history = Files.readAllLines(dir.resolve("resumed.history.csv"));
     assertEquals(61, history.size(), "the resumed run's history holds all 60 epochs");
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.Weights;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Initializer;
@@ -70,7 +71,7 @@ class CheckpointTest {
     double[] resumed =
         trainer(20).resumeFrom(newest).fit(data, null, new double[start.length], resumedHistory);
 
-    assertTrue(TestData.maxRelativeDifference(uninterrupted, resumed) <= SAME_MODEL);
+    assertTrue(Weights.maxRelativeDifference(uninterrupted, resumed) <= SAME_MODEL);
     assertEquals(5, resumedHistory.epochs().get(0).epoch(), "continues at epoch 5");
   }
 

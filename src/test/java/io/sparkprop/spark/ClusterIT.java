@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.Weights;
 import io.sparkprop.model.ModelFile;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -267,7 +268,7 @@ class ClusterIT {
   }
 
   private static void assertSameModel(double[] expected, double[] actual) {
-    double difference = TestData.maxRelativeDifference(expected, actual);
+    double difference = Weights.maxRelativeDifference(expected, actual);
     assertTrue(difference <= SAME_MODEL, "relative difference " + difference);
   }
 

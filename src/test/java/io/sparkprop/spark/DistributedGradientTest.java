@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.Weights;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Activation;
@@ -110,7 +111,7 @@ class DistributedGradientTest {
 
     assertEquals(100, sum.count(), "m must count every example exactly once");
     double[] expected = singleJvmMeanGradient(weights, 1.0, 0, 1);
-    assertTrue(TestData.maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
+    assertTrue(Weights.maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
   }
 
   @ParameterizedTest(name = "{0} partitions")
@@ -127,7 +128,7 @@ class DistributedGradientTest {
     assertEquals(expectedCount, sum.count());
     assertTrue(expectedCount > 10 && expectedCount < 60, "a 30% sample of 100 examples");
     double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
-    assertTrue(TestData.maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
+    assertTrue(Weights.maxRelativeDifference(expected, sum.meanGradient()) < GRADIENT_TOLERANCE);
   }
 
   @Test
@@ -138,9 +139,9 @@ class DistributedGradientTest {
     double[] b = trainer(sgd, 20, 2).fit(partitioned(8), null, start, s -> {});
     double[] c = trainer(sgd, 20, 2).fit(partitioned(3), null, start, s -> {});
 
-    assertTrue(TestData.maxRelativeDifference(a, b) < REPRODUCIBILITY_TOLERANCE);
-    assertTrue(TestData.maxRelativeDifference(a, c) < REPRODUCIBILITY_TOLERANCE);
-    assertTrue(TestData.maxRelativeDifference(start, a) > 1e-3, "training must move the weights");
+    assertTrue(Weights.maxRelativeDifference(a, b) < REPRODUCIBILITY_TOLERANCE);
+    assertTrue(Weights.maxRelativeDifference(a, c) < REPRODUCIBILITY_TOLERANCE);
+    assertTrue(Weights.maxRelativeDifference(start, a) > 1e-3, "training must move the weights");
   }
 
   @Test
@@ -247,7 +248,7 @@ class DistributedGradientTest {
     assertEquals(best + 3, epochsRun, "three epochs of patience after the best");
     double[] replay = trainer(gd, best, 2).fit(partitioned(2), null, start, s -> {});
     assertTrue(
-        TestData.maxRelativeDifference(replay, kept) < GRADIENT_TOLERANCE,
+        Weights.maxRelativeDifference(replay, kept) < GRADIENT_TOLERANCE,
         "the kept weights are those after epoch " + best);
   }
 

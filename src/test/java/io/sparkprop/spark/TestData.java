@@ -43,15 +43,4 @@ final class TestData {
     }
     return blocks;
   }
-
-  /** max_i |expected_i − actual_i| / max_i |expected_i|: how far two weight vectors are apart. */
-  static double maxRelativeDifference(double[] expected, double[] actual) {
-    double scale = 0;
-    double diff = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-    }
-    return diff / scale;
-  }
 }
