@@ -59,6 +59,11 @@ final class Commands {
     }
     String checkpointDir = o.get("checkpoint-dir");
     int checkpointEvery = o.getInt("checkpoint-every", 1);
+    String checkpointUnit = o.get("checkpoint-unit");
+    if (!checkpointUnit.equals("epoch") && !checkpointUnit.equals("step")) {
+      throw new UsageException(
+          o.where("checkpoint-unit") + " must be epoch or step, found '" + checkpointUnit + "'");
+    }
     int keepCheckpoints = o.getInt("keep-checkpoints", 1);
     boolean resume = o.getBoolean("resume");
     if (resume && checkpointDir == null) {
@@ -120,7 +125,7 @@ final class Commands {
         CheckpointFiles files =
             new CheckpointFiles(
                 checkpointDir, keepCheckpoints, jsc.hadoopConfiguration(), spec, optimizer, seed);
-        trainer.checkpointTo(files, checkpointEvery);
+        trainer.checkpointTo(files, checkpointEvery, checkpointUnit.equals("step"));
         Checkpoint newest = resume ? files.newest() : null;
         if (newest != null) {
           trainer.resumeFrom(newest);

@@ -121,7 +121,17 @@ final class Options {
               "write checkpoints here (any Hadoop file system); needed by --resume",
               Set.of("train")),
           new OptionDef(
-              "checkpoint-every", "N", "1", "write a checkpoint every N epochs", Set.of("train")),
+              "checkpoint-every",
+              "N",
+              "1",
+              "write a checkpoint every N epochs (or steps)",
+              Set.of("train")),
+          new OptionDef(
+              "checkpoint-unit",
+              "epoch|step",
+              "epoch",
+              "what --checkpoint-every counts; step suits long sampled epochs",
+              Set.of("train")),
           new OptionDef(
               "keep-checkpoints", "K", "3", "keep the newest K checkpoints", Set.of("train")),
           new OptionDef(

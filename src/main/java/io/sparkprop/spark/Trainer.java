@@ -28,12 +28,16 @@ public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   private static final String OPTIMIZER = "optimizer.";
 
+  /** The running epoch's loss sum and example count, in a checkpoint taken mid-epoch. */
+  private static final String PARTIAL_EPOCH = "trainer.partialEpoch";
+
   private final JavaSparkContext jsc;
   private final TrainerConfig config;
   private Consumer<Broadcast<double[]>> broadcastObserver = b -> {};
   private int keptEpoch;
   private CheckpointFiles checkpoints;
   private int checkpointEvery = 1;
+  private boolean checkpointBySteps;
   private Checkpoint resume;
 
   public Trainer(JavaSparkContext jsc, TrainerConfig config) {
@@ -43,12 +47,20 @@ public final class Trainer {
 
   /** Writes a checkpoint after every {@code everyEpochs}-th epoch. */
   public Trainer checkpointTo(CheckpointFiles files, int everyEpochs) {
-    if (everyEpochs < 1) {
-      throw new IllegalArgumentException(
-          "checkpoint interval must be at least 1 epoch, found " + everyEpochs);
+    return checkpointTo(files, everyEpochs, false);
+  }
+
+  /**
+   * Writes a checkpoint after every {@code every}-th step ({@code bySteps}, for long epochs) or
+   * epoch. A mid-epoch checkpoint also holds the epoch's partial loss sums.
+   */
+  public Trainer checkpointTo(CheckpointFiles files, int every, boolean bySteps) {
+    if (every < 1) {
+      throw new IllegalArgumentException("checkpoint interval must be at least 1, found " + every);
     }
     this.checkpoints = files;
-    this.checkpointEvery = everyEpochs;
+    this.checkpointEvery = every;
+    this.checkpointBySteps = bySteps;
     return this;
   }
 
@@ -117,8 +129,15 @@ public final class Trainer {
     }
     Optimizer optimizer = settings.create(weights.length);
     int firstStep = 1;
+    double epochLoss = 0;
+    long epochCount = 0;
     if (resume != null) {
       optimizer.restoreState(EpochEnd.prefixed(resume.state(), OPTIMIZER));
+      double[] partial = resume.state().get(PARTIAL_EPOCH);
+      if (partial != null && partial.length == 2) {
+        epochLoss = partial[0];
+        epochCount = (long) partial[1];
+      }
       firstStep = resume.step() + 1;
       LOG.info("resuming after step {} (epoch {})", resume.step(), resume.epoch());
     }
@@ -130,8 +149,6 @@ public final class Trainer {
             : stepsPerEpoch >= 20 ? stepsPerEpoch / 5 : Integer.MAX_VALUE;
     long start = epochEnd.start;
     long examplesSeen = 0;
-    double epochLoss = 0;
-    long epochCount = 0;
     for (int step = firstStep; step <= config.steps(); step++) {
       GradientSum sum = gradient(train, weights, step);
       if (sum.count() == 0) {
@@ -166,11 +183,20 @@ public final class Trainer {
         if (stop) {
           break;
         }
-        epochEnd.checkpoint(step, epoch, weights, optimizer.exportState());
       } else if (inEpoch % logEvery == 0) {
         LOG.info(
             Progress.stepLine(
                 epoch, epochs, step, config.steps(), loss, examplesSeen / elapsed, elapsed));
+      }
+      boolean epochDone = inEpoch == stepsPerEpoch;
+      if (checkpointBySteps ? step % checkpointEvery == 0 : epochDone) {
+        epochEnd.checkpoint(
+            step,
+            epochDone ? epoch : epoch - 1,
+            weights,
+            optimizer.exportState(),
+            new double[] {epochLoss, epochCount},
+            !checkpointBySteps);
       }
     }
     return epochEnd.result(weights);
@@ -219,7 +245,7 @@ public final class Trainer {
       if (stop) {
         break;
       }
-      epochEnd.checkpoint(iteration, iteration, weights, lbfgs.exportState());
+      epochEnd.checkpoint(iteration, iteration, weights, lbfgs.exportState(), null, true);
       boolean stalled = next == value;
       boolean converged =
           Math.abs(value - next) < config.optimizer().tolerance() * Math.max(Math.abs(next), 1);
@@ -268,13 +294,26 @@ public final class Trainer {
       }
     }
 
-    /** Writes a checkpoint when one is due after this epoch. */
-    void checkpoint(int step, int epoch, double[] weights, Map<String, double[]> optimizerState) {
-      if (checkpoints == null || epoch % checkpointEvery != 0) {
+    /**
+     * Writes a checkpoint after {@code step}, {@code epoch} epochs being complete; when {@code
+     * byEpoch}, only every {@code checkpointEvery}-th epoch. {@code partialEpoch} is the running
+     * epoch's {loss sum, example count}, or null.
+     */
+    void checkpoint(
+        int step,
+        int epoch,
+        double[] weights,
+        Map<String, double[]> optimizerState,
+        double[] partialEpoch,
+        boolean byEpoch) {
+      if (checkpoints == null || (byEpoch && epoch % checkpointEvery != 0)) {
         return;
       }
       Map<String, double[]> state = new HashMap<>();
       optimizerState.forEach((k, v) -> state.put(OPTIMIZER + k, v));
+      if (partialEpoch != null) {
+        state.put(PARTIAL_EPOCH, partialEpoch);
+      }
       if (stopper != null) {
         state.putAll(stopper.exportState());
       }

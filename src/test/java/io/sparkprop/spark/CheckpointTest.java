@@ -76,6 +76,31 @@ class CheckpointTest {
   }
 
   @Test
+  void resume_fromMidEpochCheckpoint_givesTheSameModelAndEpochLosses(@TempDir Path dir)
+      throws IOException {
+    double[] start = Initializer.initialize(SPEC, 1);
+    Trainer.History reference = new Trainer.History();
+    double[] uninterrupted = trainer(20).fit(data, null, start, reference);
+
+    // Two steps an epoch: step 5 is the middle of epoch 3.
+    trainer(6).checkpointTo(files(dir, 5), 5, true).fit(data, null, start, s -> {});
+    Checkpoint mid = files(dir, 5).newest();
+    assertEquals(5, mid.step());
+    assertEquals(2, mid.epoch(), "two epochs complete");
+    Trainer.History resumedHistory = new Trainer.History();
+    double[] resumed =
+        trainer(20).resumeFrom(mid).fit(data, null, new double[start.length], resumedHistory);
+
+    assertTrue(Weights.maxRelativeDifference(uninterrupted, resumed) <= SAME_MODEL);
+    assertEquals(3, resumedHistory.epochs().get(0).epoch());
+    assertEquals(
+        reference.epochs().get(2).trainLoss(),
+        resumedHistory.epochs().get(0).trainLoss(),
+        1e-12,
+        "epoch 3's loss includes the step taken before the checkpoint");
+  }
+
+  @Test
   void newest_corruptNewestFile_isSkippedForTheOneBefore(@TempDir Path dir) throws IOException {
     trainer(6)
         .checkpointTo(files(dir, 5), 1)
