@@ -124,7 +124,13 @@ final class Commands {
       if (checkpointDir != null) {
         CheckpointFiles files =
             new CheckpointFiles(
-                checkpointDir, keepCheckpoints, jsc.hadoopConfiguration(), spec, optimizer, seed);
+                    checkpointDir,
+                    keepCheckpoints,
+                    jsc.hadoopConfiguration(),
+                    spec,
+                    optimizer,
+                    seed)
+                .withSettings(o.effective());
         trainer.checkpointTo(files, checkpointEvery, checkpointUnit.equals("step"));
         Checkpoint newest = resume ? files.newest() : null;
         if (newest != null) {

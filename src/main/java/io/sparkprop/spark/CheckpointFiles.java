@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Checkpoints in a directory on any Hadoop file system: {@code checkpoint-<step>.json}, format
  * {@value #FORMAT} version {@value #VERSION}, each written atomically; the newest {@code keep} are
  * kept. A JSON object with format, version, step, epoch, layers, the network's activations and
- * loss, optimizer, seed, weights (the flat array), state (named arrays) and history.
+ * loss, optimizer, seed, settings (the run's options), weights (the flat array), state (named
+ * arrays) and history.
  */
 public final class CheckpointFiles {
   static final String FORMAT = "sparkprop-checkpoint";
@@ -43,6 +44,7 @@ public final class CheckpointFiles {
   private final NetworkSpec spec;
   private final OptimizerSpec optimizer;
   private final long seed;
+  private Map<String, String> settings = Map.of();
 
   /**
    * @param keep how many of the newest checkpoints to keep, at least 1
@@ -65,6 +67,12 @@ public final class CheckpointFiles {
     this.seed = seed;
   }
 
+  /** Records the run's settings (its options) in every checkpoint, for whoever inspects it. */
+  public CheckpointFiles withSettings(Map<String, String> settings) {
+    this.settings = new TreeMap<>(settings);
+    return this;
+  }
+
   /** Writes a checkpoint atomically, then deletes all but the newest {@code keep}. */
   public void write(Checkpoint checkpoint) throws IOException {
     String path = new Path(directory, "checkpoint-" + checkpoint.step() + ".json").toString();
@@ -83,6 +91,11 @@ public final class CheckpointFiles {
           gen.writeStringField("network", spec.toString());
           gen.writeStringField("optimizer", optimizer.kind().id());
           gen.writeNumberField("seed", seed);
+          gen.writeObjectFieldStart("settings");
+          for (Map.Entry<String, String> e : settings.entrySet()) {
+            gen.writeStringField(e.getKey(), e.getValue());
+          }
+          gen.writeEndObject();
           writeArray(gen, "weights", checkpoint.weights());
           gen.writeObjectFieldStart("state");
           for (Map.Entry<String, double[]> e : new TreeMap<>(checkpoint.state()).entrySet()) {

@@ -112,9 +112,12 @@ class CheckpointTest {
 
   @Test
   void write_keepsOnlyTheNewestK(@TempDir Path dir) throws IOException {
-    trainer(10)
-        .checkpointTo(files(dir, 2), 1)
-        .fit(data, null, Initializer.initialize(SPEC, 1), s -> {});
+    CheckpointFiles writer = files(dir, 2).withSettings(java.util.Map.of("learning-rate", "0.3"));
+    trainer(10).checkpointTo(writer, 1).fit(data, null, Initializer.initialize(SPEC, 1), s -> {});
+    assertTrue(
+        Files.readString(dir.resolve("checkpoint-10.json"))
+            .contains("\"settings\":{\"learning-rate\":\"0.3\"}"),
+        "the run's settings are kept");
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(
           List.of("checkpoint-10.json", "checkpoint-8.json"),
