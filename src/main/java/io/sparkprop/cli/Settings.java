@@ -87,7 +87,7 @@ final class Settings {
           o.has("batch-fraction")
               ? o.getDouble("batch-fraction")
               : kind == OptimizerSpec.Kind.SGD ? 0.01 : 1.0;
-      int stepsPerEpoch = (int) Math.max(1, Math.round(1.0 / fraction));
+      int stepsPerEpoch = OptimizerSpec.stepsPerEpoch(fraction);
       LearningRateSchedule schedule =
           new LearningRateSchedule(
               LearningRateSchedule.Kind.parse(o.get("schedule")),

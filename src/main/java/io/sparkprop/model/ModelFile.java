@@ -35,6 +35,16 @@ public final class ModelFile {
 
   private ModelFile() {}
 
+  /**
+   * A file that belongs beside a model: {@code m.json} with suffix {@code .history.csv} gives
+   * {@code m.history.csv}; a path without {@code .json} gets the suffix appended.
+   */
+  public static String companionPath(String modelPath, String suffix) {
+    String base =
+        modelPath.endsWith(".json") ? modelPath.substring(0, modelPath.length() - 5) : modelPath;
+    return base + suffix;
+  }
+
   /** Writes {@code model} to {@code path} atomically; refuses to replace a file unless asked. */
   public static void write(Model model, String path, Configuration conf, boolean overwrite)
       throws IOException {

@@ -141,6 +141,11 @@ public record OptimizerSpec(
 
   /** Steps that make one pass over the data on average: 1 / batchFraction, rounded, at least 1. */
   public int stepsPerEpoch() {
+    return stepsPerEpoch(batchFraction);
+  }
+
+  /** Steps that make one pass over the data when each samples {@code batchFraction} of it. */
+  public static int stepsPerEpoch(double batchFraction) {
     return (int) Math.max(1, Math.round(1.0 / batchFraction));
   }
 

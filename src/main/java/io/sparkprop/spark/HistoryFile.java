@@ -1,6 +1,7 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.model.AtomicFiles;
+import io.sparkprop.model.ModelFile;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -24,9 +25,7 @@ public final class HistoryFile {
 
   /** The history path for a model path: {@code m.json} → {@code m.history.csv}. */
   public static String pathFor(String modelPath) {
-    String base =
-        modelPath.endsWith(".json") ? modelPath.substring(0, modelPath.length() - 5) : modelPath;
-    return base + ".history.csv";
+    return ModelFile.companionPath(modelPath, ".history.csv");
   }
 
   public static void write(

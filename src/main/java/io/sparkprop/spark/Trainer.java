@@ -469,11 +469,6 @@ public final class Trainer {
     }
   }
 
-  /** The number of steps in {@code epochs} epochs for this optimizer. */
-  public static int stepsFor(int epochs, io.sparkprop.optim.OptimizerSpec optimizer) {
-    return Math.multiplyExact(epochs, optimizer.stepsPerEpoch());
-  }
-
   /** Collected epoch statistics, for callers that want the whole history. */
   public static final class History implements Consumer<EpochStats> {
     private final List<EpochStats> epochs = new ArrayList<>();

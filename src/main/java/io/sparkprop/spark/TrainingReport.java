@@ -1,6 +1,7 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.model.AtomicFiles;
+import io.sparkprop.model.ModelFile;
 import io.sparkprop.nn.NetworkSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +39,7 @@ public final class TrainingReport {
 
   /** The report path for a model path: {@code m.json} → {@code m.report.html}. */
   public static String pathFor(String modelPath) {
-    String base =
-        modelPath.endsWith(".json") ? modelPath.substring(0, modelPath.length() - 5) : modelPath;
-    return base + ".report.html";
+    return ModelFile.companionPath(modelPath, ".report.html");
   }
 
   public static void write(
