@@ -3,6 +3,7 @@ package io.sparkprop.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -188,5 +189,30 @@ class OptimizerTest {
     assertArrayEquals(new double[] {3.0, 4.0}, g, TOLERANCE, "short enough: unchanged");
     assertEquals(5.0, WeightDecay.clip(g, 1), TOLERANCE);
     assertArrayEquals(new double[] {0.6, 0.8}, g, TOLERANCE);
+  }
+
+  @Test
+  void restoredState_ofEveryStatefulOptimizer_continuesExactlyLikeTheOriginal() {
+    java.util.function.Supplier<?>[] makers = {
+      () -> new Momentum(0.9, 2), () -> new Nesterov(0.9, 2), () -> new Adam(0.9, 0.999, 1e-8, 2)
+    };
+    for (java.util.function.Supplier<?> make : makers) {
+      Optimizer original = (Optimizer) make.get();
+      double[] w = {1.0, -2.0};
+      original.step(w, GRADIENT, 0.1);
+      original.step(w, new double[] {-0.2, 0.4}, 0.1);
+      Optimizer restored = (Optimizer) make.get();
+      restored.restoreState(original.exportState());
+      Optimizer copy = original.copy();
+      double[] viaOriginal = w.clone();
+      double[] viaRestored = w.clone();
+      double[] viaCopy = w.clone();
+      original.step(viaOriginal, GRADIENT, 0.1);
+      restored.step(viaRestored, GRADIENT, 0.1);
+      copy.step(viaCopy, GRADIENT, 0.1);
+      assertArrayEquals(viaOriginal, viaRestored, 0.0, original.name() + " restored");
+      assertArrayEquals(viaOriginal, viaCopy, 0.0, original.name() + " copied");
+      assertTrue(viaOriginal[0] != w[0], original.name() + " moved");
+    }
   }
 }
