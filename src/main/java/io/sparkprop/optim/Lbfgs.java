@@ -146,7 +146,7 @@ public final class Lbfgs {
       for (int i = 1; evaluations < MAX_EVALUATIONS; i++) {
         double[] g = new double[origin.length];
         double[] p = phi(alpha, g);
-        if (!Double.isFinite(p[0])
+        if (!isFinite(p)
             || p[0] > value0 + C1 * alpha * slope0
             || (i > 1 && p[0] >= previousValue)) {
           return zoom(previousAlpha, previousValue, previousSlope, alpha, p[0], p[1]);
@@ -174,7 +174,7 @@ public final class Lbfgs {
         double alpha = interpolate(lo, loValue, loSlope, hi, hiValue, hiSlope);
         double[] g = new double[origin.length];
         double[] p = phi(alpha, g);
-        if (!Double.isFinite(p[0]) || p[0] > value0 + C1 * alpha * slope0 || p[0] >= loValue) {
+        if (!isFinite(p) || p[0] > value0 + C1 * alpha * slope0 || p[0] >= loValue) {
           hi = alpha;
           hiValue = p[0];
           hiSlope = p[1];
@@ -200,6 +200,11 @@ public final class Lbfgs {
       }
       // Out of evaluations: keep the best point with sufficient decrease, if there is one.
       return gradient != null && value < value0;
+    }
+
+    /** A trial whose value or slope overflowed is treated as too long a step. */
+    private static boolean isFinite(double[] phi) {
+      return Double.isFinite(phi[0]) && Double.isFinite(phi[1]);
     }
 
     private boolean accept(double alpha, double f, double[] g) {

@@ -150,24 +150,26 @@ public final class Trainer {
     long start = epochEnd.start;
     long examplesSeen = 0;
     for (int step = firstStep; step <= config.steps(); step++) {
-      GradientSum sum = gradient(train, weights, step);
-      if (sum.count() == 0) {
-        LOG.warn("step {} sampled no examples; raise --batch-fraction", step);
-        continue;
-      }
-      double[] gradient = sum.meanGradient();
-      double loss = sum.meanLoss() + decay.apply(weights, gradient);
-      checkFinite(step, loss, gradient);
-      WeightDecay.clip(gradient, settings.clipNorm());
-      double learningRate = settings.learningRate(step, config.steps());
-      optimizer.step(weights, gradient, learningRate);
-      examplesSeen += sum.count();
-      epochLoss += loss * sum.count();
-      epochCount += sum.count();
-      double elapsed = (System.nanoTime() - start) / 1e9;
       int inEpoch = (step - 1) % stepsPerEpoch + 1;
       int epoch = (step - 1) / stepsPerEpoch + 1;
-      if (inEpoch == stepsPerEpoch || step == config.steps()) {
+      boolean epochDone = inEpoch == stepsPerEpoch;
+      double learningRate = settings.learningRate(step, config.steps());
+      GradientSum sum = gradient(train, weights, step);
+      double loss = Double.NaN;
+      if (sum.count() == 0) {
+        LOG.warn("step {} sampled no examples; raise --batch-fraction", step);
+      } else {
+        double[] gradient = sum.meanGradient();
+        loss = sum.meanLoss() + decay.apply(weights, gradient);
+        checkFinite(step, loss, gradient);
+        WeightDecay.clip(gradient, settings.clipNorm());
+        optimizer.step(weights, gradient, learningRate);
+        examplesSeen += sum.count();
+        epochLoss += loss * sum.count();
+        epochCount += sum.count();
+      }
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      if (epochDone) {
         boolean stop =
             epochEnd.finish(
                 epoch,
@@ -181,14 +183,13 @@ public final class Trainer {
         epochLoss = 0;
         epochCount = 0;
         if (stop) {
-          break;
+          return epochEnd.result(weights);
         }
-      } else if (inEpoch % logEvery == 0) {
+      } else if (inEpoch % logEvery == 0 && sum.count() > 0) {
         LOG.info(
             Progress.stepLine(
                 epoch, epochs, step, config.steps(), loss, examplesSeen / elapsed, elapsed));
       }
-      boolean epochDone = inEpoch == stepsPerEpoch;
       if (checkpointBySteps ? step % checkpointEvery == 0 : epochDone) {
         epochEnd.checkpoint(
             step,
@@ -198,6 +199,21 @@ public final class Trainer {
             new double[] {epochLoss, epochCount},
             !checkpointBySteps);
       }
+    }
+    // A run that ends inside an epoch reports that part-epoch last, after any checkpoint of its
+    // final step: the checkpoint keeps it unfinished, so a longer resumed run completes it and a
+    // resume with the same steps reports it again from the restored sums.
+    if (epochCount > 0) {
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      epochEnd.finish(
+          epochs,
+          epochs,
+          config.steps(),
+          epochLoss / epochCount,
+          settings.learningRate(config.steps(), config.steps()),
+          weights,
+          examplesSeen / elapsed,
+          "");
     }
     return epochEnd.result(weights);
   }
@@ -221,16 +237,17 @@ public final class Trainer {
         (w, g) -> {
           GradientSum sum = gradient(train, w, ++passes[0]);
           System.arraycopy(sum.meanGradient(), 0, g, 0, g.length);
-          double value = sum.meanLoss() + decay.apply(w, g);
-          checkFinite(passes[0], value, g);
           examples[0] += sum.count();
-          return value;
+          return sum.meanLoss() + decay.apply(w, g);
         };
     long start = epochEnd.start;
     double[] gradient = new double[weights.length];
     double value = cost.evaluate(weights, gradient);
+    checkFinite(first - 1, value, gradient);
     for (int iteration = first; iteration <= config.steps(); iteration++) {
+      // A line-search trial may overflow; the search backs off from it. Only accepted points count.
       double next = lbfgs.iterate(weights, value, gradient, cost);
+      checkFinite(iteration, next, gradient);
       double elapsed = (System.nanoTime() - start) / 1e9;
       boolean stop =
           epochEnd.finish(

@@ -46,6 +46,35 @@ class LbfgsTest {
   }
 
   @Test
+  void iterate_trialStepWhereTheValueIsNaN_backsOffToTheMinimum() {
+    // f = (w − 0.5)², undefined beyond 0.8: the first trial (w = 1) is NaN.
+    Objective f =
+        (w, g) -> {
+          g[0] = w[0] > 0.8 ? Double.NaN : 2 * (w[0] - 0.5);
+          return w[0] > 0.8 ? Double.NaN : (w[0] - 0.5) * (w[0] - 0.5);
+        };
+    double[] w = {0};
+    minimize(new Lbfgs(3, 1), w, f, 20);
+    assertEquals(0.5, w[0], MINIMUM_TOLERANCE);
+  }
+
+  @Test
+  void iterate_trialStepWhereOnlyTheGradientOverflows_isNotAccepted() {
+    // f = (w − 2)² is finite everywhere, its gradient is not beyond w = 0.8.
+    Objective f =
+        (w, g) -> {
+          g[0] = w[0] > 0.8 ? Double.POSITIVE_INFINITY : 2 * (w[0] - 2);
+          return (w[0] - 2) * (w[0] - 2);
+        };
+    double[] w = {0};
+    double[] g = new double[1];
+    double value = f.evaluate(w, g);
+    double next = new Lbfgs(3, 1).iterate(w, value, g, f);
+    assertTrue(next < value, next + " < " + value);
+    assertTrue(Double.isFinite(g[0]) && w[0] <= 0.8, "accepted w = " + w[0] + ", g = " + g[0]);
+  }
+
+  @Test
   void iterate_logisticRegressionAsZeroHiddenLayerNetwork_matchesNewtonSolution() {
     int n = 40;
     int d = 3;

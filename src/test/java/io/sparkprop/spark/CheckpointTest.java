@@ -101,6 +101,51 @@ class CheckpointTest {
   }
 
   @Test
+  void resume_fromTheLastStepOfARunEndingMidEpoch_completesThatEpochOnce(@TempDir Path dir)
+      throws IOException {
+    double[] start = Initializer.initialize(SPEC, 1);
+    Trainer.History reference = new Trainer.History();
+    double[] uninterrupted = trainer(20).fit(data, null, start, reference);
+
+    // Five steps end in the middle of epoch 3: the run reports a part-epoch 3 ...
+    Trainer.History shortRun = new Trainer.History();
+    trainer(5).checkpointTo(files(dir, 5), 1, true).fit(data, null, start, shortRun);
+    assertEquals(3, shortRun.last().epoch());
+    // ... but its checkpoint keeps epoch 3 open, so that a longer run finishes it.
+    Checkpoint last = files(dir, 5).newest();
+    assertEquals(5, last.step());
+    assertEquals(2, last.epoch());
+    assertEquals(2, last.history().size());
+    Trainer.History resumedHistory = new Trainer.History();
+    double[] resumed =
+        trainer(20).resumeFrom(last).fit(data, null, new double[start.length], resumedHistory);
+
+    assertTrue(Weights.maxRelativeDifference(uninterrupted, resumed) <= SAME_MODEL);
+    assertEquals(8, resumedHistory.epochs().size(), "epochs 3 to 10, each once");
+    assertEquals(3, resumedHistory.epochs().get(0).epoch());
+    assertEquals(
+        reference.epochs().get(2).trainLoss(), resumedHistory.epochs().get(0).trainLoss(), 1e-12);
+  }
+
+  @Test
+  void resume_ofAFinishedRunShorterThanAnEpoch_reportsItsEpochAgain(@TempDir Path dir)
+      throws IOException {
+    double[] start = Initializer.initialize(SPEC, 1);
+    Trainer.History first = new Trainer.History();
+    double[] finished =
+        trainer(1).checkpointTo(files(dir, 2), 1, true).fit(data, null, start, first);
+
+    Trainer.History again = new Trainer.History();
+    Trainer resumedTrainer = trainer(1).resumeFrom(files(dir, 2).newest());
+    double[] resumed = resumedTrainer.fit(data, null, new double[start.length], again);
+
+    assertTrue(Weights.maxRelativeDifference(finished, resumed) <= SAME_MODEL);
+    assertEquals(1, again.epochs().size());
+    assertEquals(first.last().trainLoss(), again.last().trainLoss(), 1e-12);
+    assertEquals(1, resumedTrainer.keptEpoch());
+  }
+
+  @Test
   void newest_corruptNewestFile_isSkippedForTheOneBefore(@TempDir Path dir) throws IOException {
     trainer(6)
         .checkpointTo(files(dir, 5), 1)
