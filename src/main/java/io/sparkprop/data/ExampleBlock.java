@@ -7,24 +7,49 @@ import java.util.NoSuchElementException;
 /**
  * Up to B examples stacked as columns: the unit the trainer caches and computes on.
  *
- * <p>Layout: {@code features} is column-major n_0 × size, {@code targets} column-major n_L × size,
- * {@code ids[j]} the stable id of column j. Immutable once built.
+ * <p>Layout: features column-major n_0 × size, targets column-major n_L × size, {@code ids[j]} the
+ * stable id of column j. Immutable once built. The cached form is compact where that is exact:
+ * 8-bit pixels (IDX images) stay one byte each, decoded as p/255 on use, and targets that are
+ * one-hot (or all zero) are kept as one class index per column; anything else is kept as doubles.
+ * The hot path decodes a block into a reusable buffer with {@link #featureMatrix} and {@link
+ * #targetMatrix}, which return the block's own array when it is stored as doubles.
  */
 public final class ExampleBlock implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final double PIXEL_SCALE = 1.0 / 255.0;
 
   private final int size;
   private final int numFeatures;
   private final int numOutputs;
   private final long[] ids;
+
+  /** Exactly one of these two holds the features. */
   private final double[] features;
+
+  private final byte[] pixels;
+
+  /** Exactly one of these two holds the targets; a class index of −1 is an all-zero column. */
   private final double[] targets;
+
+  private final int[] classes;
 
   public ExampleBlock(
       int size, int numFeatures, int numOutputs, long[] ids, double[] features, double[] targets) {
+    this(size, numFeatures, numOutputs, ids, features, null, targets);
+  }
+
+  private ExampleBlock(
+      int size,
+      int numFeatures,
+      int numOutputs,
+      long[] ids,
+      double[] features,
+      byte[] pixels,
+      double[] targets) {
+    int featureValues = features != null ? features.length : pixels.length;
     if (size <= 0
         || ids.length != size
-        || features.length != size * numFeatures
+        || featureValues != size * numFeatures
         || targets.length != size * numOutputs) {
       throw new IllegalArgumentException(
           "inconsistent block: size "
@@ -32,7 +57,7 @@ public final class ExampleBlock implements Serializable {
               + ", "
               + ids.length
               + " ids, "
-              + features.length
+              + featureValues
               + " feature and "
               + targets.length
               + " target values");
@@ -42,7 +67,35 @@ public final class ExampleBlock implements Serializable {
     this.numOutputs = numOutputs;
     this.ids = ids;
     this.features = features;
-    this.targets = targets;
+    this.pixels = pixels;
+    this.classes = oneHotClasses(targets, numOutputs, size);
+    this.targets = classes == null ? targets : null;
+  }
+
+  /**
+   * A block of 8-bit pixels, column-major n_0 × size, each read as an unsigned byte p and used as
+   * p/255.
+   */
+  public static ExampleBlock ofPixels(
+      int size, int numFeatures, int numOutputs, long[] ids, byte[] pixels, double[] targets) {
+    return new ExampleBlock(size, numFeatures, numOutputs, ids, null, pixels, targets);
+  }
+
+  /** The hot index of every column when all columns are one-hot or all zero, else null. */
+  private static int[] oneHotClasses(double[] targets, int numOutputs, int size) {
+    int[] hot = new int[size];
+    for (int j = 0; j < size; j++) {
+      hot[j] = -1;
+      for (int k = 0; k < numOutputs; k++) {
+        double y = targets[j * numOutputs + k];
+        if (y == 1.0 && hot[j] < 0) {
+          hot[j] = k;
+        } else if (y != 0.0 || Double.doubleToRawLongBits(y) != 0) {
+          return null; // not 0/1, a second 1, or −0.0: keep the exact values
+        }
+      }
+    }
+    return hot;
   }
 
   /** Number of examples (columns). */
@@ -63,14 +116,63 @@ public final class ExampleBlock implements Serializable {
     return ids[column];
   }
 
-  /** Column-major n_0 × size; shared, do not modify. */
-  public double[] features() {
-    return features;
+  /**
+   * The features as a column-major n_0 × size matrix: the block's own array when it keeps doubles
+   * (do not modify), else {@code buffer} (at least n_0 × size long) filled with them.
+   */
+  public double[] featureMatrix(double[] buffer) {
+    if (features != null) {
+      return features;
+    }
+    copyFeatures(0, size, buffer, 0);
+    return buffer;
   }
 
-  /** Column-major n_L × size; shared, do not modify. */
+  /** The targets as a column-major n_L × size matrix, like {@link #featureMatrix}. */
+  public double[] targetMatrix(double[] buffer) {
+    if (targets != null) {
+      return targets;
+    }
+    copyTargets(0, size, buffer, 0);
+    return buffer;
+  }
+
+  /** A new array of the features, column-major n_0 × size. */
+  public double[] features() {
+    return featureMatrix(new double[size * numFeatures]).clone();
+  }
+
+  /** A new array of the targets, column-major n_L × size. */
   public double[] targets() {
-    return targets;
+    return targetMatrix(new double[size * numOutputs]).clone();
+  }
+
+  /** Writes columns [from, from + count) of the features into {@code into} at {@code offset}. */
+  public void copyFeatures(int from, int count, double[] into, int offset) {
+    int start = from * numFeatures;
+    int length = count * numFeatures;
+    if (features != null) {
+      System.arraycopy(features, start, into, offset, length);
+    } else {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] = (pixels[start + i] & 0xff) * PIXEL_SCALE;
+      }
+    }
+  }
+
+  /** Writes columns [from, from + count) of the targets into {@code into} at {@code offset}. */
+  public void copyTargets(int from, int count, double[] into, int offset) {
+    if (targets != null) {
+      System.arraycopy(targets, from * numOutputs, into, offset, count * numOutputs);
+      return;
+    }
+    java.util.Arrays.fill(into, offset, offset + count * numOutputs, 0.0);
+    for (int j = 0; j < count; j++) {
+      int hot = classes[from + j];
+      if (hot >= 0) {
+        into[offset + j * numOutputs + hot] = 1.0;
+      }
+    }
   }
 
   /** A block of the given columns (increasing indices); all of them gives this block. */
@@ -80,15 +182,20 @@ public final class ExampleBlock implements Serializable {
     }
     int n = columns.length;
     long[] newIds = new long[n];
-    double[] newFeatures = new double[n * numFeatures];
     double[] newTargets = new double[n * numOutputs];
+    double[] newFeatures = pixels == null ? new double[n * numFeatures] : null;
+    byte[] newPixels = pixels == null ? null : new byte[n * numFeatures];
     for (int k = 0; k < n; k++) {
       int j = columns[k];
       newIds[k] = ids[j];
-      System.arraycopy(features, j * numFeatures, newFeatures, k * numFeatures, numFeatures);
-      System.arraycopy(targets, j * numOutputs, newTargets, k * numOutputs, numOutputs);
+      copyTargets(j, 1, newTargets, k * numOutputs);
+      if (pixels == null) {
+        System.arraycopy(features, j * numFeatures, newFeatures, k * numFeatures, numFeatures);
+      } else {
+        System.arraycopy(pixels, j * numFeatures, newPixels, k * numFeatures, numFeatures);
+      }
     }
-    return new ExampleBlock(n, numFeatures, numOutputs, newIds, newFeatures, newTargets);
+    return new ExampleBlock(n, numFeatures, numOutputs, newIds, newFeatures, newPixels, newTargets);
   }
 
   /**

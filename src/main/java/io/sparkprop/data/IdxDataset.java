@@ -216,15 +216,12 @@ public record IdxDataset(String imagesPath, String labelsPath, long count, int r
       int n0 = recordSize();
       int nL = shape.numOutputs();
       long[] ids = new long[size];
-      double[] features = new double[size * n0];
+      byte[] features = new byte[size * n0];
       double[] targets = new double[size * nL];
       try {
         for (int j = 0; j < size; j++, next++) {
           ids[j] = next;
-          images.readFully(pixels);
-          for (int p = 0; p < n0; p++) {
-            features[j * n0 + p] = (pixels[p] & 0xff) / 255.0;
-          }
+          images.readFully(features, j * n0, n0);
           if (labels != null) {
             int label = labels.read();
             try {
@@ -239,7 +236,7 @@ public record IdxDataset(String imagesPath, String labelsPath, long count, int r
         close();
         throw new UncheckedIOException("cannot read " + imagesPath + ": " + e.getMessage(), e);
       }
-      return new ExampleBlock(size, n0, nL, ids, features, targets);
+      return ExampleBlock.ofPixels(size, n0, nL, ids, features, targets);
     }
 
     private void close() {

@@ -38,8 +38,9 @@ final class PartitionEvaluation implements FlatMapFunction<Iterator<ExampleBlock
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
       int cols = block.size();
-      double[] targets = block.targets();
-      evaluation.loss += network.loss(w, block.features(), targets, cols, workspace);
+      double[] targets = block.targetMatrix(workspace.targetBuffer());
+      double[] x = block.featureMatrix(workspace.inputBuffer());
+      evaluation.loss += network.loss(w, x, targets, cols, workspace);
       evaluation.count += cols;
       double[] a = workspace.outputs();
       if (classes > 0) {

@@ -53,9 +53,9 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     if (fraction >= 1.0) {
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
-        sum.loss +=
-            network.accumulateGradient(
-                w, block.features(), block.targets(), block.size(), workspace, sum.gradient);
+        double[] x = block.featureMatrix(workspace.inputBuffer());
+        double[] y = block.targetMatrix(workspace.targetBuffer());
+        sum.loss += network.accumulateGradient(w, x, y, block.size(), workspace, sum.gradient);
         sum.count += block.size();
       }
     } else {
@@ -81,8 +81,8 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
         if (!Sampling.keep(seed, step, block.id(j), fraction)) {
           continue;
         }
-        System.arraycopy(block.features(), j * n0, inputs, filled * n0, n0);
-        System.arraycopy(block.targets(), j * nL, targets, filled * nL, nL);
+        block.copyFeatures(j, 1, inputs, filled * n0);
+        block.copyTargets(j, 1, targets, filled * nL);
         if (++filled == blockSize) {
           sum.loss +=
               network.accumulateGradient(w, inputs, targets, filled, workspace, sum.gradient);

@@ -86,7 +86,7 @@ public final class Predictor {
     private List<String> lines(
         Network network, Workspace workspace, double[] w, ExampleBlock block) {
       int outputs = spec.numOutputs();
-      network.forward(w, block.features(), block.size(), workspace);
+      network.forward(w, block.featureMatrix(workspace.inputBuffer()), block.size(), workspace);
       double[] a = workspace.outputs();
       List<String> lines = new ArrayList<>(block.size());
       for (int j = 0; j < block.size(); j++) {
