@@ -12,11 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's demo on the real MNIST files (fetched by scripts/fetch-mnist.sh before the
- * integration tests): conf/mnist.properties in local[2] must reach at least 97.0 % accuracy on the
- * 10,000 test images, as measured by a separate {@code evaluate} run over the written model.
+ * integration tests): conf/mnist.properties (Adam with L2) in local[2] must reach at least 98.0 %
+ * accuracy on the 10,000 test images, as measured by a separate {@code evaluate} run over the
+ * written model.
  */
 class MnistIT {
-  private static final double REQUIRED_ACCURACY = 0.970;
+  private static final double REQUIRED_ACCURACY = 0.980;
 
   private static String run(String... args) {
     CliRun run = CliRun.of(args);
@@ -25,7 +26,7 @@ class MnistIT {
   }
 
   @Test
-  void mnistConfig_localTwoCores_reaches97PercentTestAccuracy(@TempDir Path dir) {
+  void mnistConfig_localTwoCores_reaches98PercentTestAccuracy(@TempDir Path dir) {
     Path mnist = Path.of(System.getProperty("sparkprop.mnist.dir", "data/mnist"));
     assertTrue(
         Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte")),
