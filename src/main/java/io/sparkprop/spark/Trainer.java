@@ -418,8 +418,11 @@ public final class Trainer {
     }
   }
 
-  /** One step's summed gradient at {@code weights}: broadcast, partition sums, treeAggregate. */
-  GradientSum gradient(JavaRDD<ExampleBlock> train, double[] weights, int step) {
+  /**
+   * One step's summed gradient at {@code weights}: broadcast, partition sums, treeAggregate. The
+   * step number selects the step's sample when the batch fraction is below 1.
+   */
+  public GradientSum gradient(JavaRDD<ExampleBlock> train, double[] weights, int step) {
     Broadcast<double[]> broadcast = jsc.broadcast(weights);
     broadcastObserver.accept(broadcast);
     try {

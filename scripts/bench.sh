@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark: sparkprop against Spark MLlib's MultilayerPerceptronClassifier in one
+# JVM, local[2], on MNIST. Writes target/bench/results.md and target/bench/pass-time.svg.
+#
+#   scripts/bench.sh [--repeats N] [--passes N] [--skip-convergence]
+#
+# MLlib comes in only through the Maven profile "bench" (test scope); the product jar and the
+# launcher classpath never see it. BENCH_JAVA_OPTS sets the heap (default -Xmx6g).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/fetch-mnist.sh
+# Compiles src/bench/java and writes target/bench/classpath and target/launcher/java-options.
+mvn -B -q -Pbench -DskipTests prepare-package
+
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+# shellcheck disable=SC2046
+exec java ${BENCH_JAVA_OPTS:--Xmx6g} $(cat target/launcher/java-options) \
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  -cp "target/test-classes:target/classes:$(cat target/bench/classpath)" \
+  io.sparkprop.bench.Bench "$@"

@@ -1,0 +1,250 @@
+package io.sparkprop.bench;
+
+import io.sparkprop.data.DataShape;
+import io.sparkprop.data.DataSource;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Blas;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.spark.Datasets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * scripts/bench.sh: sparkprop beside Spark MLlib's MultilayerPerceptronClassifier in one JVM, on
+ * the same MNIST examples, partitions, cores and BLAS. Writes results.md and pass-time.svg.
+ *
+ * <p>Options: --mnist DIR (data/mnist), --out DIR (target/bench), --repeats N (3), --passes N (5),
+ * --skip-convergence (leave out the runs to 97 % test accuracy, which take minutes).
+ */
+public final class Bench {
+  private static final int PARTITIONS = 2;
+  private static final double TARGET = 0.97;
+  private static final int[][] LAYERS = {{784, 128, 10}, {784, 256, 128, 10}};
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.parse(args);
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[" + PARTITIONS + "]")
+            .appName("sparkprop-bench")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
+    try {
+      Report report = run(spark, settings);
+      Files.createDirectories(settings.out);
+      Files.writeString(settings.out.resolve("results.md"), report.markdown());
+      Files.writeString(settings.out.resolve("pass-time.svg"), report.chart());
+      System.out.println(report.markdown());
+      System.out.println("written to " + settings.out.toAbsolutePath());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static Report run(SparkSession spark, Settings settings) throws InterruptedException {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Report report = new Report(spark.version(), Runtime.getRuntime().availableProcessors());
+    log("BLAS: " + Blas.implementationName());
+    DataShape shape = Datasets.shapeOf(spec(LAYERS[0]));
+    String dir = settings.mnist.toString();
+
+    long before = StoragePeak.current(spark.sparkContext());
+    long start = System.nanoTime();
+    Datasets.Cached train = load(jsc, "train", dir + "/train", shape);
+    report.loadSeconds = (System.nanoTime() - start) / 1e9;
+    report.examples = train.examples();
+    report.features = shape.numFeatures();
+    report.oursCachedBytes = StoragePeak.current(spark.sparkContext()) - before;
+    Datasets.Cached test = load(jsc, "test", dir + "/t10k", shape);
+
+    Mllib mllib = new Mllib(spark);
+    long beforeFrame = StoragePeak.current(spark.sparkContext());
+    Dataset<Row> mlTrain = mllib.frame(train.blocks()).cache();
+    mlTrain.count();
+    long frameBytes = StoragePeak.current(spark.sparkContext()) - beforeFrame;
+    Dataset<Row> mlTest = mllib.frame(test.blocks()).cache();
+    mlTest.count();
+    long beforeFit = StoragePeak.current(spark.sparkContext());
+    try (StoragePeak peak = new StoragePeak(spark.sparkContext())) {
+      mllib.fit(mlTrain, LAYERS[0], "gd", 1);
+      report.mllibCachedBytes = frameBytes + peak.peak() - beforeFit;
+    }
+    log("cached bytes per example: ours " + report.oursCachedBytes / report.examples);
+
+    Ours ours = new Ours(jsc);
+    JobTimer timer = new JobTimer();
+    spark.sparkContext().addSparkListener(timer);
+    for (int[] layers : LAYERS) {
+      report.passes.add(passes(settings, ours, mllib, timer, train, mlTrain, layers));
+    }
+    if (!settings.skipConvergence) {
+      convergence(report, ours, mllib, train, test, mlTrain, mlTest);
+    }
+    return report;
+  }
+
+  private static Datasets.Cached load(
+      JavaSparkContext jsc, String name, String prefix, DataShape shape) {
+    DataSource source =
+        DataSource.idx(prefix + "-images-idx3-ubyte", prefix + "-labels-idx1-ubyte");
+    return Datasets.loadAndCache(
+        jsc, name, source, shape, PARTITIONS, Ours.BLOCK_SIZE, StorageLevel.MEMORY_ONLY());
+  }
+
+  /** MLlib's network: sigmoid hidden layers, softmax output, cross-entropy. */
+  static NetworkSpec spec(int[] layers) {
+    return NetworkSpec.of(layers, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+  }
+
+  /** Alternates the two sides, {@code repeats} times; measures the GEMM limit after. */
+  private static Report.Passes passes(
+      Settings settings,
+      Ours ours,
+      Mllib mllib,
+      JobTimer timer,
+      Datasets.Cached train,
+      Dataset<Row> mlTrain,
+      int[] layers)
+      throws InterruptedException {
+    NetworkSpec spec = spec(layers);
+    List<Double> oursSeconds = new ArrayList<>();
+    List<Double> mllibSeconds = new ArrayList<>();
+    for (int r = 1; r <= settings.repeats; r++) {
+      List<Double> oursRound = ours.secondsPerPass(train.blocks(), spec, settings.passes, timer);
+      List<Double> mllibRound = mllib.secondsPerPass(mlTrain, layers, settings.passes, timer);
+      oursSeconds.addAll(oursRound);
+      mllibSeconds.addAll(mllibRound);
+      log(spec.layersString() + " round " + r + ": ours " + oursRound + ", MLlib " + mllibRound);
+    }
+    List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE);
+    double roofline = Roofline.measure(gemms, PARTITIONS, 3.0);
+    return new Report.Passes(
+        spec.layersString(),
+        spec.numParameters(),
+        oursSeconds,
+        mllibSeconds,
+        Roofline.flops(gemms) / Ours.BLOCK_SIZE,
+        roofline);
+  }
+
+  private static void convergence(
+      Report report,
+      Ours ours,
+      Mllib mllib,
+      Datasets.Cached train,
+      Datasets.Cached test,
+      Dataset<Row> mlTrain,
+      Dataset<Row> mlTest) {
+    int[] layers = LAYERS[0];
+    Mllib.Fit fit = mllib.fit(mlTrain, layers, "l-bfgs", 100);
+    double accuracy = Mllib.accuracy(fit.model(), mlTest);
+    report.runs.add(
+        new Ours.Run(
+            "MLlib l-bfgs, 100 iterations, 784-128-10 sigmoid",
+            accuracy >= TARGET ? fit.seconds() : Double.NaN,
+            accuracy,
+            fit.seconds()));
+    log("MLlib l-bfgs 100: " + accuracy + " in " + fit.seconds() + " s");
+
+    OptimizerSpec lbfgs = new OptimizerSpec(OptimizerSpec.Kind.LBFGS, 1.0, 0.0, 1.0);
+    lbfgs =
+        new OptimizerSpec(
+            lbfgs.kind(), 1.0, 0.0, 1.0, 0.9, 0.999, 1e-8, 0.0, 0.0, lbfgs.schedule(), 10, 0.0);
+    report.runs.add(
+        ours.train(
+            "sparkprop lbfgs, 100 iterations, 784-128-10 sigmoid",
+            train.blocks(),
+            test.blocks(),
+            spec(layers),
+            lbfgs,
+            100,
+            TARGET));
+    log("ours lbfgs 100: " + report.runs.get(report.runs.size() - 1));
+
+    // Candidates for the fastest route to 97 %: 784-128-10 ReLU, different step sizes and samples.
+    NetworkSpec relu =
+        NetworkSpec.of(layers, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    OptimizerSpec momentum = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.2, 0.9, 0.01);
+    OptimizerSpec adam = new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.003, 0.0, 0.02);
+    OptimizerSpec bigMomentum = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.5, 0.9, 0.05);
+    candidate(report, ours, train, test, relu, "momentum η 0.2 μ 0.9, 1 % a step", momentum, 10);
+    candidate(report, ours, train, test, relu, "adam η 0.003, 2 % a step", adam, 5);
+    candidate(report, ours, train, test, relu, "momentum η 0.5 μ 0.9, 5 % a step", bigMomentum, 8);
+  }
+
+  private static void candidate(
+      Report report,
+      Ours ours,
+      Datasets.Cached train,
+      Datasets.Cached test,
+      NetworkSpec spec,
+      String name,
+      OptimizerSpec optimizer,
+      int epochs) {
+    Ours.Run run =
+        ours.train(
+            "sparkprop " + name + ", " + spec.layersString() + " relu, " + epochs + " epochs",
+            train.blocks(),
+            test.blocks(),
+            spec,
+            optimizer,
+            epochs * optimizer.stepsPerEpoch(),
+            TARGET);
+    report.runs.add(run);
+    log(run.toString());
+  }
+
+  static void log(String line) {
+    System.err.println("[bench] " + line);
+  }
+
+  /** The command line. */
+  private record Settings(Path mnist, Path out, int repeats, int passes, boolean skipConvergence) {
+    static Settings parse(String[] args) {
+      Path mnist = Path.of("data/mnist");
+      Path out = Path.of("target/bench");
+      int repeats = 3;
+      int passes = 5;
+      boolean skip = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--mnist" -> mnist = Path.of(value(args, ++i));
+          case "--out" -> out = Path.of(value(args, ++i));
+          case "--repeats" -> repeats = Integer.parseInt(value(args, ++i));
+          case "--passes" -> passes = Integer.parseInt(value(args, ++i));
+          case "--skip-convergence" -> skip = true;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option " + args[i] + "; known: " + Arrays.toString(KNOWN));
+        }
+      }
+      if (repeats < 1 || passes < 1) {
+        throw new IllegalArgumentException("--repeats and --passes must be at least 1");
+      }
+      return new Settings(mnist, out, repeats, passes, skip);
+    }
+
+    private static final String[] KNOWN = {
+      "--mnist", "--out", "--repeats", "--passes", "--skip-convergence"
+    };
+
+    private static String value(String[] args, int i) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(args[i - 1] + " needs a value");
+      }
+      return args[i];
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.sparkprop.bench;
+
+import io.sparkprop.nn.Blas;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark's figures, as a Markdown table and an SVG bar chart. */
+final class Report {
+  /** Gradient-pass samples of one architecture, both sides, and its GEMM limit. */
+  record Passes(
+      String layers,
+      int parameters,
+      List<Double> ours,
+      List<Double> mllib,
+      double gemmFlopsPerExample,
+      double rooflineFlops) {}
+
+  private final String sparkVersion;
+  private final int cores;
+  double loadSeconds;
+  long examples;
+  int features;
+  long oursCachedBytes;
+  long mllibCachedBytes;
+  final List<Passes> passes = new ArrayList<>();
+  final List<Ours.Run> runs = new ArrayList<>();
+
+  Report(String sparkVersion, int cores) {
+    this.sparkVersion = sparkVersion;
+    this.cores = cores;
+  }
+
+  static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : 0.5 * (sorted.get(n / 2 - 1) + sorted.get(n / 2));
+  }
+
+  static double min(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append(
+        f(
+            "Benchmark of %s: %d cores, local[2], Spark %s, BLAS %s, Java %s; %d training"
+                + " examples in 2 partitions, block size 128 on both sides.%n%n",
+            LocalDate.now(),
+            cores,
+            sparkVersion,
+            Blas.implementationName(),
+            System.getProperty("java.version"),
+            examples));
+    md.append("| gradient pass (s) | sparkprop median | min | MLlib median | min | speed-up |")
+        .append(" sparkprop GFLOP/s (6 × params × m) | GEMM roofline GFLOP/s | of roofline |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Passes p : passes) {
+      double ours = median(p.ours());
+      double theirs = median(p.mllib());
+      double nominal = 6.0 * p.parameters() * examples / ours / 1e9;
+      double gemmTime = p.gemmFlopsPerExample() * examples / p.rooflineFlops();
+      md.append(
+          f(
+              "| %s | %.3f | %.3f | %.3f | %.3f | %.2f× | %.1f | %.1f | %.0f %% |%n",
+              p.layers(),
+              ours,
+              min(p.ours()),
+              theirs,
+              min(p.mllib()),
+              theirs / ours,
+              nominal,
+              p.rooflineFlops() / 1e9,
+              100 * gemmTime / ours));
+    }
+    md.append(
+        f(
+            "%nCached training data: sparkprop %.2f bytes per feature per example (loading and"
+                + " caching %.1f s, once); MLlib %.2f (its DataFrame cache plus the blocks its fit"
+                + " persists).%n",
+            (double) oursCachedBytes / examples / features,
+            loadSeconds,
+            (double) mllibCachedBytes / examples / features));
+    if (!runs.isEmpty()) {
+      md.append("\n| to 97 % test accuracy | seconds to 97 % | final accuracy | run seconds |\n");
+      md.append("|---|---|---|---|\n");
+      for (Ours.Run r : runs) {
+        md.append(
+            f(
+                "| %s | %s | %.2f %% | %.1f |%n",
+                r.name(),
+                Double.isNaN(r.secondsToTarget()) ? "not reached" : f("%.1f", r.secondsToTarget()),
+                100 * r.finalAccuracy(),
+                r.seconds()));
+      }
+      md.append(
+          "\nMLlib's time is its whole fit (it can report accuracy only at the end); sparkprop's is"
+              + " the time to the first epoch at 97 %, test evaluations included.\n");
+    }
+    md.append(
+        "\nA pass is one broadcast of the weights and one treeAggregate of the gradient over all"
+            + " examples, timed as the Spark job from its start to its end (scheduler"
+            + " timestamps): for MLlib the jobs of its gd solver, one per iteration, the first"
+            + " left out (its stacked blocks are cached by an earlier count job). The roofline runs one block's dgemm calls (the pass's shapes) on"
+            + " both cores at once; \"of roofline\" is the time those GEMMs need at that rate for"
+            + " the whole pass, over the pass's time.\n");
+    return md.toString();
+  }
+
+  /** Median seconds per pass, side by side for each architecture. */
+  String chart() {
+    int width = 560;
+    int barHeight = 22;
+    int left = 150;
+    double max = 0;
+    for (Passes p : passes) {
+      max = Math.max(max, Math.max(median(p.ours()), median(p.mllib())));
+    }
+    int height = 40 + passes.size() * (2 * barHeight + 20);
+    StringBuilder svg = new StringBuilder();
+    svg.append(
+        f(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                + " font-family=\"sans-serif\" font-size=\"12\">%n",
+            width, height));
+    svg.append("<text x=\"10\" y=\"20\">seconds per full-data gradient pass (median)</text>\n");
+    int y = 35;
+    for (Passes p : passes) {
+      svg.append(f("<text x=\"10\" y=\"%d\">%s</text>%n", y + barHeight, p.layers()));
+      y = bar(svg, y, left, width, max, "sparkprop", median(p.ours()), "#1f77b4", barHeight);
+      y = bar(svg, y, left, width, max, "MLlib", median(p.mllib()), "#d62728", barHeight);
+      y += 20;
+    }
+    return svg.append("</svg>\n").toString();
+  }
+
+  private static int bar(
+      StringBuilder svg,
+      int y,
+      int left,
+      int width,
+      double max,
+      String name,
+      double value,
+      String color,
+      int height) {
+    int length = (int) Math.round((width - left - 90) * value / max);
+    svg.append(
+        f(
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n",
+            left, y, length, height - 4, color));
+    svg.append(
+        f(
+            "<text x=\"%d\" y=\"%d\">%s %.3f s</text>%n",
+            left + length + 5, y + height - 8, name, value));
+    return y + height;
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}
