@@ -15,6 +15,8 @@ scripts/fetch-mnist.sh
 mvn -B -q -Pbench -DskipTests prepare-package
 
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+# With a native OpenBLAS, one thread per call: Spark already runs one task per core.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # shellcheck disable=SC2046
 exec java ${BENCH_JAVA_OPTS:--Xmx6g} $(cat target/launcher/java-options) \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \

@@ -89,6 +89,10 @@ public final class Bench {
     for (int[] layers : LAYERS) {
       report.passes.add(passes(settings, ours, mllib, timer, train, mlTrain, layers));
     }
+    NetworkSpec relu =
+        NetworkSpec.of(LAYERS[0], Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    report.overhead = StepOverhead.measure(jsc, train.blocks(), relu, 0.01, 30);
+    log("step overhead: " + report.overhead);
     if (!settings.skipConvergence) {
       convergence(report, ours, mllib, train, test, mlTrain, mlTest);
     }

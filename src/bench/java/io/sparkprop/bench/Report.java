@@ -26,6 +26,7 @@ final class Report {
   long mllibCachedBytes;
   final List<Passes> passes = new ArrayList<>();
   final List<Ours.Run> runs = new ArrayList<>();
+  StepOverhead.Result overhead;
 
   Report(String sparkVersion, int cores) {
     this.sparkVersion = sparkVersion;
@@ -84,6 +85,17 @@ final class Report {
             (double) oursCachedBytes / examples / features,
             loadSeconds,
             (double) mllibCachedBytes / examples / features));
+    if (overhead != null) {
+      md.append(
+          f(
+              "%nA sampled step (784-128-10, %.0f %% of the examples): %.1f ms on the driver's"
+                  + " clock; a job of the same shape that computes nothing takes %.1f ms, %.1f ms"
+                  + " with the broadcast of the weights (medians).%n",
+              100 * overhead.fraction(),
+              overhead.step(),
+              overhead.emptyJob(),
+              overhead.withBroadcast()));
+    }
     if (!runs.isEmpty()) {
       md.append("\n| to 97 % test accuracy | seconds to 97 % | final accuracy | run seconds |\n");
       md.append("|---|---|---|---|\n");

@@ -241,6 +241,12 @@ final class Options {
               DATA),
           new OptionDef("block-size", "N", "128", "examples per block (GEMM width)", DATA),
           new OptionDef(
+              "cache-precision",
+              "float32|float64",
+              "float32",
+              "libsvm, csv: cached feature values as floats (4 bytes) or exact doubles (8)",
+              DATA),
+          new OptionDef(
               "tree-depth", "N", "2", "depth of the treeAggregate combining partition sums", DATA),
           new OptionDef(
               "storage-level",

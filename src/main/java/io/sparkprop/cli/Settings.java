@@ -16,14 +16,23 @@ final class Settings {
   static DataSource dataSource(Options o, String pathOption, String labelsOption)
       throws UsageException {
     String path = o.required(pathOption);
+    DataSource.Precision precision;
+    try {
+      precision = DataSource.Precision.parse(o.get("cache-precision"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(o.where("cache-precision") + ": " + e.getMessage());
+    }
     try {
       DataSource.Format format = DataSource.Format.parse(o.get("format"));
-      return switch (format) {
-        case LIBSVM -> DataSource.libsvm(path);
-        case CSV ->
-            DataSource.csv(path, delimiter(o), o.getInt("label-column", 0), o.getBoolean("header"));
-        case IDX -> DataSource.idx(path, labelsOption == null ? null : o.get(labelsOption));
-      };
+      DataSource source =
+          switch (format) {
+            case LIBSVM -> DataSource.libsvm(path);
+            case CSV ->
+                DataSource.csv(
+                    path, delimiter(o), o.getInt("label-column", 0), o.getBoolean("header"));
+            case IDX -> DataSource.idx(path, labelsOption == null ? null : o.get(labelsOption));
+          };
+      return source.withPrecision(precision);
     } catch (IllegalArgumentException e) {
       throw new UsageException(o.where("format") + ": " + e.getMessage());
     }

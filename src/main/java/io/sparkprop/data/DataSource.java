@@ -13,9 +13,17 @@ import java.util.Locale;
  * @param delimiter csv only: the field separator
  * @param labelColumn csv only: 0-based position of the label column
  * @param header csv only: whether each file starts with a header line
+ * @param precision libsvm and csv: how the cache keeps feature values (idx pixels always stay one
+ *     byte each)
  */
 public record DataSource(
-    Format format, String path, String labelsPath, char delimiter, int labelColumn, boolean header)
+    Format format,
+    String path,
+    String labelsPath,
+    char delimiter,
+    int labelColumn,
+    boolean header,
+    Precision precision)
     implements Serializable {
 
   /** The supported file formats. */
@@ -41,25 +49,55 @@ public record DataSource(
     }
   }
 
-  public DataSource {
-    if (format == null || path == null || path.isBlank()) {
-      throw new IllegalArgumentException("a data source needs a format and a path");
+  /** How cached text features are kept. */
+  public enum Precision {
+    /** 4 bytes a value, rounded to the nearest float (about 7 significant digits). */
+    FLOAT32,
+    /** 8 bytes a value, exactly as parsed. */
+    FLOAT64;
+
+    /** The name used in flags. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a precision name; the error names the allowed values. */
+    public static Precision parse(String name) {
+      for (Precision p : values()) {
+        if (p.id().equals(name.trim().toLowerCase(Locale.ROOT))) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown precision '" + name + "' (expected float32 or float64)");
     }
   }
 
-  /** A LIBSVM source. */
-  public static DataSource libsvm(String path) {
-    return new DataSource(Format.LIBSVM, path, null, ',', 0, false);
+  public DataSource {
+    if (format == null || path == null || path.isBlank() || precision == null) {
+      throw new IllegalArgumentException("a data source needs a format, a path and a precision");
+    }
   }
 
-  /** A CSV source. */
+  /** This source with cached text features kept at {@code p}. */
+  public DataSource withPrecision(Precision p) {
+    return new DataSource(format, path, labelsPath, delimiter, labelColumn, header, p);
+  }
+
+  /** A LIBSVM source, cached as float32. */
+  public static DataSource libsvm(String path) {
+    return new DataSource(Format.LIBSVM, path, null, ',', 0, false, Precision.FLOAT32);
+  }
+
+  /** A CSV source, cached as float32. */
   public static DataSource csv(String path, char delimiter, int labelColumn, boolean header) {
-    return new DataSource(Format.CSV, path, null, delimiter, labelColumn, header);
+    return new DataSource(
+        Format.CSV, path, null, delimiter, labelColumn, header, Precision.FLOAT32);
   }
 
   /** An IDX image/label pair. */
   public static DataSource idx(String imagesPath, String labelsPath) {
-    return new DataSource(Format.IDX, imagesPath, labelsPath, ',', 0, false);
+    return new DataSource(Format.IDX, imagesPath, labelsPath, ',', 0, false, Precision.FLOAT32);
   }
 
   /**

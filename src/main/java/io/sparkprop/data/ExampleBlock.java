@@ -8,11 +8,12 @@ import java.util.NoSuchElementException;
  * Up to B examples stacked as columns: the unit the trainer caches and computes on.
  *
  * <p>Layout: features column-major n_0 × size, targets column-major n_L × size, {@code ids[j]} the
- * stable id of column j. Immutable once built. The cached form is compact where that is exact:
- * 8-bit pixels (IDX images) stay one byte each, decoded as p/255 on use, and targets that are
- * one-hot (or all zero) are kept as one class index per column; anything else is kept as doubles.
- * The hot path decodes a block into a reusable buffer with {@link #featureMatrix} and {@link
- * #targetMatrix}, which return the block's own array when it is stored as doubles.
+ * stable id of column j. Immutable once built. The cached form is compact: 8-bit pixels (IDX
+ * images) stay one byte each, decoded as p/255 on use; text features may be kept as floats ({@link
+ * #pack} decides); targets that are one-hot (or all zero) are kept as one class index per column;
+ * anything else is kept as doubles. The hot path decodes a block into a reusable buffer with {@link
+ * #featureMatrix} and {@link #targetMatrix}, which return the block's own array when it is stored
+ * as doubles.
  */
 public final class ExampleBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,10 +24,11 @@ public final class ExampleBlock implements Serializable {
   private final int numOutputs;
   private final long[] ids;
 
-  /** Exactly one of these two holds the features. */
+  /** Exactly one of these three holds the features. */
   private final double[] features;
 
   private final byte[] pixels;
+  private final float[] floats;
 
   /** Exactly one of these two holds the targets; a class index of −1 is an all-zero column. */
   private final double[] targets;
@@ -35,7 +37,7 @@ public final class ExampleBlock implements Serializable {
 
   public ExampleBlock(
       int size, int numFeatures, int numOutputs, long[] ids, double[] features, double[] targets) {
-    this(size, numFeatures, numOutputs, ids, features, null, targets);
+    this(size, numFeatures, numOutputs, ids, features, null, null, targets);
   }
 
   private ExampleBlock(
@@ -45,8 +47,10 @@ public final class ExampleBlock implements Serializable {
       long[] ids,
       double[] features,
       byte[] pixels,
+      float[] floats,
       double[] targets) {
-    int featureValues = features != null ? features.length : pixels.length;
+    int featureValues =
+        features != null ? features.length : pixels != null ? pixels.length : floats.length;
     if (size <= 0
         || ids.length != size
         || featureValues != size * numFeatures
@@ -68,6 +72,7 @@ public final class ExampleBlock implements Serializable {
     this.ids = ids;
     this.features = features;
     this.pixels = pixels;
+    this.floats = floats;
     this.classes = oneHotClasses(targets, numOutputs, size);
     this.targets = classes == null ? targets : null;
   }
@@ -78,7 +83,7 @@ public final class ExampleBlock implements Serializable {
    */
   public static ExampleBlock ofPixels(
       int size, int numFeatures, int numOutputs, long[] ids, byte[] pixels, double[] targets) {
-    return new ExampleBlock(size, numFeatures, numOutputs, ids, null, pixels, targets);
+    return new ExampleBlock(size, numFeatures, numOutputs, ids, null, pixels, null, targets);
   }
 
   /** The hot index of every column when all columns are one-hot or all zero, else null. */
@@ -139,12 +144,16 @@ public final class ExampleBlock implements Serializable {
 
   /** A new array of the features, column-major n_0 × size. */
   public double[] features() {
-    return featureMatrix(new double[size * numFeatures]).clone();
+    double[] out = new double[size * numFeatures];
+    copyFeatures(0, size, out, 0);
+    return out;
   }
 
   /** A new array of the targets, column-major n_L × size. */
   public double[] targets() {
-    return targetMatrix(new double[size * numOutputs]).clone();
+    double[] out = new double[size * numOutputs];
+    copyTargets(0, size, out, 0);
+    return out;
   }
 
   /** Writes columns [from, from + count) of the features into {@code into} at {@code offset}. */
@@ -153,6 +162,10 @@ public final class ExampleBlock implements Serializable {
     int length = count * numFeatures;
     if (features != null) {
       System.arraycopy(features, start, into, offset, length);
+    } else if (floats != null) {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] = floats[start + i];
+      }
     } else {
       for (int i = 0; i < length; i++) {
         into[offset + i] = (pixels[start + i] & 0xff) * PIXEL_SCALE;
@@ -183,30 +196,52 @@ public final class ExampleBlock implements Serializable {
     int n = columns.length;
     long[] newIds = new long[n];
     double[] newTargets = new double[n * numOutputs];
-    double[] newFeatures = pixels == null ? new double[n * numFeatures] : null;
+    double[] newFeatures = features == null ? null : new double[n * numFeatures];
     byte[] newPixels = pixels == null ? null : new byte[n * numFeatures];
+    float[] newFloats = floats == null ? null : new float[n * numFeatures];
     for (int k = 0; k < n; k++) {
       int j = columns[k];
       newIds[k] = ids[j];
       copyTargets(j, 1, newTargets, k * numOutputs);
-      if (pixels == null) {
-        System.arraycopy(features, j * numFeatures, newFeatures, k * numFeatures, numFeatures);
+      int from = j * numFeatures;
+      int to = k * numFeatures;
+      if (features != null) {
+        System.arraycopy(features, from, newFeatures, to, numFeatures);
+      } else if (pixels != null) {
+        System.arraycopy(pixels, from, newPixels, to, numFeatures);
       } else {
-        System.arraycopy(pixels, j * numFeatures, newPixels, k * numFeatures, numFeatures);
+        System.arraycopy(floats, from, newFloats, to, numFeatures);
       }
     }
-    return new ExampleBlock(n, numFeatures, numOutputs, newIds, newFeatures, newPixels, newTargets);
+    return new ExampleBlock(
+        n, numFeatures, numOutputs, newIds, newFeatures, newPixels, newFloats, newTargets);
   }
 
   /**
-   * Packs a stream of examples into blocks of at most {@code blockSize} columns, in order.
-   * Allocates each block's arrays once; the examples are not retained.
+   * Packs examples with their features kept as doubles; see {@link #pack(Iterator, DataShape, int,
+   * boolean)}.
    */
   public static Iterator<ExampleBlock> pack(
       Iterator<Example> examples, DataShape shape, int blockSize) {
+    return pack(examples, shape, blockSize, false);
+  }
+
+  /**
+   * Packs a stream of examples into blocks of at most {@code blockSize} columns, in order. The
+   * examples are not retained.
+   *
+   * @param asFloats keep the features as floats (4 bytes, each value rounded to the nearest float)
+   *     rather than doubles (8 bytes, exact); a block holding a value beyond float range stays
+   *     double
+   */
+  public static Iterator<ExampleBlock> pack(
+      Iterator<Example> examples, DataShape shape, int blockSize, boolean asFloats) {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive, found " + blockSize);
     }
+    int n0 = shape.numFeatures();
+    int nL = shape.numOutputs();
+    double[] gathered = new double[n0 * blockSize];
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -218,26 +253,36 @@ public final class ExampleBlock implements Serializable {
         if (!examples.hasNext()) {
           throw new NoSuchElementException();
         }
-        int n0 = shape.numFeatures();
-        int nL = shape.numOutputs();
         long[] ids = new long[blockSize];
-        double[] features = new double[n0 * blockSize];
         double[] targets = new double[nL * blockSize];
         int count = 0;
         while (count < blockSize && examples.hasNext()) {
           Example e = examples.next();
           ids[count] = e.id;
-          e.writeFeatures(features, count * n0, n0);
+          e.writeFeatures(gathered, count * n0, n0);
           System.arraycopy(e.target, 0, targets, count * nL, nL);
           count++;
         }
         if (count < blockSize) {
           ids = java.util.Arrays.copyOf(ids, count);
-          features = java.util.Arrays.copyOf(features, count * n0);
           targets = java.util.Arrays.copyOf(targets, count * nL);
         }
-        return new ExampleBlock(count, n0, nL, ids, features, targets);
+        float[] floats = asFloats ? toFloats(gathered, count * n0) : null;
+        double[] features = floats == null ? java.util.Arrays.copyOf(gathered, count * n0) : null;
+        return new ExampleBlock(count, n0, nL, ids, features, null, floats, targets);
       }
     };
+  }
+
+  /** The first {@code n} values as floats, or null when one of them is beyond float range. */
+  private static float[] toFloats(double[] values, int n) {
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) values[i];
+      if (Float.isInfinite(out[i])) {
+        return null;
+      }
+    }
+    return out;
   }
 }

@@ -125,7 +125,8 @@ public final class DataLoader {
               .repartitionAndSortWithinPartitions(new IdPartitioner(partitions))
               .values();
     }
-    return examples.mapPartitions(it -> ExampleBlock.pack(it, shape, blockSize));
+    boolean asFloats = source.precision() == DataSource.Precision.FLOAT32;
+    return examples.mapPartitions(it -> ExampleBlock.pack(it, shape, blockSize, asFloats));
   }
 
   /**

@@ -107,6 +107,22 @@ class MainTest {
   }
 
   @Test
+  void run_unknownCachePrecision_exits2NamingTheAllowedValues() {
+    assertUsageError(
+        run(
+            "train",
+            "--train",
+            "x",
+            "--model-out",
+            "m",
+            "--layers",
+            "2,1",
+            "--cache-precision",
+            "half"),
+        "unknown precision 'half' (expected float32 or float64)");
+  }
+
+  @Test
   void run_unknownCommand_exits2() {
     assertUsageError(run("fit"), "unknown command 'fit'");
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The compact cached forms decode to exactly the doubles the plain form holds. */
@@ -50,5 +51,30 @@ class ExampleBlockTest {
     assertArrayEquals(
         new double[] {10 / 255.0, 20 / 255.0, 50 / 255.0, 60 / 255.0}, picked.features(), 0.0);
     assertArrayEquals(new double[] {1, 0, 1, 0}, picked.targets(), 0.0);
+  }
+
+  private static final DataShape SHAPE = new DataShape(2, 2, DataShape.LabelKind.CLASS_INDEX);
+
+  @Test
+  void pack_asFloats_keepsEachValueRoundedToTheNearestFloat() {
+    List<Example> examples =
+        List.of(
+            new Example(0, new double[] {1, 0}, null, new double[] {0.1, -2.5}),
+            new Example(1, new double[] {0, 1}, new int[] {1}, new double[] {1e-3}));
+    ExampleBlock block = ExampleBlock.pack(examples.iterator(), SHAPE, 8, true).next();
+    assertArrayEquals(new double[] {(float) 0.1, -2.5, 0, (float) 1e-3}, block.features(), 0.0);
+    assertArrayEquals(new double[] {1, 0, 0, 1}, block.targets(), 0.0);
+    ExampleBlock exact = ExampleBlock.pack(examples.iterator(), SHAPE, 8, false).next();
+    assertArrayEquals(new double[] {0.1, -2.5, 0, 1e-3}, exact.features(), 0.0);
+  }
+
+  @Test
+  void pack_asFloats_valueBeyondFloatRange_keepsTheBlockExact() {
+    List<Example> examples =
+        List.of(
+            new Example(0, new double[] {1, 0}, null, new double[] {0.1, 1e300}),
+            new Example(1, new double[] {0, 1}, null, new double[] {0.2, 3}));
+    ExampleBlock block = ExampleBlock.pack(examples.iterator(), SHAPE, 8, true).next();
+    assertArrayEquals(new double[] {0.1, 1e300, 0.2, 3}, block.features(), 0.0);
   }
 }

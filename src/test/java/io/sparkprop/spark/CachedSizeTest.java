@@ -27,4 +27,26 @@ class CachedSizeTest {
     double perFeature = (double) SizeEstimator.estimate(block) / size / n0;
     assertTrue(perFeature <= 1.1, perFeature + " bytes per feature");
   }
+
+  @Test
+  void denseTextBlockAsFloats_costsFourBytesPerFeaturePlusIdAndClass() {
+    int n0 = 784;
+    int classes = 10;
+    int size = 128;
+    java.util.List<io.sparkprop.data.Example> examples = new java.util.ArrayList<>();
+    for (int j = 0; j < size; j++) {
+      double[] target = new double[classes];
+      target[j % classes] = 1;
+      double[] x = new double[n0];
+      java.util.Arrays.fill(x, 0.1 * j);
+      examples.add(new io.sparkprop.data.Example(j, target, null, x));
+    }
+    io.sparkprop.data.DataShape shape =
+        new io.sparkprop.data.DataShape(
+            n0, classes, io.sparkprop.data.DataShape.LabelKind.CLASS_INDEX);
+    ExampleBlock block = ExampleBlock.pack(examples.iterator(), shape, size, true).next();
+    double perExample = (double) SizeEstimator.estimate(block) / size;
+    // 4 bytes a feature, 8 for the id, 4 for the class index, and the block's few headers.
+    assertTrue(perExample <= 4 * n0 + 8 + 4 + 2, perExample + " bytes per example");
+  }
 }
