@@ -24,7 +24,9 @@ import org.apache.spark.storage.StorageLevel;
  * the same MNIST examples, partitions, cores and BLAS. Writes results.md and pass-time.svg.
  *
  * <p>Options: --mnist DIR (data/mnist), --out DIR (target/bench), --repeats N (3), --passes N (5),
- * --skip-convergence (leave out the runs to 97 % test accuracy, which take minutes).
+ * --skip-convergence (leave out the runs to 97 % test accuracy, which take minutes), --scaling
+ * K,K,... (instead of all that, pass times over MNIST and K − 1 noisy copies of it, cached
+ * MEMORY_AND_DISK; written to scaling.md; run it with a small heap to see the spill).
  */
 public final class Bench {
   private static final int PARTITIONS = 2;
@@ -42,6 +44,13 @@ public final class Bench {
             .config("spark.ui.enabled", "false")
             .getOrCreate();
     try {
+      if (settings.scaling != null) {
+        String table = scaling(spark, settings);
+        Files.createDirectories(settings.out);
+        Files.writeString(settings.out.resolve("scaling.md"), table);
+        System.out.println(table);
+        return;
+      }
       Report report = run(spark, settings);
       Files.createDirectories(settings.out);
       Files.writeString(settings.out.resolve("results.md"), report.markdown());
@@ -99,6 +108,47 @@ public final class Bench {
     return report;
   }
 
+  private static String scaling(SparkSession spark, Settings settings) throws InterruptedException {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    NetworkSpec spec = spec(LAYERS[0]);
+    Datasets.Cached train = load(jsc, "train", settings.mnist + "/train", Datasets.shapeOf(spec));
+    JobTimer timer = new JobTimer();
+    spark.sparkContext().addSparkListener(timer);
+    long storage = 0;
+    for (scala.Tuple2<Object, Object> m :
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            spark.sparkContext().getExecutorMemoryStatus().values())) {
+      storage += (Long) m._1();
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "Scaling, %s, %s, heap %d MB, storage memory %d MB, %s, MEMORY_AND_DISK:%n%n"
+                + "| examples | s per pass | µs per example | cached in memory (MB) | on disk (MB) |%n"
+                + "|---|---|---|---|---|%n",
+            java.time.LocalDate.now(),
+            spec.layersString(),
+            Runtime.getRuntime().maxMemory() >> 20,
+            storage >> 20,
+            Blas.implementationName()));
+    for (int copies : settings.scaling) {
+      Scaling.Point p = Scaling.measure(jsc, train.blocks(), spec, copies, settings.passes, timer);
+      String row =
+          String.format(
+              java.util.Locale.ROOT,
+              "| %d | %.2f | %.2f | %d | %d |%n",
+              p.examples(),
+              p.secondsPerPass(),
+              1e6 * p.secondsPerPass() / p.examples(),
+              p.memoryBytes() >> 20,
+              p.diskBytes() >> 20);
+      log(row.trim());
+      md.append(row);
+    }
+    return md.toString();
+  }
+
   private static Datasets.Cached load(
       JavaSparkContext jsc, String name, String prefix, DataShape shape) {
     DataSource source =
@@ -133,7 +183,7 @@ public final class Bench {
       log(spec.layersString() + " round " + r + ": ours " + oursRound + ", MLlib " + mllibRound);
     }
     List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE);
-    double roofline = Roofline.measure(gemms, PARTITIONS, 3.0);
+    double roofline = Roofline.measure(gemms, PARTITIONS, 2.0);
     return new Report.Passes(
         spec.layersString(),
         spec.numParameters(),
@@ -215,13 +265,15 @@ public final class Bench {
   }
 
   /** The command line. */
-  private record Settings(Path mnist, Path out, int repeats, int passes, boolean skipConvergence) {
+  private record Settings(
+      Path mnist, Path out, int repeats, int passes, boolean skipConvergence, int[] scaling) {
     static Settings parse(String[] args) {
       Path mnist = Path.of("data/mnist");
       Path out = Path.of("target/bench");
       int repeats = 3;
       int passes = 5;
       boolean skip = false;
+      int[] scaling = null;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--mnist" -> mnist = Path.of(value(args, ++i));
@@ -229,6 +281,9 @@ public final class Bench {
           case "--repeats" -> repeats = Integer.parseInt(value(args, ++i));
           case "--passes" -> passes = Integer.parseInt(value(args, ++i));
           case "--skip-convergence" -> skip = true;
+          case "--scaling" ->
+              scaling =
+                  Arrays.stream(value(args, ++i).split(",")).mapToInt(Integer::parseInt).toArray();
           default ->
               throw new IllegalArgumentException(
                   "unknown option " + args[i] + "; known: " + Arrays.toString(KNOWN));
@@ -237,11 +292,11 @@ public final class Bench {
       if (repeats < 1 || passes < 1) {
         throw new IllegalArgumentException("--repeats and --passes must be at least 1");
       }
-      return new Settings(mnist, out, repeats, passes, skip);
+      return new Settings(mnist, out, repeats, passes, skip, scaling);
     }
 
     private static final String[] KNOWN = {
-      "--mnist", "--out", "--repeats", "--passes", "--skip-convergence"
+      "--mnist", "--out", "--repeats", "--passes", "--skip-convergence", "--scaling"
     };
 
     private static String value(String[] args, int i) {

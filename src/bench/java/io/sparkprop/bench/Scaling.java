@@ -1,0 +1,87 @@
+package io.sparkprop.bench;
+
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Initializer;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.spark.Trainer;
+import io.sparkprop.spark.TrainerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.RDDInfo;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Pass time as the data grows: MNIST and k noisy copies of it (each pixel of a copy moved by −1, 0
+ * or +1, new ids), cached MEMORY_AND_DISK, so that beyond the storage memory the rest spills to
+ * disk. The time per pass per example should stay flat while the data fits.
+ */
+final class Scaling {
+  /** One size: examples, median seconds per pass, bytes cached in memory and on disk. */
+  record Point(long examples, double secondsPerPass, long memoryBytes, long diskBytes) {}
+
+  private static final long ID_STRIDE = 1L << 32;
+  private static final String PASS_JOB = "treeAggregate at Trainer.java";
+
+  private Scaling() {}
+
+  static Point measure(
+      JavaSparkContext jsc,
+      JavaRDD<ExampleBlock> mnist,
+      NetworkSpec spec,
+      int copies,
+      int passes,
+      JobTimer timer)
+      throws InterruptedException {
+    JavaRDD<ExampleBlock> data =
+        mnist
+            .flatMap(block -> replicate(block, copies).iterator())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    long examples = data.map(ExampleBlock::size).reduce(Integer::sum);
+    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0, 1.0);
+    Trainer trainer = new Trainer(jsc, new TrainerConfig(spec, gd, 1, 1, 2, Ours.BLOCK_SIZE, 0));
+    double[] weights = Initializer.initialize(spec, 1);
+    timer.clear();
+    for (int i = 0; i < passes; i++) {
+      trainer.gradient(data, weights, 1);
+    }
+    List<Double> seconds = timer.await(PASS_JOB, passes);
+    long memory = 0;
+    long disk = 0;
+    for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+      if (info.id() == data.id()) {
+        memory = info.memSize();
+        disk = info.diskSize();
+      }
+    }
+    data.unpersist(true);
+    return new Point(examples, Report.median(seconds), memory, disk);
+  }
+
+  /** The block itself and {@code copies − 1} noisy copies of it. */
+  private static List<ExampleBlock> replicate(ExampleBlock block, int copies) {
+    List<ExampleBlock> out = new ArrayList<>(copies);
+    out.add(block);
+    double[] x = block.features();
+    double[] y = block.targets();
+    for (int c = 1; c < copies; c++) {
+      SplittableRandom random = new SplittableRandom(block.id(0) * 1_000_003L + c);
+      byte[] pixels = new byte[x.length];
+      for (int i = 0; i < x.length; i++) {
+        long p = Math.round(x[i] * 255) + (x[i] > 0 ? random.nextInt(3) - 1 : 0);
+        pixels[i] = (byte) Math.max(0, Math.min(255, p));
+      }
+      long[] ids = new long[block.size()];
+      for (int j = 0; j < ids.length; j++) {
+        ids[j] = block.id(j) + c * ID_STRIDE;
+      }
+      out.add(
+          ExampleBlock.ofPixels(
+              block.size(), block.numFeatures(), block.numOutputs(), ids, pixels, y));
+    }
+    return out;
+  }
+}
