@@ -172,6 +172,40 @@ public final class Datasets {
         executors,
         level.description(),
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+    warnIfConcentrated(blocks.context(), placement);
     return new Cached(blocks, examples);
+  }
+
+  /** Whether partitions that could spread over more executors sit on fewer. */
+  static boolean concentrated(long holdingExecutors, int executors, int partitions) {
+    return holdingExecutors < Math.min(executors, partitions);
+  }
+
+  /**
+   * Cached partitions are computed where they are cached, so data that sits on fewer executors than
+   * the application has keeps the others idle for the whole training.
+   */
+  private static void warnIfConcentrated(
+      org.apache.spark.SparkContext sc, List<Tuple2<String, Long>> placement) {
+    if (sc.isLocal()) {
+      return;
+    }
+    if (sc.master().startsWith("spark://")
+        && !sc.getConf().contains("spark.scheduler.minRegisteredResourcesRatio")) {
+      LOG.warn(
+          "on a standalone cluster Spark starts jobs before all executors have registered; the"
+              + " data is cached, and every step runs, on those that had: set"
+              + " spark.scheduler.minRegisteredResourcesRatio=1.0 (see conf/spark-defaults.conf)");
+    }
+    long holding = placement.stream().map(Tuple2::_1).distinct().count();
+    int executors = sc.statusTracker().getExecutorInfos().length - 1; // less the driver
+    if (concentrated(holding, executors, placement.size())) {
+      LOG.warn(
+          "the cached data sits on {} of {} executors, and steps run where it sits: start"
+              + " training only once all executors have registered"
+              + " (spark.scheduler.minRegisteredResourcesRatio=1.0) or use more partitions",
+          holding,
+          executors);
+    }
   }
 }

@@ -291,4 +291,12 @@ class DataLoaderTest {
     assertEquals(List.of(0L, 1L, 2L), ids);
     assertEquals(2, blocks.size(), "two partitions, one block each");
   }
+
+  @Test
+  void concentrated_fewerHoldersThanExecutorsAndPartitionsAllow() {
+    assertTrue(Datasets.concentrated(1, 2, 4), "4 partitions on 1 of 2 executors");
+    assertTrue(!Datasets.concentrated(2, 2, 4), "spread over both");
+    assertTrue(!Datasets.concentrated(1, 2, 1), "one partition can only sit on one executor");
+    assertTrue(!Datasets.concentrated(2, 3, 2), "two partitions on two of three executors");
+  }
 }
