@@ -1,11 +1,7 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.data.ExampleBlock;
-import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.NetworkSpec;
-import io.sparkprop.optim.OptimizerSpec;
-import io.sparkprop.spark.Trainer;
-import io.sparkprop.spark.TrainerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +20,6 @@ final class Scaling {
   record Point(long examples, double secondsPerPass, long memoryBytes, long diskBytes) {}
 
   private static final long ID_STRIDE = 1L << 32;
-  private static final String PASS_JOB = "treeAggregate at Trainer.java";
 
   private Scaling() {}
 
@@ -41,14 +36,7 @@ final class Scaling {
             .flatMap(block -> replicate(block, copies).iterator())
             .persist(StorageLevel.MEMORY_AND_DISK());
     long examples = data.map(ExampleBlock::size).reduce(Integer::sum);
-    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0, 1.0);
-    Trainer trainer = new Trainer(jsc, new TrainerConfig(spec, gd, 1, 1, 2, Ours.BLOCK_SIZE, 0));
-    double[] weights = Initializer.initialize(spec, 1);
-    timer.clear();
-    for (int i = 0; i < passes; i++) {
-      trainer.gradient(data, weights, 1);
-    }
-    List<Double> seconds = timer.await(PASS_JOB, passes);
+    List<Double> seconds = new Ours(jsc).secondsPerPass(data, spec, passes, timer);
     long memory = 0;
     long disk = 0;
     for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
