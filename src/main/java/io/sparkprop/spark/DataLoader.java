@@ -25,6 +25,7 @@ import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 /**
@@ -85,9 +86,8 @@ public final class DataLoader {
     for (int i = 0; i < slices; i++) {
       ranges.add(new long[] {dataset.count() * i / slices, dataset.count() * (i + 1) / slices});
     }
-    SerializableConfiguration serializableConf = new SerializableConfiguration(conf);
     return jsc.parallelize(ranges, slices)
-        .mapPartitions(new ReadIdxRanges(dataset, shape, blockSize, serializableConf));
+        .mapPartitions(new ReadIdxRanges(dataset, shape, blockSize, broadcastConf(jsc, conf)));
   }
 
   private static JavaRDD<ExampleBlock> loadText(
@@ -116,7 +116,7 @@ public final class DataLoader {
                 source.lineParser(shape),
                 source.format() == DataSource.Format.CSV && source.header(),
                 names,
-                new SerializableConfiguration(conf)),
+                broadcastConf(jsc, conf)),
             true);
     if (partitions > 0) {
       examples =
@@ -196,6 +196,16 @@ public final class DataLoader {
     }
   }
 
+  /**
+   * The Hadoop configuration for the executors, broadcast once. Every job on the cached data ships
+   * the data's lineage in its task binary, so a configuration held there directly would be
+   * serialized with every training step and deserialized by every task.
+   */
+  static Broadcast<SerializableConfiguration> broadcastConf(
+      JavaSparkContext jsc, Configuration conf) {
+    return jsc.broadcast(new SerializableConfiguration(conf));
+  }
+
   /** Reads the IDX record range held by each partition. */
   private static final class ReadIdxRanges
       implements org.apache.spark.api.java.function.FlatMapFunction<
@@ -204,10 +214,13 @@ public final class DataLoader {
     private final IdxDataset dataset;
     private final DataShape shape;
     private final int blockSize;
-    private final SerializableConfiguration conf;
+    private final Broadcast<SerializableConfiguration> conf;
 
     ReadIdxRanges(
-        IdxDataset dataset, DataShape shape, int blockSize, SerializableConfiguration conf) {
+        IdxDataset dataset,
+        DataShape shape,
+        int blockSize,
+        Broadcast<SerializableConfiguration> conf) {
       this.dataset = dataset;
       this.shape = shape;
       this.blockSize = blockSize;
@@ -220,7 +233,7 @@ public final class DataLoader {
         return java.util.Collections.emptyIterator();
       }
       long[] range = ranges.next();
-      return dataset.readBlocks(conf.get(), shape, range[0], range[1], blockSize);
+      return dataset.readBlocks(conf.value().get(), shape, range[0], range[1], blockSize);
     }
   }
 }

@@ -19,6 +19,7 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 /**
@@ -35,10 +36,13 @@ final class ParseTextSplit
   private final LineParser parser;
   private final boolean header;
   private final String[] files;
-  private final SerializableConfiguration conf;
+  private final Broadcast<SerializableConfiguration> conf;
 
   ParseTextSplit(
-      LineParser parser, boolean header, String[] sortedFiles, SerializableConfiguration conf) {
+      LineParser parser,
+      boolean header,
+      String[] sortedFiles,
+      Broadcast<SerializableConfiguration> conf) {
     this.parser = parser;
     this.header = header;
     this.files = sortedFiles;
@@ -93,8 +97,8 @@ final class ParseTextSplit
   private long lineNumber(String file, long offset) {
     Path path = new Path(file);
     try {
-      CompressionCodec codec = new CompressionCodecFactory(conf.get()).getCodec(path);
-      InputStream raw = path.getFileSystem(conf.get()).open(path);
+      CompressionCodec codec = new CompressionCodecFactory(conf.value().get()).getCodec(path);
+      InputStream raw = path.getFileSystem(conf.value().get()).open(path);
       return LineLocator.lineAt(codec == null ? raw : codec.createInputStream(raw), offset);
     } catch (IOException e) {
       return -1;
