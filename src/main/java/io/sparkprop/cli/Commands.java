@@ -2,6 +2,7 @@ package io.sparkprop.cli;
 
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
+import io.sparkprop.data.Precision;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
 import io.sparkprop.nn.Blas;
@@ -46,6 +47,7 @@ final class Commands {
     boolean overwrite = o.getBoolean("overwrite");
     OptimizerSpec optimizer = Settings.optimizer(o);
     int steps = Settings.steps(o, optimizer);
+    Precision precision = Settings.precision(o, "precision");
     int partitions = o.getInt("partitions", 0);
     int blockSize = o.getInt("block-size", 1);
     int treeDepth = o.getInt("tree-depth", 1);
@@ -92,15 +94,17 @@ final class Commands {
       NetworkSpec spec = initial == null ? requested : warmStartSpec(o, initial);
       TrainerConfig config =
           new TrainerConfig(
-              spec, optimizer, steps, seed, treeDepth, blockSize, logEvery, patience, minDelta);
+              spec, optimizer, steps, seed, treeDepth, blockSize, logEvery, patience, minDelta,
+              precision);
       LOG.info(
-          "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, BLAS {}",
+          "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, {} on BLAS {}",
           spec,
           spec.numParameters(),
           optimizer.kind().id(),
           optimizer.learningRate(),
           optimizer.batchFraction(),
           steps,
+          precision.id(),
           Blas.implementationName());
       DataShape shape = Datasets.shapeOf(spec);
       Datasets.Cached trainData;
@@ -311,7 +315,8 @@ final class Commands {
     model.metadata().forEach((k, v) -> out.println("metadata " + k + " = " + v));
   }
 
-  private static JavaSparkContext startSpark(Options o, String command) throws UsageException {
+  private static JavaSparkContext startSpark(Options o, String command)
+      throws UsageException, IOException {
     SparkConf conf = new SparkConf().setAppName("sparkprop " + command);
     if (o.has("master")) {
       conf.setMaster(o.get("master"));
@@ -323,7 +328,33 @@ final class Commands {
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     adoptWorkerSecret(conf, System.getenv(WORKER_SECRET_ENV));
-    return new JavaSparkContext(conf);
+    JavaSparkContext jsc = new JavaSparkContext(conf);
+    String refusal = refusal(jsc.master(), jsc.sc().applicationId(), jsc.sc().isStopped());
+    if (refusal != null) {
+      jsc.stop();
+      throw new IOException(refusal);
+    }
+    return jsc;
+  }
+
+  /**
+   * Why a just-started context cannot run jobs, or null. When a standalone master never registers
+   * the application (wrong secret, master unreachable), Spark's constructor still returns and a
+   * background thread stops the context a moment later; a job submitted in that window may wait
+   * forever. Only a registered application has a master-assigned id ({@code app-…}); otherwise the
+   * id is Spark's local fallback {@code spark-application-…}.
+   */
+  static String refusal(String master, String applicationId, boolean stopped) {
+    if (master.startsWith("spark://") && applicationId.startsWith("spark-application-")) {
+      return "the standalone master "
+          + master
+          + " did not register the application (see the errors above; a missing or wrong"
+          + " spark.authenticate.secret is a common cause)";
+    }
+    if (stopped) {
+      return "Spark stopped while starting (see the errors above)";
+    }
+    return null;
   }
 
   /** Where a standalone Worker puts the authentication secret for the processes it launches. */

@@ -208,6 +208,12 @@ final class Options {
               "fraction of examples sampled per step, in (0,1]; default 1 (gd, momentum) or 0.01 (sgd)",
               Set.of("train")),
           new OptionDef(
+              "precision",
+              "float32|float64",
+              "float64",
+              "arithmetic of the gradient passes: float32 runs sgemm",
+              Set.of("train")),
+          new OptionDef(
               "epochs",
               "N",
               "10",

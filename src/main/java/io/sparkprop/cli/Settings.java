@@ -1,6 +1,7 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.DataSource;
+import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
@@ -16,12 +17,7 @@ final class Settings {
   static DataSource dataSource(Options o, String pathOption, String labelsOption)
       throws UsageException {
     String path = o.required(pathOption);
-    DataSource.Precision precision;
-    try {
-      precision = DataSource.Precision.parse(o.get("cache-precision"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(o.where("cache-precision") + ": " + e.getMessage());
-    }
+    Precision precision = precision(o, "cache-precision");
     try {
       DataSource.Format format = DataSource.Format.parse(o.get("format"));
       DataSource source =
@@ -35,6 +31,15 @@ final class Settings {
       return source.withPrecision(precision);
     } catch (IllegalArgumentException e) {
       throw new UsageException(o.where("format") + ": " + e.getMessage());
+    }
+  }
+
+  /** The precision named by {@code option}. */
+  static Precision precision(Options o, String option) throws UsageException {
+    try {
+      return Precision.parse(o.get(option));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(o.where(option) + ": " + e.getMessage());
     }
   }
 

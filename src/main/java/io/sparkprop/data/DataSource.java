@@ -50,29 +50,6 @@ public record DataSource(
   }
 
   /** How cached text features are kept. */
-  public enum Precision {
-    /** 4 bytes a value, rounded to the nearest float (about 7 significant digits). */
-    FLOAT32,
-    /** 8 bytes a value, exactly as parsed. */
-    FLOAT64;
-
-    /** The name used in flags. */
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Parses a precision name; the error names the allowed values. */
-    public static Precision parse(String name) {
-      for (Precision p : values()) {
-        if (p.id().equals(name.trim().toLowerCase(Locale.ROOT))) {
-          return p;
-        }
-      }
-      throw new IllegalArgumentException(
-          "unknown precision '" + name + "' (expected float32 or float64)");
-    }
-  }
-
   public DataSource {
     if (format == null || path == null || path.isBlank() || precision == null) {
       throw new IllegalArgumentException("a data source needs a format, a path and a precision");

@@ -11,9 +11,9 @@ import java.util.NoSuchElementException;
  * stable id of column j. Immutable once built. The cached form is compact: 8-bit pixels (IDX
  * images) stay one byte each, decoded as p/255 on use; text features may be kept as floats ({@link
  * #pack} decides); targets that are one-hot (or all zero) are kept as one class index per column;
- * anything else is kept as doubles. The hot path decodes a block into a reusable buffer with {@link
- * #featureMatrix} and {@link #targetMatrix}, which return the block's own array when it is stored
- * as doubles.
+ * anything else is kept as doubles. The hot path decodes a block into a reusable buffer, of doubles
+ * or floats, with {@link #featureMatrix} and {@link #targetMatrix}, which return the block's own
+ * array when it is stored as doubles.
  */
 public final class ExampleBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -133,6 +133,19 @@ public final class ExampleBlock implements Serializable {
     return buffer;
   }
 
+  /**
+   * The features as floats, like {@link #featureMatrix(double[])}: the block's own array when it
+   * keeps floats (do not modify), else {@code buffer} filled with them, each rounded to the nearest
+   * float.
+   */
+  public float[] featureMatrix(float[] buffer) {
+    if (floats != null) {
+      return floats;
+    }
+    copyFeatures(0, size, buffer, 0);
+    return buffer;
+  }
+
   /** The targets as a column-major n_L × size matrix, like {@link #featureMatrix}. */
   public double[] targetMatrix(double[] buffer) {
     if (targets != null) {
@@ -169,6 +182,25 @@ public final class ExampleBlock implements Serializable {
     } else {
       for (int i = 0; i < length; i++) {
         into[offset + i] = (pixels[start + i] & 0xff) * PIXEL_SCALE;
+      }
+    }
+  }
+
+  /**
+   * Like {@link #copyFeatures(int, int, double[], int)}, each value rounded to the nearest float.
+   */
+  public void copyFeatures(int from, int count, float[] into, int offset) {
+    int start = from * numFeatures;
+    int length = count * numFeatures;
+    if (floats != null) {
+      System.arraycopy(floats, start, into, offset, length);
+    } else if (features != null) {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] = (float) features[start + i];
+      }
+    } else {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] = (float) ((pixels[start + i] & 0xff) * PIXEL_SCALE);
       }
     }
   }

@@ -1,7 +1,5 @@
 package io.sparkprop.nn;
 
-import dev.ludovic.netlib.blas.BLAS;
-
 /**
  * Forward and backward propagation over a block of B examples stacked as the columns of a
  * column-major matrix, following the four equations of seed 000:
@@ -13,12 +11,13 @@ import dev.ludovic.netlib.blas.BLAS;
  *   ∂C/∂W^l += Δ^l (A^{l−1})ᵀ,   ∂C/∂b^l += Δ^l 1                   (one GEMM per layer, β = 1)
  * </pre>
  *
- * Gradients are sums over the block's examples; dividing by m is the caller's job. Stateless and
- * thread-safe; all scratch space lives in a {@link Workspace}.
+ * Gradients are sums over the block's examples; dividing by m is the caller's job. The matrices are
+ * in the workspace's {@link Arithmetic} (double, or float for sgemm); the element-wise functions
+ * and the loss always run in double. Stateless and thread-safe; all scratch space lives in a {@link
+ * Workspace}.
  */
 public final class Network {
   private final NetworkSpec spec;
-  private final BLAS blas = Blas.get();
 
   public Network(NetworkSpec spec) {
     this.spec = spec;
@@ -35,25 +34,23 @@ public final class Network {
    * @param input column-major n_0 × cols; read only
    * @param cols number of examples in the block, 1 … workspace capacity
    */
-  public void forward(double[] weights, double[] input, int cols, Workspace workspace) {
+  public <A> void forward(A weights, A input, int cols, Workspace<A> workspace) {
     checkColumns(cols, workspace);
+    Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
-    double[] previous = input;
+    A previous = input;
     for (int l = 1; l <= numLayers; l++) {
       int rows = spec.size(l);
       int inner = spec.size(l - 1);
-      double[] out = l == numLayers ? workspace.outputLogits : workspace.activations[l];
-      int biasOffset = spec.biasOffset(l);
-      for (int c = 0; c < cols; c++) {
-        System.arraycopy(weights, biasOffset, out, c * rows, rows);
-      }
-      blas.dgemm(
-          "N",
-          "N",
+      int n = rows * cols;
+      A out = l == numLayers ? workspace.logits : workspace.activation(l);
+      arithmetic.fillColumns(weights, spec.biasOffset(l), out, rows, cols);
+      arithmetic.gemm(
+          false,
+          false,
           rows,
           cols,
           inner,
-          1.0,
           weights,
           spec.weightOffset(l),
           rows,
@@ -65,10 +62,15 @@ public final class Network {
           0,
           rows);
       if (l == numLayers) {
-        System.arraycopy(out, 0, workspace.activations[l], 0, rows * cols);
+        double[] z = arithmetic.toDoubles(out, n, workspace.logitsInDoubles);
+        System.arraycopy(z, 0, workspace.outputsInDoubles, 0, n);
+        spec.activation(l).apply(workspace.outputsInDoubles, rows, cols);
+      } else {
+        double[] a = arithmetic.toDoubles(out, n, workspace.scratch);
+        spec.activation(l).apply(a, rows, cols);
+        arithmetic.store(a, n, out);
       }
-      spec.activation(l).apply(workspace.activations[l], rows, cols);
-      previous = workspace.activations[l];
+      previous = out;
     }
   }
 
@@ -82,27 +84,24 @@ public final class Network {
    * @param gradient same layout as weights; accumulated into, not cleared
    * @return Σ over the block of the per-example cost
    */
-  public double accumulateGradient(
-      double[] weights,
-      double[] input,
-      double[] targets,
-      int cols,
-      Workspace workspace,
-      double[] gradient) {
+  public <A> double accumulateGradient(
+      A weights, A input, double[] targets, int cols, Workspace<A> workspace, A gradient) {
     double loss = loss(weights, input, targets, cols, workspace);
+    Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
+    arithmetic.store(
+        workspace.outputDeltaInDoubles, spec.numOutputs() * cols, workspace.delta(numLayers));
     for (int l = numLayers; l >= 1; l--) {
       int rows = spec.size(l);
       int inner = spec.size(l - 1);
-      double[] delta = workspace.deltas[l];
-      double[] previous = l == 1 ? input : workspace.activations[l - 1];
-      blas.dgemm(
-          "N",
-          "T",
+      A delta = workspace.delta(l);
+      A previous = l == 1 ? input : workspace.activation(l - 1);
+      arithmetic.gemm(
+          false,
+          true,
           rows,
           inner,
           cols,
-          1.0,
           delta,
           0,
           rows,
@@ -113,16 +112,15 @@ public final class Network {
           gradient,
           spec.weightOffset(l),
           rows);
-      addRowSums(delta, rows, cols, gradient, spec.biasOffset(l));
+      arithmetic.addRowSums(delta, rows, cols, gradient, spec.biasOffset(l));
       if (l > 1) {
-        double[] below = workspace.deltas[l - 1];
-        blas.dgemm(
-            "T",
-            "N",
+        A below = workspace.delta(l - 1);
+        arithmetic.gemm(
+            true,
+            false,
             inner,
             cols,
             rows,
-            1.0,
             weights,
             spec.weightOffset(l),
             rows,
@@ -133,8 +131,11 @@ public final class Network {
             below,
             0,
             inner);
-        spec.activation(l - 1)
-            .multiplyByDerivative(below, workspace.activations[l - 1], inner * cols);
+        int n = inner * cols;
+        double[] d = arithmetic.toDoubles(below, n, workspace.scratch);
+        double[] a = arithmetic.toDoubles(previous, n, workspace.scratch2);
+        spec.activation(l - 1).multiplyByDerivative(d, a, n);
+        arithmetic.store(d, n, below);
       }
     }
     return loss;
@@ -142,19 +143,17 @@ public final class Network {
 
   /**
    * Forward pass only, returning the block's summed loss; {@link Workspace#outputs()} then holds
-   * a^L for each column and the workspace's last δ buffer holds δ^L.
+   * a^L for each column and the workspace holds δ^L.
    */
-  public double loss(
-      double[] weights, double[] input, double[] targets, int cols, Workspace workspace) {
+  public <A> double loss(A weights, A input, double[] targets, int cols, Workspace<A> workspace) {
     forward(weights, input, cols, workspace);
-    int numLayers = spec.numLayers();
     return spec.loss()
         .lossAndDelta(
             spec.outputActivation(),
-            workspace.outputLogits,
-            workspace.activations[numLayers],
+            workspace.logitsInDoubles,
+            workspace.outputsInDoubles,
             targets,
-            workspace.deltas[numLayers],
+            workspace.outputDeltaInDoubles,
             spec.numOutputs(),
             cols);
   }
@@ -179,16 +178,7 @@ public final class Network {
     return best;
   }
 
-  private static void addRowSums(double[] matrix, int rows, int cols, double[] into, int offset) {
-    for (int c = 0; c < cols; c++) {
-      int base = c * rows;
-      for (int r = 0; r < rows; r++) {
-        into[offset + r] += matrix[base + r];
-      }
-    }
-  }
-
-  private static void checkColumns(int cols, Workspace workspace) {
+  private static void checkColumns(int cols, Workspace<?> workspace) {
     if (cols <= 0 || cols > workspace.capacity()) {
       throw new IllegalArgumentException(
           "block size must be in 1.." + workspace.capacity() + ", found " + cols);

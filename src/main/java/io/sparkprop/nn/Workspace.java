@@ -2,45 +2,78 @@ package io.sparkprop.nn;
 
 /**
  * Reusable buffers for the forward and backward pass over blocks of at most {@link #capacity()}
- * examples. Allocated once per task and reused for every block, so the hot path allocates nothing.
- * Not thread-safe: one workspace per thread.
+ * examples, in the array type {@code A} of an {@link Arithmetic}. Allocated once per task and
+ * reused for every block, so the hot path allocates nothing. Not thread-safe: one workspace per
+ * thread.
  */
-public final class Workspace {
+public final class Workspace<A> {
+  final Arithmetic<A> arithmetic;
   private final int capacity;
 
   /** activations[l], l = 1 … L: a^l, column-major n_l × capacity; written by the forward pass. */
-  final double[][] activations;
+  private final Object[] activations;
 
   /** deltas[l], l = 1 … L: δ^l, column-major n_l × capacity; written by the backward pass. */
-  final double[][] deltas;
+  private final Object[] deltas;
 
-  /** z^L, column-major n_L × capacity: the output logits, kept for a stable loss. */
-  final double[] outputLogits;
+  /** z^L, column-major n_L × capacity: the output layer's GEMM result. */
+  final A logits;
 
   /** A gathered input block, column-major n_0 × capacity, for callers that assemble examples. */
-  final double[] inputs;
+  final A inputs;
 
-  /** Gathered targets, column-major n_L × capacity. */
+  /** Gathered targets, column-major n_L × capacity; targets are always doubles. */
   final double[] targets;
 
   /**
-   * @param capacity the largest number of examples (columns) one block may have
+   * The output layer in doubles, where {@link Loss} works: z^L, a^L and δ^L. For double arithmetic
+   * these are the very arrays the GEMMs use.
    */
-  public Workspace(NetworkSpec spec, int capacity) {
+  final double[] logitsInDoubles;
+
+  final double[] outputsInDoubles;
+  final double[] outputDeltaInDoubles;
+
+  /** Hidden layers' values in doubles for the element-wise functions; null for doubles. */
+  final double[] scratch;
+
+  final double[] scratch2;
+
+  private Workspace(Arithmetic<A> arithmetic, NetworkSpec spec, int capacity) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("block capacity must be positive, found " + capacity);
     }
+    this.arithmetic = arithmetic;
     this.capacity = capacity;
     int numLayers = spec.numLayers();
-    activations = new double[numLayers + 1][];
-    deltas = new double[numLayers + 1][];
+    activations = new Object[numLayers + 1];
+    deltas = new Object[numLayers + 1];
+    int widest = 0;
     for (int l = 1; l <= numLayers; l++) {
-      activations[l] = new double[spec.size(l) * capacity];
-      deltas[l] = new double[spec.size(l) * capacity];
+      activations[l] = arithmetic.allocate(spec.size(l) * capacity);
+      deltas[l] = arithmetic.allocate(spec.size(l) * capacity);
+      widest = Math.max(widest, spec.size(l));
     }
-    outputLogits = new double[spec.numOutputs() * capacity];
-    inputs = new double[spec.numInputs() * capacity];
-    targets = new double[spec.numOutputs() * capacity];
+    int outputs = spec.numOutputs() * capacity;
+    logits = arithmetic.allocate(outputs);
+    inputs = arithmetic.allocate(spec.numInputs() * capacity);
+    targets = new double[outputs];
+    boolean doubles = arithmetic == Arithmetic.FLOAT64;
+    logitsInDoubles = doubles ? (double[]) logits : new double[outputs];
+    outputsInDoubles = doubles ? (double[]) activations[numLayers] : new double[outputs];
+    outputDeltaInDoubles = doubles ? (double[]) deltas[numLayers] : new double[outputs];
+    scratch = doubles ? null : new double[widest * capacity];
+    scratch2 = doubles ? null : new double[widest * capacity];
+  }
+
+  /** A workspace for double arithmetic. */
+  public static Workspace<double[]> of(NetworkSpec spec, int capacity) {
+    return new Workspace<>(Arithmetic.FLOAT64, spec, capacity);
+  }
+
+  /** A workspace for the given arithmetic. */
+  public static <A> Workspace<A> of(Arithmetic<A> arithmetic, NetworkSpec spec, int capacity) {
+    return new Workspace<>(arithmetic, spec, capacity);
   }
 
   /** The most examples one block may hold. */
@@ -48,8 +81,13 @@ public final class Workspace {
     return capacity;
   }
 
+  /** The arithmetic this workspace's buffers are for. */
+  public Arithmetic<A> arithmetic() {
+    return arithmetic;
+  }
+
   /** The gather buffer for inputs, column-major n_0 × capacity; callers fill its first columns. */
-  public double[] inputBuffer() {
+  public A inputBuffer() {
     return inputs;
   }
 
@@ -58,8 +96,18 @@ public final class Workspace {
     return targets;
   }
 
-  /** a^L after {@link Network#forward}: column-major n_L × (block size); read only. */
+  /** a^L after {@link Network#forward}, in doubles: column-major n_L × (block size); read only. */
   public double[] outputs() {
-    return activations[activations.length - 1];
+    return outputsInDoubles;
+  }
+
+  @SuppressWarnings("unchecked")
+  A activation(int layer) {
+    return (A) activations[layer];
+  }
+
+  @SuppressWarnings("unchecked")
+  A delta(int layer) {
+    return (A) deltas[layer];
   }
 }

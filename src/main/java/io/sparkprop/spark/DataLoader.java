@@ -6,6 +6,7 @@ import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.data.IdxDataset;
+import io.sparkprop.data.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ public final class DataLoader {
               .repartitionAndSortWithinPartitions(new IdPartitioner(partitions))
               .values();
     }
-    boolean asFloats = source.precision() == DataSource.Precision.FLOAT32;
+    boolean asFloats = source.precision() == Precision.FLOAT32;
     return examples.mapPartitions(it -> ExampleBlock.pack(it, shape, blockSize, asFloats));
   }
 

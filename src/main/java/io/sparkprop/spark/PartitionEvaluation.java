@@ -33,7 +33,7 @@ final class PartitionEvaluation implements FlatMapFunction<Iterator<ExampleBlock
     }
     double[] w = weights.value();
     Network network = new Network(spec);
-    Workspace workspace = new Workspace(spec, blockSize);
+    Workspace<double[]> workspace = Workspace.of(spec, blockSize);
     int outputs = spec.numOutputs();
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();

@@ -1,6 +1,8 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.data.Precision;
+import io.sparkprop.nn.Arithmetic;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
@@ -12,8 +14,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Sums one partition's loss and gradient at the broadcast weights into a single {@link
  * GradientSum}. With a batch fraction below 1 the sampled examples are gathered into full blocks
- * first, so each GEMM still runs on a wide block. Holds only the spec, the broadcast handle and
- * scalars: the weights never travel in the task closure.
+ * first, so each GEMM still runs on a wide block. In {@link Precision#FLOAT32} the matrices are
+ * floats (sgemm); the partition's sum is handed on in double. Holds only the spec, the broadcast
+ * handle and scalars: the weights never travel in the task closure.
  */
 final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>, GradientSum> {
   private static final long serialVersionUID = 1L;
@@ -24,6 +27,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
   private final double fraction;
   private final long seed;
   private final long step;
+  private final Precision precision;
 
   PartitionGradient(
       NetworkSpec spec,
@@ -31,48 +35,67 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
       int blockSize,
       double fraction,
       long seed,
-      long step) {
+      long step,
+      Precision precision) {
     this.spec = spec;
     this.weights = weights;
     this.blockSize = blockSize;
     this.fraction = fraction;
     this.seed = seed;
     this.step = step;
+    this.precision = precision;
   }
 
   @Override
   public Iterator<GradientSum> call(Iterator<ExampleBlock> blocks) {
     GradientSum sum = new GradientSum();
-    if (!blocks.hasNext()) {
-      return Collections.singletonList(sum).iterator();
-    }
-    double[] w = weights.value();
-    Network network = new Network(spec);
-    Workspace workspace = new Workspace(spec, blockSize);
-    sum.gradient = new double[w.length];
-    if (fraction >= 1.0) {
-      while (blocks.hasNext()) {
-        ExampleBlock block = blocks.next();
-        double[] x = block.featureMatrix(workspace.inputBuffer());
-        double[] y = block.targetMatrix(workspace.targetBuffer());
-        sum.loss += network.accumulateGradient(w, x, y, block.size(), workspace, sum.gradient);
-        sum.count += block.size();
+    if (blocks.hasNext()) {
+      sum.gradient = new double[weights.value().length];
+      if (precision == Precision.FLOAT32) {
+        accumulate(Arithmetic.FLOAT32, blocks, sum);
+      } else {
+        accumulate(Arithmetic.FLOAT64, blocks, sum);
       }
-    } else {
-      sampled(blocks, network, workspace, w, sum);
     }
     return Collections.singletonList(sum).iterator();
   }
 
-  private void sampled(
+  /**
+   * Sums the partition in {@code arithmetic}: the GEMMs accumulate the gradient in its own type,
+   * added to the double sum once at the end.
+   */
+  private <A> void accumulate(
+      Arithmetic<A> arithmetic, Iterator<ExampleBlock> blocks, GradientSum sum) {
+    A w = arithmetic.fromDoubles(weights.value());
+    A gradient = arithmetic.fromDoubles(sum.gradient);
+    Network network = new Network(spec);
+    Workspace<A> workspace = Workspace.of(arithmetic, spec, blockSize);
+    if (fraction >= 1.0) {
+      while (blocks.hasNext()) {
+        ExampleBlock block = blocks.next();
+        A x = features(block, workspace.inputBuffer());
+        double[] y = block.targetMatrix(workspace.targetBuffer());
+        sum.loss += network.accumulateGradient(w, x, y, block.size(), workspace, gradient);
+        sum.count += block.size();
+      }
+    } else {
+      sampled(blocks, network, workspace, w, gradient, sum);
+    }
+    if (gradient != sum.gradient) {
+      arithmetic.addInto(gradient, sum.gradient);
+    }
+  }
+
+  private <A> void sampled(
       Iterator<ExampleBlock> blocks,
       Network network,
-      Workspace workspace,
-      double[] w,
+      Workspace<A> workspace,
+      A w,
+      A gradient,
       GradientSum sum) {
     int n0 = spec.numInputs();
     int nL = spec.numOutputs();
-    double[] inputs = workspace.inputBuffer();
+    A inputs = workspace.inputBuffer();
     double[] targets = workspace.targetBuffer();
     int filled = 0;
     while (blocks.hasNext()) {
@@ -81,19 +104,35 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
         if (!Sampling.keep(seed, step, block.id(j), fraction)) {
           continue;
         }
-        block.copyFeatures(j, 1, inputs, filled * n0);
+        copyFeatures(block, j, inputs, filled * n0);
         block.copyTargets(j, 1, targets, filled * nL);
         if (++filled == blockSize) {
-          sum.loss +=
-              network.accumulateGradient(w, inputs, targets, filled, workspace, sum.gradient);
+          sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, gradient);
           sum.count += filled;
           filled = 0;
         }
       }
     }
     if (filled > 0) {
-      sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, sum.gradient);
+      sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, gradient);
       sum.count += filled;
+    }
+  }
+
+  /** The block's features in the buffer's type (double[] or float[]). */
+  @SuppressWarnings("unchecked")
+  private static <A> A features(ExampleBlock block, A buffer) {
+    return buffer instanceof float[] floats
+        ? (A) block.featureMatrix(floats)
+        : (A) block.featureMatrix((double[]) buffer);
+  }
+
+  /** Column j of the block's features into the buffer's type at {@code offset}. */
+  private static <A> void copyFeatures(ExampleBlock block, int j, A buffer, int offset) {
+    if (buffer instanceof float[] floats) {
+      block.copyFeatures(j, 1, floats, offset);
+    } else {
+      block.copyFeatures(j, 1, (double[]) buffer, offset);
     }
   }
 }

@@ -59,7 +59,7 @@ public final class Predictor {
     @Override
     public Iterator<String> call(Iterator<ExampleBlock> blocks) {
       Network network = new Network(spec);
-      Workspace workspace = new Workspace(spec, blockSize);
+      Workspace<double[]> workspace = Workspace.of(spec, blockSize);
       double[] w = weights.value();
       // One block's lines at a time, so a partition's output is never held in memory whole.
       return new Iterator<>() {
@@ -84,7 +84,7 @@ public final class Predictor {
     }
 
     private List<String> lines(
-        Network network, Workspace workspace, double[] w, ExampleBlock block) {
+        Network network, Workspace<double[]> workspace, double[] w, ExampleBlock block) {
       int outputs = spec.numOutputs();
       network.forward(w, block.featureMatrix(workspace.inputBuffer()), block.size(), workspace);
       double[] a = workspace.outputs();

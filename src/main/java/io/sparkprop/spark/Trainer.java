@@ -434,7 +434,8 @@ public final class Trainer {
                   config.blockSize(),
                   config.optimizer().batchFraction(),
                   config.seed(),
-                  step))
+                  step,
+                  config.precision()))
           .treeAggregate(
               new GradientSum(), (a, b) -> a.merge(b), (a, b) -> a.merge(b), config.treeDepth());
     } finally {

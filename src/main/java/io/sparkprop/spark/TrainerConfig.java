@@ -1,5 +1,6 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.data.Precision;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.optim.OptimizerSpec;
 
@@ -13,6 +14,7 @@ import io.sparkprop.optim.OptimizerSpec;
  * @param patience stop after this many epochs without improvement of the monitored held-out loss; 0
  *     never stops early
  * @param minDelta how much lower a loss must be to count as an improvement
+ * @param precision the arithmetic of the gradient passes (evaluation is always in double)
  * @param logEvery log a progress line every this many steps within an epoch; 0 picks about five
  *     lines per epoch for long epochs
  */
@@ -25,9 +27,34 @@ public record TrainerConfig(
     int blockSize,
     int logEvery,
     int patience,
-    double minDelta) {
+    double minDelta,
+    Precision precision) {
 
-  /** Without early stopping. */
+  /** In double precision. */
+  public TrainerConfig(
+      NetworkSpec network,
+      OptimizerSpec optimizer,
+      int steps,
+      long seed,
+      int treeDepth,
+      int blockSize,
+      int logEvery,
+      int patience,
+      double minDelta) {
+    this(
+        network,
+        optimizer,
+        steps,
+        seed,
+        treeDepth,
+        blockSize,
+        logEvery,
+        patience,
+        minDelta,
+        Precision.FLOAT64);
+  }
+
+  /** Without early stopping, in double precision. */
   public TrainerConfig(
       NetworkSpec network,
       OptimizerSpec optimizer,
@@ -55,6 +82,9 @@ public record TrainerConfig(
               + patience
               + " and "
               + minDelta);
+    }
+    if (precision == null) {
+      throw new IllegalArgumentException("a precision is required");
     }
     if (logEvery < 0) {
       throw new IllegalArgumentException("log-every must be 0 or positive, found " + logEvery);

@@ -2,6 +2,8 @@ package io.sparkprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +51,16 @@ class MainTest {
     SparkConf unauthenticated = new SparkConf(false);
     Commands.adoptWorkerSecret(unauthenticated, "from-worker");
     assertFalse(unauthenticated.contains("spark.authenticate.secret"));
+  }
+
+  @Test
+  void refusal_whenAStandaloneMasterNeverRegisteredTheApplication() {
+    String master = "spark://127.0.0.1:7077";
+    String unregistered = Commands.refusal(master, "spark-application-1763800000000", false);
+    assertTrue(unregistered != null && unregistered.contains(master), unregistered);
+    assertNull(Commands.refusal(master, "app-20261122102208-0003", false));
+    assertNull(Commands.refusal("local[2]", "local-1763800000000", false));
+    assertNotNull(Commands.refusal("local[2]", "local-1763800000000", true));
   }
 
   @Test
@@ -107,19 +119,12 @@ class MainTest {
   }
 
   @Test
-  void run_unknownCachePrecision_exits2NamingTheAllowedValues() {
-    assertUsageError(
-        run(
-            "train",
-            "--train",
-            "x",
-            "--model-out",
-            "m",
-            "--layers",
-            "2,1",
-            "--cache-precision",
-            "half"),
-        "unknown precision 'half' (expected float32 or float64)");
+  void run_unknownPrecision_exits2NamingTheOptionAndTheAllowedValues() {
+    for (String option : List.of("--cache-precision", "--precision")) {
+      assertUsageError(
+          run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", option, "half"),
+          option + ": unknown precision 'half' (expected float32 or float64)");
+    }
   }
 
   @Test

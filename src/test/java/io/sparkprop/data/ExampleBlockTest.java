@@ -77,4 +77,23 @@ class ExampleBlockTest {
     ExampleBlock block = ExampleBlock.pack(examples.iterator(), SHAPE, 8, true).next();
     assertArrayEquals(new double[] {0.1, 1e300, 0.2, 3}, block.features(), 0.0);
   }
+
+  @Test
+  void featureMatrixAsFloats_eachStorage_givesTheDoublesRoundedToFloats() {
+    List<Example> examples =
+        List.of(
+            new Example(0, new double[] {1, 0}, null, new double[] {0.1, -2.5}),
+            new Example(1, new double[] {0, 1}, null, new double[] {1e-3, 7}));
+    float[] rounded = {(float) 0.1, -2.5f, (float) 1e-3, 7f};
+    ExampleBlock floats = ExampleBlock.pack(examples.iterator(), SHAPE, 8, true).next();
+    assertArrayEquals(rounded, floats.featureMatrix(new float[4]), 0f);
+    ExampleBlock doubles = ExampleBlock.pack(examples.iterator(), SHAPE, 8, false).next();
+    assertArrayEquals(rounded, doubles.featureMatrix(new float[4]), 0f);
+
+    byte[] pixels = {0, 1, (byte) 128, (byte) 255, 51, (byte) 204};
+    ExampleBlock image = ExampleBlock.ofPixels(3, 2, 1, IDS, pixels, new double[3]);
+    float[] column = new float[3];
+    image.copyFeatures(1, 1, column, 1);
+    assertArrayEquals(new float[] {0, (float) (128 / 255.0), 1f}, column, 0f);
+  }
 }

@@ -1,5 +1,6 @@
 package io.sparkprop.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class GradientCheckTest {
     }
     double[] targets = targets(spec, batch, random);
     Network network = new Network(spec);
-    Workspace workspace = new Workspace(spec, batch);
+    Workspace<double[]> workspace = Workspace.of(spec, batch);
 
     double[] gradient = new double[weights.length];
     network.accumulateGradient(weights, input, targets, batch, workspace, gradient);
@@ -84,6 +85,49 @@ class GradientCheckTest {
               + " (relative error "
               + error
               + ")");
+    }
+  }
+
+  /**
+   * The float32 path against the double path, which the test above checks against central
+   * differences: the same loss and gradient up to float rounding (relative 2⁻²⁴ per operation).
+   */
+  @ParameterizedTest(name = "{0} hidden, {1} + {2}, batch {3}")
+  @MethodSource("cases")
+  void accumulateGradient_float32_matchesFloat64UpToFloatRounding(
+      Activation hidden, Activation output, Loss loss, int batch) {
+    NetworkSpec spec = NetworkSpec.of(LAYERS, hidden, output, loss);
+    SplittableRandom random = new SplittableRandom(42 + batch);
+    double[] weights = Initializer.initialize(spec, 7);
+    double[] input = new double[spec.numInputs() * batch];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = 2 * random.nextDouble() - 1;
+    }
+    double[] targets = targets(spec, batch, random);
+    Network network = new Network(spec);
+
+    double[] exact = new double[weights.length];
+    double exactLoss =
+        network.accumulateGradient(
+            weights, input, targets, batch, Workspace.of(spec, batch), exact);
+    Arithmetic<float[]> floats = Arithmetic.FLOAT32;
+    float[] rounded = floats.allocate(weights.length);
+    double roundedLoss =
+        network.accumulateGradient(
+            floats.fromDoubles(weights),
+            floats.fromDoubles(input),
+            targets,
+            batch,
+            Workspace.of(floats, spec, batch),
+            rounded);
+
+    assertEquals(exactLoss, roundedLoss, 1e-5 * Math.max(1, Math.abs(exactLoss)));
+    double scale = 1;
+    for (double g : exact) {
+      scale = Math.max(scale, Math.abs(g));
+    }
+    for (int i = 0; i < weights.length; i++) {
+      assertEquals(exact[i], rounded[i], 1e-5 * scale, "parameter " + i);
     }
   }
 

@@ -29,7 +29,7 @@ class HandComputedNetworkTest {
     double loss =
         new Network(spec)
             .accumulateGradient(
-                WEIGHTS, INPUT, new double[] {1.0}, 1, new Workspace(spec, 1), gradient);
+                WEIGHTS, INPUT, new double[] {1.0}, 1, Workspace.of(spec, 1), gradient);
 
     assertEquals(0.6900005926321096, loss, TOLERANCE);
     assertArrayEquals(
@@ -58,7 +58,7 @@ class HandComputedNetworkTest {
     double loss =
         new Network(spec)
             .accumulateGradient(
-                WEIGHTS, INPUT, new double[] {0.25}, 1, new Workspace(spec, 1), gradient);
+                WEIGHTS, INPUT, new double[] {0.25}, 1, Workspace.of(spec, 1), gradient);
 
     assertEquals(0.05938817510599628, loss, TOLERANCE);
     assertArrayEquals(
@@ -75,7 +75,7 @@ class HandComputedNetworkTest {
         NetworkSpec.of(
             new int[] {1, 1, 1}, Activation.SIGMOID, Activation.SIGMOID, Loss.CROSS_ENTROPY);
     Network network = new Network(spec);
-    Workspace workspace = new Workspace(spec, 1);
+    Workspace<double[]> workspace = Workspace.of(spec, 1);
     double[] once = new double[4];
     network.accumulateGradient(WEIGHTS, INPUT, new double[] {1.0}, 1, workspace, once);
     double[] twice = new double[4];
@@ -84,5 +84,42 @@ class HandComputedNetworkTest {
     for (int i = 0; i < 4; i++) {
       assertEquals(2 * once[i], twice[i], TOLERANCE);
     }
+  }
+
+  /**
+   * z = w x + b with w = 1 + 2⁻³⁰, b = 2⁻³⁰, x = 1, y = 0 and C = z². In doubles z = 1 + 2⁻²⁹; in
+   * floats w rounds to 1 and 1 + 2⁻³⁰ rounds to 1, so z = 1, C = 1 and ∂C/∂w = ∂C/∂b = 2z = 2
+   * exactly.
+   */
+  @Test
+  void accumulateGradient_float32_roundsTheMatricesToFloats() {
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {1, 1}, Activation.IDENTITY, Activation.IDENTITY, Loss.SQUARED_ERROR);
+    double tiny = Math.scalb(1.0, -30);
+    double[] weights = {1 + tiny, tiny};
+    double[] target = {0.0};
+
+    double[] inDoubles = new double[2];
+    double lossInDoubles =
+        new Network(spec)
+            .accumulateGradient(weights, INPUT, target, 1, Workspace.of(spec, 1), inDoubles);
+    double z = 1 + 2 * tiny;
+    assertEquals(z * z, lossInDoubles, 0.0);
+    assertArrayEquals(new double[] {2 * z, 2 * z}, inDoubles, 0.0);
+
+    Arithmetic<float[]> floats = Arithmetic.FLOAT32;
+    float[] inFloats = floats.allocate(2);
+    double lossInFloats =
+        new Network(spec)
+            .accumulateGradient(
+                floats.fromDoubles(weights),
+                floats.fromDoubles(INPUT),
+                target,
+                1,
+                Workspace.of(floats, spec, 1),
+                inFloats);
+    assertEquals(1.0, lossInFloats, 0.0);
+    assertArrayEquals(new float[] {2f, 2f}, inFloats, 0f);
   }
 }

@@ -93,7 +93,7 @@ class LbfgsTest {
         NetworkSpec.of(
             new int[] {d, 1}, Activation.SIGMOID, Activation.SIGMOID, Loss.CROSS_ENTROPY);
     Network network = new Network(spec);
-    Workspace workspace = new Workspace(spec, n);
+    Workspace<double[]> workspace = Workspace.of(spec, n);
     WeightDecay decay = new WeightDecay(lambda, new int[] {0}, new int[] {d});
     Objective cost =
         (w, g) -> {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
@@ -73,7 +74,8 @@ class BroadcastOnlyIT {
     double[] weights = Initializer.initialize(SPEC, 1);
     Broadcast<double[]> broadcast = jsc.broadcast(weights);
     try {
-      int step = serializedSize(new PartitionGradient(SPEC, broadcast, 16, 1.0, 1, 1));
+      int step =
+          serializedSize(new PartitionGradient(SPEC, broadcast, 16, 1.0, 1, 1, Precision.FLOAT32));
       assertTrue(step < MAX_CLOSURE_BYTES, "step function is " + step + " bytes");
       org.apache.spark.api.java.function.Function<Integer, Integer> capturing =
           x -> weights.length + x;

@@ -209,6 +209,9 @@ class ClusterIT {
     Result result = submit("no-secret", args, train("no-secret"));
     assertNotEquals(0, result.code(), result.output());
     assertTrue(result.output().contains("SASL"), result.output());
+    assertTrue(
+        result.output().contains("did not register the application"),
+        "the refusal is reported as such, before any data is read: " + result.output());
     assertTrue(!Files.exists(Path.of(model("no-secret"))));
   }
 

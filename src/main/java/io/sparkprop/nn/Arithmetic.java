@@ -1,0 +1,229 @@
+package io.sparkprop.nn;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * The number type a {@link Network} computes in, {@code A} being its array type: the matrix kernels
+ * (GEMM, bias columns, row sums) on arrays of that type, and the passage of a layer's values to and
+ * from doubles, in which the element-wise functions of {@link Activation} and {@link Loss} are
+ * written once. For doubles that passage hands back the same array and costs nothing; for floats it
+ * converts O(n_l × B) values per layer and block, next to the O(n_l × n_{l−1} × B) of the GEMMs.
+ */
+public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmetic.Floats {
+  /** IEEE binary64 throughout: dgemm. */
+  public static final Arithmetic<double[]> FLOAT64 = new Doubles();
+
+  /** IEEE binary32 for the matrices: sgemm; losses, gradients' sums and weights stay double. */
+  public static final Arithmetic<float[]> FLOAT32 = new Floats();
+
+  private static final BLAS BLAS = Blas.get();
+
+  private Arithmetic() {}
+
+  /** A new zeroed array of {@code length} values. */
+  public abstract A allocate(int length);
+
+  /** {@code values} in this type: the array itself for doubles (do not modify), else a copy. */
+  public abstract A fromDoubles(double[] values);
+
+  /** Adds the first {@code into.length} of {@code values} into {@code into}. */
+  public abstract void addInto(A values, double[] into);
+
+  /** C = A·B + β C on column-major matrices, op(X) = Xᵀ where {@code trans*} is set. */
+  abstract void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      A a,
+      int aOffset,
+      int lda,
+      A b,
+      int bOffset,
+      int ldb,
+      double beta,
+      A c,
+      int cOffset,
+      int ldc);
+
+  /** Fills the {@code cols} columns of {@code out} (rows × cols) with source[offset … +rows). */
+  final void fillColumns(A source, int offset, A out, int rows, int cols) {
+    for (int c = 0; c < cols; c++) {
+      System.arraycopy(source, offset, out, c * rows, rows);
+    }
+  }
+
+  /** into[offset + r] += Σ_c matrix[r, c] for the column-major rows × cols {@code matrix}. */
+  abstract void addRowSums(A matrix, int rows, int cols, A into, int offset);
+
+  /**
+   * The first n values as doubles: {@code values} itself for doubles, else converted into {@code
+   * scratch}.
+   */
+  abstract double[] toDoubles(A values, int n, double[] scratch);
+
+  /**
+   * Stores the first n of {@code values} into {@code out}; nothing to do when they are one array.
+   */
+  abstract void store(double[] values, int n, A out);
+
+  static final class Doubles extends Arithmetic<double[]> {
+    @Override
+    public double[] allocate(int length) {
+      return new double[length];
+    }
+
+    @Override
+    public double[] fromDoubles(double[] values) {
+      return values;
+    }
+
+    @Override
+    public void addInto(double[] values, double[] into) {
+      for (int i = 0; i < into.length; i++) {
+        into[i] += values[i];
+      }
+    }
+
+    @Override
+    void gemm(
+        boolean transA,
+        boolean transB,
+        int m,
+        int n,
+        int k,
+        double[] a,
+        int aOffset,
+        int lda,
+        double[] b,
+        int bOffset,
+        int ldb,
+        double beta,
+        double[] c,
+        int cOffset,
+        int ldc) {
+      BLAS.dgemm(
+          transA ? "T" : "N",
+          transB ? "T" : "N",
+          m,
+          n,
+          k,
+          1.0,
+          a,
+          aOffset,
+          lda,
+          b,
+          bOffset,
+          ldb,
+          beta,
+          c,
+          cOffset,
+          ldc);
+    }
+
+    @Override
+    void addRowSums(double[] matrix, int rows, int cols, double[] into, int offset) {
+      for (int c = 0; c < cols; c++) {
+        int base = c * rows;
+        for (int r = 0; r < rows; r++) {
+          into[offset + r] += matrix[base + r];
+        }
+      }
+    }
+
+    @Override
+    double[] toDoubles(double[] values, int n, double[] scratch) {
+      return values;
+    }
+
+    @Override
+    void store(double[] values, int n, double[] out) {
+      if (values != out) {
+        System.arraycopy(values, 0, out, 0, n);
+      }
+    }
+  }
+
+  static final class Floats extends Arithmetic<float[]> {
+    @Override
+    public float[] allocate(int length) {
+      return new float[length];
+    }
+
+    @Override
+    public float[] fromDoubles(double[] values) {
+      float[] out = new float[values.length];
+      store(values, values.length, out);
+      return out;
+    }
+
+    @Override
+    public void addInto(float[] values, double[] into) {
+      for (int i = 0; i < into.length; i++) {
+        into[i] += values[i];
+      }
+    }
+
+    @Override
+    void gemm(
+        boolean transA,
+        boolean transB,
+        int m,
+        int n,
+        int k,
+        float[] a,
+        int aOffset,
+        int lda,
+        float[] b,
+        int bOffset,
+        int ldb,
+        double beta,
+        float[] c,
+        int cOffset,
+        int ldc) {
+      BLAS.sgemm(
+          transA ? "T" : "N",
+          transB ? "T" : "N",
+          m,
+          n,
+          k,
+          1.0f,
+          a,
+          aOffset,
+          lda,
+          b,
+          bOffset,
+          ldb,
+          (float) beta,
+          c,
+          cOffset,
+          ldc);
+    }
+
+    @Override
+    void addRowSums(float[] matrix, int rows, int cols, float[] into, int offset) {
+      for (int c = 0; c < cols; c++) {
+        int base = c * rows;
+        for (int r = 0; r < rows; r++) {
+          into[offset + r] += matrix[base + r];
+        }
+      }
+    }
+
+    @Override
+    double[] toDoubles(float[] values, int n, double[] scratch) {
+      for (int i = 0; i < n; i++) {
+        scratch[i] = values[i];
+      }
+      return scratch;
+    }
+
+    @Override
+    void store(double[] values, int n, float[] out) {
+      for (int i = 0; i < n; i++) {
+        out[i] = (float) values[i];
+      }
+    }
+  }
+}
