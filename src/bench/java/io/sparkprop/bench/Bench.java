@@ -2,6 +2,7 @@ package io.sparkprop.bench;
 
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
+import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Blas;
 import io.sparkprop.nn.Loss;
@@ -175,23 +176,39 @@ public final class Bench {
       throws InterruptedException {
     NetworkSpec spec = spec(layers);
     List<Double> oursSeconds = new ArrayList<>();
+    List<Double> floatSeconds = new ArrayList<>();
     List<Double> mllibSeconds = new ArrayList<>();
+    int passes = settings.passes;
     for (int r = 1; r <= settings.repeats; r++) {
-      List<Double> oursRound = ours.secondsPerPass(train.blocks(), spec, settings.passes, timer);
-      List<Double> mllibRound = mllib.secondsPerPass(mlTrain, layers, settings.passes, timer);
+      List<Double> oursRound =
+          ours.secondsPerPass(train.blocks(), spec, Precision.FLOAT64, passes, timer);
+      List<Double> mllibRound = mllib.secondsPerPass(mlTrain, layers, passes, timer);
+      List<Double> floatRound =
+          ours.secondsPerPass(train.blocks(), spec, Precision.FLOAT32, passes, timer);
       oursSeconds.addAll(oursRound);
       mllibSeconds.addAll(mllibRound);
-      log(spec.layersString() + " round " + r + ": ours " + oursRound + ", MLlib " + mllibRound);
+      floatSeconds.addAll(floatRound);
+      log(
+          spec.layersString()
+              + " round "
+              + r
+              + ": ours "
+              + oursRound
+              + ", MLlib "
+              + mllibRound
+              + ", ours float32 "
+              + floatRound);
     }
     List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE);
-    double roofline = Roofline.measure(gemms, PARTITIONS, 2.0);
     return new Report.Passes(
         spec.layersString(),
         spec.numParameters(),
         oursSeconds,
+        floatSeconds,
         mllibSeconds,
         Roofline.flops(gemms) / Ours.BLOCK_SIZE,
-        roofline);
+        Roofline.measure(gemms, PARTITIONS, 2.0, false),
+        Roofline.measure(gemms, PARTITIONS, 2.0, true));
   }
 
   private static void convergence(
@@ -235,6 +252,7 @@ public final class Bench {
             test.blocks(),
             spec(layers),
             lbfgs,
+            Precision.FLOAT64,
             100,
             TARGET));
     log("ours lbfgs 100: " + report.runs.get(report.runs.size() - 1));
@@ -248,6 +266,18 @@ public final class Bench {
     candidate(report, ours, train, test, relu, "momentum η 0.2 μ 0.9, 1 % a step", momentum, 10);
     candidate(report, ours, train, test, relu, "adam η 0.003, 2 % a step", adam, 5);
     candidate(report, ours, train, test, relu, "momentum η 0.5 μ 0.9, 5 % a step", bigMomentum, 8);
+    Ours.Run single =
+        ours.train(
+            "sparkprop float32, momentum η 0.5 μ 0.9, 5 % a step, 784-128-10 relu, 8 epochs",
+            train.blocks(),
+            test.blocks(),
+            relu,
+            bigMomentum,
+            Precision.FLOAT32,
+            8 * bigMomentum.stepsPerEpoch(),
+            TARGET);
+    report.runs.add(single);
+    log(single.toString());
   }
 
   private static void candidate(
@@ -266,6 +296,7 @@ public final class Bench {
             test.blocks(),
             spec,
             optimizer,
+            Precision.FLOAT64,
             epochs * optimizer.stepsPerEpoch(),
             TARGET);
     report.runs.add(run);

@@ -1,6 +1,7 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.optim.OptimizerSpec;
@@ -31,11 +32,14 @@ final class Ours {
    * MLlib's), after one untimed pass.
    */
   List<Double> secondsPerPass(
-      JavaRDD<ExampleBlock> train, NetworkSpec spec, int passes, JobTimer timer)
+      JavaRDD<ExampleBlock> train,
+      NetworkSpec spec,
+      Precision precision,
+      int passes,
+      JobTimer timer)
       throws InterruptedException {
     OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0, 1.0);
-    Trainer trainer =
-        new Trainer(jsc, new TrainerConfig(spec, gd, 1, SEED, TREE_DEPTH, BLOCK_SIZE, 0));
+    Trainer trainer = new Trainer(jsc, config(spec, gd, 1, precision));
     double[] weights = Initializer.initialize(spec, SEED);
     trainer.gradient(train, weights, 1);
     timer.await(PASS_JOB, 1);
@@ -69,11 +73,10 @@ final class Ours {
       JavaRDD<ExampleBlock> test,
       NetworkSpec spec,
       OptimizerSpec optimizer,
+      Precision precision,
       int steps,
       double target) {
-    Trainer trainer =
-        new Trainer(
-            jsc, new TrainerConfig(spec, optimizer, steps, SEED, TREE_DEPTH, BLOCK_SIZE, 0));
+    Trainer trainer = new Trainer(jsc, config(spec, optimizer, steps, precision));
     double[] reached = {Double.NaN};
     double[] last = {Double.NaN};
     long start = System.nanoTime();
@@ -88,5 +91,11 @@ final class Ours {
           }
         });
     return new Run(name, reached[0], last[0], (System.nanoTime() - start) / 1e9);
+  }
+
+  private static TrainerConfig config(
+      NetworkSpec spec, OptimizerSpec optimizer, int steps, Precision precision) {
+    return new TrainerConfig(
+        spec, optimizer, steps, SEED, TREE_DEPTH, BLOCK_SIZE, 0, 0, 0.0, precision);
   }
 }

@@ -13,9 +13,11 @@ final class Report {
       String layers,
       int parameters,
       List<Double> ours,
+      List<Double> oursFloat32,
       List<Double> mllib,
       double gemmFlopsPerExample,
-      double rooflineFlops) {}
+      double rooflineFlops,
+      double sgemmRooflineFlops) {}
 
   private final String sparkVersion;
   private final int cores;
@@ -57,25 +59,16 @@ final class Report {
             System.getProperty("java.version"),
             examples));
     md.append("| gradient pass (s) | sparkprop median | min | MLlib median | min | speed-up |")
-        .append(" sparkprop GFLOP/s (6 × params × m) | GEMM roofline GFLOP/s | of roofline |\n");
+        .append(" sparkprop GFLOP/s (6 × params × m) | dgemm roofline GFLOP/s | of roofline |\n");
     md.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Passes p : passes) {
-      double ours = median(p.ours());
-      double theirs = median(p.mllib());
-      double nominal = 6.0 * p.parameters() * examples / ours / 1e9;
-      double gemmTime = p.gemmFlopsPerExample() * examples / p.rooflineFlops();
-      md.append(
-          f(
-              "| %s | %.3f | %.3f | %.3f | %.3f | %.2f× | %.1f | %.1f | %.0f %% |%n",
-              p.layers(),
-              ours,
-              min(p.ours()),
-              theirs,
-              min(p.mllib()),
-              theirs / ours,
-              nominal,
-              p.rooflineFlops() / 1e9,
-              100 * gemmTime / ours));
+      row(md, p.layers(), p.ours(), p.mllib(), p, p.rooflineFlops());
+    }
+    md.append("\n| gradient pass (s) | sparkprop float32 median | min | MLlib median | min |")
+        .append(" speed-up | sparkprop GFLOP/s | sgemm roofline GFLOP/s | of roofline |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Passes p : passes) {
+      row(md, p.layers(), p.oursFloat32(), p.mllib(), p, p.sgemmRooflineFlops());
     }
     md.append(
         f(
@@ -116,10 +109,36 @@ final class Report {
         "\nA pass is one broadcast of the weights and one treeAggregate of the gradient over all"
             + " examples, timed as the Spark job from its start to its end (scheduler"
             + " timestamps): for MLlib the jobs of its gd solver, one per iteration, the first"
-            + " left out (its stacked blocks are cached by an earlier count job). The roofline runs one block's dgemm calls (the pass's shapes) on"
+            + " left out (its stacked blocks are cached by an earlier count job). The roofline runs one"
+            + " block's dgemm (or sgemm) calls (the pass's shapes) on"
             + " both cores at once; \"of roofline\" is the time those GEMMs need at that rate for"
             + " the whole pass, over the pass's time.\n");
     return md.toString();
+  }
+
+  private void row(
+      StringBuilder md,
+      String layers,
+      List<Double> ours,
+      List<Double> mllib,
+      Passes p,
+      double roofline) {
+    double median = median(ours);
+    double theirs = median(mllib);
+    double nominal = 6.0 * p.parameters() * examples / median / 1e9;
+    double gemmTime = p.gemmFlopsPerExample() * examples / roofline;
+    md.append(
+        f(
+            "| %s | %.3f | %.3f | %.3f | %.3f | %.2f× | %.1f | %.1f | %.0f %% |%n",
+            layers,
+            median,
+            min(ours),
+            theirs,
+            min(mllib),
+            theirs / median,
+            nominal,
+            roofline / 1e9,
+            100 * gemmTime / median));
   }
 
   /** Median seconds per pass, side by side for each architecture. */
@@ -131,7 +150,7 @@ final class Report {
     for (Passes p : passes) {
       max = Math.max(max, Math.max(median(p.ours()), median(p.mllib())));
     }
-    int height = 40 + passes.size() * (2 * barHeight + 20);
+    int height = 40 + passes.size() * (3 * barHeight + 20);
     StringBuilder svg = new StringBuilder();
     svg.append(
         f(
@@ -143,6 +162,17 @@ final class Report {
     for (Passes p : passes) {
       svg.append(f("<text x=\"10\" y=\"%d\">%s</text>%n", y + barHeight, p.layers()));
       y = bar(svg, y, left, width, max, "sparkprop", median(p.ours()), "#1f77b4", barHeight);
+      y =
+          bar(
+              svg,
+              y,
+              left,
+              width,
+              max,
+              "sparkprop float32",
+              median(p.oursFloat32()),
+              "#2ca02c",
+              barHeight);
       y = bar(svg, y, left, width, max, "MLlib", median(p.mllib()), "#d62728", barHeight);
       y += 20;
     }

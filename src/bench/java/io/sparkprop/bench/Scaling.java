@@ -1,6 +1,7 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.data.Precision;
 import io.sparkprop.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ final class Scaling {
             .flatMap(block -> replicate(block, copies).iterator())
             .persist(StorageLevel.MEMORY_AND_DISK());
     long examples = data.map(ExampleBlock::size).reduce(Integer::sum);
-    List<Double> seconds = new Ours(jsc).secondsPerPass(data, spec, passes, timer);
+    List<Double> seconds =
+        new Ours(jsc).secondsPerPass(data, spec, Precision.FLOAT64, passes, timer);
     long memory = 0;
     long disk = 0;
     for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
