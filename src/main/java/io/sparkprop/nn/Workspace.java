@@ -81,11 +81,6 @@ public final class Workspace<A> {
     return capacity;
   }
 
-  /** The arithmetic this workspace's buffers are for. */
-  public Arithmetic<A> arithmetic() {
-    return arithmetic;
-  }
-
   /** The gather buffer for inputs, column-major n_0 × capacity; callers fill its first columns. */
   public A inputBuffer() {
     return inputs;
