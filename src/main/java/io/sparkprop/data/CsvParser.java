@@ -34,6 +34,7 @@ public final class CsvParser implements LineParser, Serializable {
 
   @Override
   public Example parse(long id, String line) throws RecordException {
+    DataShape.checkText(line);
     if (line.isBlank()) {
       return null;
     }
@@ -67,6 +68,7 @@ public final class CsvParser implements LineParser, Serializable {
    * @throws RecordException naming expected and found column counts
    */
   public void checkHeader(String line) throws RecordException {
+    DataShape.checkText(line);
     int found = split(line).length;
     if (found != shape.numFeatures() + 1) {
       throw new RecordException(

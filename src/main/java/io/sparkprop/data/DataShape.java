@@ -69,6 +69,26 @@ public record DataShape(int numFeatures, int numOutputs, LabelKind labels) imple
     return (int) v;
   }
 
+  /**
+   * Rejects a line holding a control character other than tab or carriage return. Runs of NUL bytes
+   * from a partly written or damaged file, or binary data read as text, would otherwise read as
+   * blank lines or pass as numbers: {@link String#trim} and {@link Double#parseDouble} drop control
+   * characters at a field's ends.
+   *
+   * @throws RecordException naming the character and its column
+   */
+  static void checkText(String line) throws RecordException {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if ((c < ' ' && c != '\t' && c != '\r') || c == '\u007f') {
+        throw new RecordException(
+            String.format(
+                "control character U+%04X at column %d (is the file binary or damaged?)",
+                (int) c, i + 1));
+      }
+    }
+  }
+
   /** Parses a finite double; the error names what the field is and what was found. */
   static double parseFinite(String field, String what) throws RecordException {
     double v;

@@ -42,6 +42,17 @@ public record IdxDataset(String imagesPath, String labelsPath, long count, int r
       FileSystem fs = images.getFileSystem(conf);
       long[] imageHeader = readHeader(fs, images, IMAGES_MAGIC, 3);
       long count = imageHeader[0];
+      if (imageHeader[1] * imageHeader[2] > Integer.MAX_VALUE) {
+        throw DataFormatException.inFile(
+            imagesPath,
+            "images of "
+                + imageHeader[1]
+                + "×"
+                + imageHeader[2]
+                + " pixels are too large (at most "
+                + Integer.MAX_VALUE
+                + " pixels an image)");
+      }
       int rows = (int) imageHeader[1];
       int cols = (int) imageHeader[2];
       checkLength(
@@ -82,18 +93,18 @@ public record IdxDataset(String imagesPath, String labelsPath, long count, int r
         throw DataFormatException.inFile(
             path.toString(), "is gzip-compressed; decompress it first (expected a raw IDX file)");
       }
-      if (read < head.length) {
-        throw DataFormatException.inFile(
-            path.toString(),
-            "header is truncated (expected " + head.length + " bytes, found " + read + ")");
-      }
       int found = readInt(head, 0);
-      if (found != magic) {
+      if (read >= 4 && found != magic) {
         throw DataFormatException.inFile(
             path.toString(),
             String.format(
                 "bad magic number (expected 0x%08X, unsigned bytes in %d dimensions, found 0x%08X)",
                 magic, dims, found));
+      }
+      if (read < head.length) {
+        throw DataFormatException.inFile(
+            path.toString(),
+            "header is truncated (expected " + head.length + " bytes, found " + read + ")");
       }
       long[] sizes = new long[dims];
       for (int d = 0; d < dims; d++) {

@@ -18,6 +18,7 @@ public final class LibsvmParser implements LineParser, Serializable {
 
   @Override
   public Example parse(long id, String line) throws RecordException {
+    DataShape.checkText(line);
     String[] tokens = line.trim().split("\\s+");
     if (tokens.length == 0 || tokens[0].isEmpty()) {
       return null;

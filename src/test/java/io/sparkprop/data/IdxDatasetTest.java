@@ -75,6 +75,18 @@ class IdxDatasetTest {
     assertTrue(message.contains("found 0x00000804"), message);
   }
 
+  /** A one-dimensional label file where images belong: its magic says 1 dimension, not 3. */
+  @Test
+  void open_filesSwapped_wrongDimensionCountIsABadMagic() {
+    String message =
+        openError(fixture("tiny-labels-idx1-ubyte"), fixture("tiny-images-idx3-ubyte"));
+    assertTrue(
+        message.endsWith(
+            "tiny-labels-idx1-ubyte: bad magic number (expected 0x00000803, unsigned bytes in 3"
+                + " dimensions, found 0x00000801)"),
+        message);
+  }
+
   @Test
   void open_truncatedImages_reportsExpectedAndFoundBytes() {
     String message =

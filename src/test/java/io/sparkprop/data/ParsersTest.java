@@ -63,6 +63,24 @@ class ParsersTest {
         expected, assertThrows(RecordException.class, () -> LIBSVM.parse(0, line)).getMessage());
   }
 
+  /** Java's trim() and parseDouble would drop these at a field's ends and read the rest. */
+  @Test
+  void controlCharacters_neitherBlankNorPartOfANumber() throws RecordException {
+    String nul = String.valueOf((char) 0);
+    assertEquals(
+        "control character U+0000 at column 1 (is the file binary or damaged?)",
+        assertThrows(RecordException.class, () -> LIBSVM.parse(0, nul.repeat(3))).getMessage());
+    assertEquals(
+        "control character U+0000 at column 6 (is the file binary or damaged?)",
+        assertThrows(RecordException.class, () -> LIBSVM.parse(0, "1 1:2" + nul)).getMessage());
+    assertEquals(
+        "control character U+0001 at column 3 (is the file binary or damaged?)",
+        assertThrows(RecordException.class, () -> CSV.parse(0, "1,\u0001" + "2,3,4,5"))
+            .getMessage());
+    // Tabs and a carriage return (a CRLF file) stay allowed.
+    assertEquals(3, LIBSVM.parse(0, "1\t1:2\t3:4\r").target().length);
+  }
+
   @Test
   void csv_validRowWithQuotes_parsesLabelColumn() throws RecordException {
     Example e = CSV.parse(1, "\"1\", 0.5,0,\"-2\",3");
