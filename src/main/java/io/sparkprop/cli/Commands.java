@@ -1,5 +1,6 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Precision;
@@ -41,8 +42,12 @@ final class Commands {
   private Commands() {}
 
   static void train(Options o, PrintStream out) throws UsageException, IOException {
-    DataSource train = Settings.dataSource(o, "train", "train-labels");
-    DataSource test = o.has("test") ? Settings.dataSource(o, "test", "test-labels") : null;
+    BadRecords badRecords = Settings.badRecords(o);
+    DataSource train = Settings.dataSource(o, "train", "train-labels").withBadRecords(badRecords);
+    DataSource test =
+        o.has("test")
+            ? Settings.dataSource(o, "test", "test-labels").withBadRecords(badRecords)
+            : null;
     String modelOut = o.required("model-out");
     boolean overwrite = o.getBoolean("overwrite");
     OptimizerSpec optimizer = Settings.optimizer(o);
@@ -118,6 +123,7 @@ final class Commands {
       } else {
         trainData = Datasets.loadAndCache(jsc, "train", train, shape, partitions, blockSize, level);
       }
+      Datasets.requireTwoClasses(trainData, shape, train.path());
       Datasets.Cached testData =
           test == null
               ? null
@@ -252,7 +258,8 @@ final class Commands {
   }
 
   static void evaluate(Options o, PrintStream out) throws UsageException, IOException {
-    DataSource test = Settings.dataSource(o, "test", "test-labels");
+    DataSource test =
+        Settings.dataSource(o, "test", "test-labels").withBadRecords(Settings.badRecords(o));
     String modelPath = o.required("model");
     int partitions = o.getInt("partitions", 0);
     int blockSize = o.getInt("block-size", 1);

@@ -253,6 +253,18 @@ final class Options {
               "libsvm, csv: cached feature values as floats (4 bytes) or exact doubles (8)",
               DATA),
           new OptionDef(
+              "on-bad-record",
+              "fail|skip",
+              "fail",
+              "libsvm, csv: fail at a malformed line, or skip it and report the count",
+              Set.of("train", "evaluate")),
+          new OptionDef(
+              "max-bad-records",
+              "N",
+              "1000",
+              "with skip: fail when more lines than this are malformed in all",
+              Set.of("train", "evaluate")),
+          new OptionDef(
               "tree-depth", "N", "2", "depth of the treeAggregate combining partition sums", DATA),
           new OptionDef(
               "storage-level",

@@ -1,5 +1,6 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
@@ -31,6 +32,17 @@ final class Settings {
       return source.withPrecision(precision);
     } catch (IllegalArgumentException e) {
       throw new UsageException(o.where("format") + ": " + e.getMessage());
+    }
+  }
+
+  /** The policy for malformed text records: --on-bad-record and --max-bad-records. */
+  static BadRecords badRecords(Options o) throws UsageException {
+    long max = o.getLong("max-bad-records");
+    try {
+      return BadRecords.parse(o.get("on-bad-record"), max);
+    } catch (IllegalArgumentException e) {
+      String option = max < 0 ? "max-bad-records" : "on-bad-record";
+      throw new UsageException(o.where(option) + ": " + e.getMessage());
     }
   }
 
@@ -132,7 +144,20 @@ final class Settings {
     if (o.has("iterations")) {
       return o.getInt("iterations", 1);
     }
-    return Math.multiplyExact(o.getInt("epochs", 1), optimizer.stepsPerEpoch());
+    int epochs = o.getInt("epochs", 1);
+    try {
+      return Math.multiplyExact(epochs, optimizer.stepsPerEpoch());
+    } catch (ArithmeticException e) {
+      throw new UsageException(
+          o.where("epochs")
+              + " "
+              + epochs
+              + " × "
+              + optimizer.stepsPerEpoch()
+              + " steps per epoch is more than "
+              + Integer.MAX_VALUE
+              + " steps");
+    }
   }
 
   static StorageLevel storageLevel(Options o) throws UsageException {

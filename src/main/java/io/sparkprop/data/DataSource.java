@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param header csv only: whether each file starts with a header line
  * @param precision libsvm and csv: how the cache keeps feature values (idx pixels always stay one
  *     byte each)
+ * @param badRecords libsvm and csv: what happens to a malformed line
  */
 public record DataSource(
     Format format,
@@ -23,7 +24,8 @@ public record DataSource(
     char delimiter,
     int labelColumn,
     boolean header,
-    Precision precision)
+    Precision precision,
+    BadRecords badRecords)
     implements Serializable {
 
   /** The supported file formats. */
@@ -49,32 +51,45 @@ public record DataSource(
     }
   }
 
-  /** How cached text features are kept. */
+  /** Rejects a source without a format, path, precision or bad-record policy. */
   public DataSource {
-    if (format == null || path == null || path.isBlank() || precision == null) {
-      throw new IllegalArgumentException("a data source needs a format, a path and a precision");
+    if (format == null
+        || path == null
+        || path.isBlank()
+        || precision == null
+        || badRecords == null) {
+      throw new IllegalArgumentException(
+          "a data source needs a format, a path, a precision and a bad-record policy");
     }
   }
 
   /** This source with cached text features kept at {@code p}. */
   public DataSource withPrecision(Precision p) {
-    return new DataSource(format, path, labelsPath, delimiter, labelColumn, header, p);
+    return new DataSource(format, path, labelsPath, delimiter, labelColumn, header, p, badRecords);
   }
 
-  /** A LIBSVM source, cached as float32. */
+  /** This source with malformed text records handled by {@code policy}. */
+  public DataSource withBadRecords(BadRecords policy) {
+    return new DataSource(
+        format, path, labelsPath, delimiter, labelColumn, header, precision, policy);
+  }
+
+  /** A LIBSVM source, cached as float32, failing at a malformed line. */
   public static DataSource libsvm(String path) {
-    return new DataSource(Format.LIBSVM, path, null, ',', 0, false, Precision.FLOAT32);
+    return new DataSource(
+        Format.LIBSVM, path, null, ',', 0, false, Precision.FLOAT32, BadRecords.FAIL);
   }
 
-  /** A CSV source, cached as float32. */
+  /** A CSV source, cached as float32, failing at a malformed row. */
   public static DataSource csv(String path, char delimiter, int labelColumn, boolean header) {
     return new DataSource(
-        Format.CSV, path, null, delimiter, labelColumn, header, Precision.FLOAT32);
+        Format.CSV, path, null, delimiter, labelColumn, header, Precision.FLOAT32, BadRecords.FAIL);
   }
 
   /** An IDX image/label pair. */
   public static DataSource idx(String imagesPath, String labelsPath) {
-    return new DataSource(Format.IDX, imagesPath, labelsPath, ',', 0, false, Precision.FLOAT32);
+    return new DataSource(
+        Format.IDX, imagesPath, labelsPath, ',', 0, false, Precision.FLOAT32, BadRecords.FAIL);
   }
 
   /**

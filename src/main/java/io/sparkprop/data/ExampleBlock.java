@@ -122,6 +122,15 @@ public final class ExampleBlock implements Serializable {
   }
 
   /**
+   * The class of column j when every target column of the block is one-hot or all zero: the row
+   * holding the 1, or −1 for a column of zeros (class 0 of a single sigmoid output). Otherwise
+   * (real or multi-hot targets) {@link Integer#MIN_VALUE}.
+   */
+  public int hotRow(int column) {
+    return classes == null ? Integer.MIN_VALUE : classes[column];
+  }
+
+  /**
    * The features as a column-major n_0 × size matrix: the block's own array when it keeps doubles
    * (do not modify), else {@code buffer} (at least n_0 × size long) filled with them.
    */

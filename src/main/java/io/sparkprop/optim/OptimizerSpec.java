@@ -78,10 +78,7 @@ public record OptimizerSpec(
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), found " + momentum);
     }
-    if (!(batchFraction > 0 && batchFraction <= 1)) {
-      throw new IllegalArgumentException(
-          "batch fraction must be in (0, 1], found " + batchFraction);
-    }
+    checkFraction(batchFraction);
     if (kind == Kind.GD && batchFraction != 1.0) {
       throw new IllegalArgumentException(
           "gd uses every example in each step; found batch fraction "
@@ -146,7 +143,15 @@ public record OptimizerSpec(
 
   /** Steps that make one pass over the data when each samples {@code batchFraction} of it. */
   public static int stepsPerEpoch(double batchFraction) {
-    return (int) Math.max(1, Math.round(1.0 / batchFraction));
+    checkFraction(batchFraction);
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, Math.round(1.0 / batchFraction)));
+  }
+
+  private static void checkFraction(double batchFraction) {
+    if (!(batchFraction > 0 && batchFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "batch fraction must be in (0, 1], found " + batchFraction);
+    }
   }
 
   /** A fresh optimizer for a parameter vector of {@code numParameters} entries. */

@@ -42,7 +42,26 @@ public final class DataLoader {
    *     use the default parallelism (IDX). A given count redistributes text examples by id, so the
    *     same input and count always give the same partitions in the same order.
    * @param requireLabels false for prediction: IDX label files may then be absent
+   * @param skipped where lines skipped under the source's {@link
+   *     io.sparkprop.data.BadRecords#skip()} policy are reported, once the RDD has been computed;
+   *     null when the policy is to fail
    */
+  static JavaRDD<ExampleBlock> load(
+      JavaSparkContext jsc,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize,
+      boolean requireLabels,
+      SkippedRecords skipped) {
+    Configuration conf = jsc.hadoopConfiguration();
+    return switch (source.format()) {
+      case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, requireLabels, conf);
+      case LIBSVM, CSV -> loadText(jsc, source, shape, partitions, blockSize, conf, skipped);
+    };
+  }
+
+  /** {@link #load} of a source whose malformed records fail the load. */
   public static JavaRDD<ExampleBlock> load(
       JavaSparkContext jsc,
       DataSource source,
@@ -50,11 +69,10 @@ public final class DataLoader {
       int partitions,
       int blockSize,
       boolean requireLabels) {
-    Configuration conf = jsc.hadoopConfiguration();
-    return switch (source.format()) {
-      case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, requireLabels, conf);
-      case LIBSVM, CSV -> loadText(jsc, source, shape, partitions, blockSize, conf);
-    };
+    if (source.badRecords().skip()) {
+      throw new IllegalArgumentException("a load that skips bad records must report them");
+    }
+    return load(jsc, source, shape, partitions, blockSize, requireLabels, null);
   }
 
   private static JavaRDD<ExampleBlock> loadIdx(
@@ -97,7 +115,8 @@ public final class DataLoader {
       DataShape shape,
       int partitions,
       int blockSize,
-      Configuration conf) {
+      Configuration conf,
+      SkippedRecords skipped) {
     List<Path> files = listDataFiles(source.path(), conf);
     String[] names = files.stream().map(Path::toString).toArray(String[]::new);
     Job job;
@@ -117,7 +136,9 @@ public final class DataLoader {
                 source.lineParser(shape),
                 source.format() == DataSource.Format.CSV && source.header(),
                 names,
-                broadcastConf(jsc, conf)),
+                broadcastConf(jsc, conf),
+                source.badRecords(),
+                skipped),
             true);
     if (partitions > 0) {
       examples =

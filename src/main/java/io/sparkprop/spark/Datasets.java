@@ -6,6 +6,8 @@ import io.sparkprop.data.DataSource;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.NetworkSpec;
+import java.io.Serializable;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +19,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /** Loads a data set, persists its blocks and parses it once, so bad records fail up front. */
 public final class Datasets {
@@ -39,24 +40,41 @@ public final class Datasets {
     return new DataShape(spec.numInputs(), outputs, kind);
   }
 
-  /** Counts a partition's examples and names the executor (id and JVM pid) that holds it. */
-  private static final class Placement
-      implements FlatMapFunction<Iterator<ExampleBlock>, Tuple2<String, Long>> {
+  /**
+   * A cached partition: the executor (id and JVM pid) that holds it, its number of examples and the
+   * classes among them (bit k + 1 for {@link ExampleBlock#hotRow} k).
+   */
+  record Placement(String where, long count, BitSet hotRows) implements Serializable {}
+
+  /** Counts a partition's examples and classes and names the executor that holds it. */
+  private static final class Place implements FlatMapFunction<Iterator<ExampleBlock>, Placement> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Iterator<Tuple2<String, Long>> call(Iterator<ExampleBlock> blocks) {
+    public Iterator<Placement> call(Iterator<ExampleBlock> blocks) {
       long count = 0;
+      BitSet hotRows = new BitSet();
       while (blocks.hasNext()) {
-        count += blocks.next().size();
+        ExampleBlock block = blocks.next();
+        count += block.size();
+        for (int j = 0; j < block.size(); j++) {
+          int row = block.hotRow(j);
+          if (row != Integer.MIN_VALUE) {
+            hotRows.set(row + 1);
+          }
+        }
       }
       String where = SparkEnv.get().executorId() + " (pid " + ProcessHandle.current().pid() + ")";
-      return List.of(new Tuple2<>(where, count)).iterator();
+      return List.of(new Placement(where, count, hotRows)).iterator();
     }
   }
 
-  /** Cached blocks and how many examples they hold. */
-  public record Cached(JavaRDD<ExampleBlock> blocks, long examples) {}
+  /**
+   * Cached blocks, how many examples they hold, how many malformed records the load skipped (always
+   * 0 when bad records fail it) and the classes present (bit k + 1 set when some example's {@link
+   * ExampleBlock#hotRow} is k; empty for real or multi-hot targets).
+   */
+  public record Cached(JavaRDD<ExampleBlock> blocks, long examples, long skipped, BitSet hotRows) {}
 
   /**
    * @param name shown in logs ("train", "test")
@@ -70,11 +88,18 @@ public final class Datasets {
       int partitions,
       int blockSize,
       StorageLevel level) {
+    SkippedRecords skipped = skippedRecords(jsc, source);
     return cache(
         name,
-        source.path(),
-        DataLoader.load(jsc, source, shape, partitions, blockSize, true),
-        level);
+        source,
+        DataLoader.load(jsc, source, shape, partitions, blockSize, true, skipped),
+        level,
+        skipped);
+  }
+
+  /** Where a source's skipped lines are gathered, or null when its bad records fail the load. */
+  private static SkippedRecords skippedRecords(JavaSparkContext jsc, DataSource source) {
+    return source.badRecords().skip() ? SkippedRecords.register(jsc) : null;
   }
 
   /** A training set and the validation set split off it. */
@@ -94,19 +119,24 @@ public final class Datasets {
       StorageLevel level,
       double fraction,
       long seed) {
-    JavaRDD<ExampleBlock> all = DataLoader.load(jsc, source, shape, partitions, blockSize, true);
+    SkippedRecords skipped = skippedRecords(jsc, source);
+    JavaRDD<ExampleBlock> all =
+        DataLoader.load(jsc, source, shape, partitions, blockSize, true, skipped);
     Cached train =
         cache(
             "train",
-            source.path(),
+            source,
             all.mapPartitions(new SplitColumns(seed, fraction, false)),
-            level);
+            level,
+            skipped);
+    // This side parses the same lines again: they were checked, and logged, with the first.
     Cached validation =
         cache(
             "validation",
-            source.path(),
+            source,
             all.mapPartitions(new SplitColumns(seed, fraction, true)),
-            level);
+            level,
+            null);
     return new Split(train, validation);
   }
 
@@ -148,21 +178,45 @@ public final class Datasets {
     }
   }
 
+  /**
+   * @param skipped the lines the load skipped, checked against the source's limit once it has run;
+   *     null when bad records fail the load
+   */
   private static Cached cache(
-      String name, String path, JavaRDD<ExampleBlock> uncached, StorageLevel level) {
+      String name,
+      DataSource source,
+      JavaRDD<ExampleBlock> uncached,
+      StorageLevel level,
+      SkippedRecords skipped) {
+    String path = source.path();
     long start = System.nanoTime();
     JavaRDD<ExampleBlock> blocks = uncached.setName("sparkprop " + name + " blocks").persist(level);
     // One pass parses, validates and caches every partition, and says where each one lives.
-    List<Tuple2<String, Long>> placement = blocks.mapPartitions(new Placement()).collect();
-    long examples = placement.stream().mapToLong(Tuple2::_2).sum();
+    List<Placement> placement = blocks.mapPartitions(new Place()).collect();
+    long skippedCount = 0;
+    if (skipped != null) {
+      try {
+        skippedCount = skipped.check(path, source.badRecords());
+      } catch (DataFormatException e) {
+        blocks.unpersist(false);
+        throw e;
+      }
+    }
+    long examples = placement.stream().mapToLong(Placement::count).sum();
     if (examples == 0) {
       blocks.unpersist(false);
       throw DataFormatException.inFile(
           path,
           name.equals("validation") ? "leaves no examples for validation" : "holds no examples");
     }
+    BitSet hotRows = new BitSet();
+    placement.forEach(p -> hotRows.or(p.hotRows()));
     String executors =
-        placement.stream().map(Tuple2::_1).distinct().sorted().collect(Collectors.joining(", "));
+        placement.stream()
+            .map(Placement::where)
+            .distinct()
+            .sorted()
+            .collect(Collectors.joining(", "));
     LOG.info(
         "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s",
         name,
@@ -173,7 +227,27 @@ public final class Datasets {
         level.description(),
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
     warnIfConcentrated(blocks.context(), placement);
-    return new Cached(blocks, examples);
+    return new Cached(blocks, examples, skippedCount, hotRows);
+  }
+
+  /**
+   * Refuses training data whose examples all belong to one class: a classifier cannot learn from
+   * it, and in a nightly job it usually means the input was filtered or truncated upstream.
+   *
+   * @throws DataFormatException naming the path and the one class
+   */
+  public static void requireTwoClasses(Cached train, DataShape shape, String path) {
+    if (!shape.isClassification() || train.hotRows().cardinality() != 1) {
+      return;
+    }
+    int bit = train.hotRows().nextSetBit(0);
+    // Bit k + 1 stands for hot row k; a single output's class is 1 where its row is hot, else 0.
+    int label = shape.numOutputs() == 1 ? bit : bit - 1;
+    throw DataFormatException.inFile(
+        path,
+        "every example has label "
+            + label
+            + " (expected at least two classes to train a classifier; was the input filtered?)");
   }
 
   /** Whether partitions that could spread over more executors sit on fewer. */
@@ -186,7 +260,7 @@ public final class Datasets {
    * the application has keeps the others idle for the whole training.
    */
   private static void warnIfConcentrated(
-      org.apache.spark.SparkContext sc, List<Tuple2<String, Long>> placement) {
+      org.apache.spark.SparkContext sc, List<Placement> placement) {
     if (sc.isLocal()) {
       return;
     }
@@ -197,7 +271,7 @@ public final class Datasets {
               + " data is cached, and every step runs, on those that had: set"
               + " spark.scheduler.minRegisteredResourcesRatio=1.0 (see conf/spark-defaults.conf)");
     }
-    long holding = placement.stream().map(Tuple2::_1).distinct().count();
+    long holding = placement.stream().map(Placement::where).distinct().count();
     int executors = sc.statusTracker().getExecutorInfos().length - 1; // less the driver
     if (concentrated(holding, executors, placement.size())) {
       LOG.warn(

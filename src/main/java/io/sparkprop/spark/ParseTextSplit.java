@@ -1,5 +1,6 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.CsvParser;
 import io.sparkprop.data.DataFormatException;
 import io.sparkprop.data.Example;
@@ -8,8 +9,10 @@ import io.sparkprop.data.LineParser;
 import io.sparkprop.data.RecordException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
@@ -25,8 +28,10 @@ import scala.Tuple2;
 /**
  * Parses the lines of one input split into examples, lazily. Each example's id is (index of its
  * file in the sorted file list) · 2^40 + (byte offset of its line), stable for the same input. A
- * bad line fails the task with {@code file:line: …}; the line number is found by counting newlines
- * only then.
+ * bad line fails the task with {@code file:line: …}, or under {@link BadRecords#skip()} is skipped
+ * and counted, the split's count reported to {@link SkippedRecords} once the split is read; the
+ * line number is found by counting newlines only then (for the first few skipped lines of a split).
+ * A bad CSV header always fails.
  */
 final class ParseTextSplit
     implements Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<Example>> {
@@ -37,16 +42,28 @@ final class ParseTextSplit
   private final boolean header;
   private final String[] files;
   private final Broadcast<SerializableConfiguration> conf;
+  private final BadRecords policy;
+  private final SkippedRecords skipped;
 
+  /**
+   * @param skipped where skipped lines are reported; required when {@code policy} skips
+   */
   ParseTextSplit(
       LineParser parser,
       boolean header,
       String[] sortedFiles,
-      Broadcast<SerializableConfiguration> conf) {
+      Broadcast<SerializableConfiguration> conf,
+      BadRecords policy,
+      SkippedRecords skipped) {
+    if (policy.skip() && skipped == null) {
+      throw new IllegalArgumentException("skipping bad records needs somewhere to report them");
+    }
     this.parser = parser;
     this.header = header;
     this.files = sortedFiles;
     this.conf = conf;
+    this.policy = policy;
+    this.skipped = skipped;
   }
 
   @Override
@@ -58,14 +75,25 @@ final class ParseTextSplit
       throw new IllegalStateException(file + " is not among the listed input files");
     }
     long fileBits = (long) index << OFFSET_BITS;
+    long splitStart = ((FileSplit) split).getStart();
     return new Iterator<>() {
       private Example next;
+      private long skippedCount;
+      private final List<Long> skippedLines = new ArrayList<>();
+      private String firstError;
+      private boolean reported;
 
       @Override
       public boolean hasNext() {
         while (next == null && lines.hasNext()) {
           Tuple2<LongWritable, Text> line = lines.next();
-          next = parseLine(file, fileBits, line._1().get(), line._2().toString());
+          next = parseLine(line._1().get(), line._2().toString());
+        }
+        if (next == null && !reported && skipped != null) {
+          reported = true;
+          skipped.add(
+              new SkippedRecords.Split(
+                  file, splitStart, skippedCount, List.copyOf(skippedLines), firstError));
         }
         return next != null;
       }
@@ -79,19 +107,48 @@ final class ParseTextSplit
         next = null;
         return e;
       }
-    };
-  }
 
-  private Example parseLine(String file, long fileBits, long offset, String line) {
-    try {
-      if (header && offset == 0) {
-        ((CsvParser) parser).checkHeader(line);
-        return null;
+      private Example parseLine(long offset, String line) {
+        if (header && offset == 0) {
+          try {
+            ((CsvParser) parser).checkHeader(line);
+          } catch (RecordException e) {
+            throw DataFormatException.atLine(file, 1, e.getMessage());
+          }
+          return null;
+        }
+        try {
+          return parser.parse(fileBits | offset, line);
+        } catch (RecordException e) {
+          if (!policy.skip()) {
+            throw DataFormatException.atLine(file, lineNumber(file, offset), e.getMessage());
+          }
+          skip(offset, e.getMessage());
+          return null;
+        }
       }
-      return parser.parse(fileBits | offset, line);
-    } catch (RecordException e) {
-      throw DataFormatException.atLine(file, lineNumber(file, offset), e.getMessage());
-    }
+
+      private void skip(long offset, String detail) {
+        skippedCount++;
+        if (skippedCount > policy.max()) {
+          // More in this split alone than the whole input may have: no need to read on.
+          throw DataFormatException.atLine(
+              file,
+              lineNumber(file, offset),
+              detail
+                  + " (more than --max-bad-records "
+                  + policy.max()
+                  + " bad records; stopped here)");
+        }
+        if (skippedLines.size() < SkippedRecords.LINES_SHOWN) {
+          long lineNumber = lineNumber(file, offset);
+          skippedLines.add(lineNumber);
+          if (firstError == null) {
+            firstError = "line " + lineNumber + ": " + detail;
+          }
+        }
+      }
+    };
   }
 
   private long lineNumber(String file, long offset) {

@@ -20,6 +20,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MainTest {
   private static final String XOR = "0 1:0 2:0\n1 1:0 2:1\n1 1:1 2:0\n0 1:1 2:1\n";
@@ -125,6 +127,43 @@ class MainTest {
           run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", option, "half"),
           option + ": unknown precision 'half' (expected float32 or float64)");
     }
+  }
+
+  /**
+   * Out-of-range, conflicting and repeated options: each a usage error (exit 2) naming the option
+   * and what it expected. The flags after '|' are added to a valid train command.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--seed 1 --seed 2|--seed is given twice",
+        "--optimizer sgd --batch-fraction 0|batch fraction must be in (0, 1], found 0.0",
+        "--optimizer sgd --batch-fraction 1.5|batch fraction must be in (0, 1], found 1.5",
+        "--layers 2,0,1|layer 1 must have a positive size, found 0",
+        "--on-bad-record ignore|--on-bad-record: unknown policy 'ignore' (expected fail or skip)",
+        "--on-bad-record skip --max-bad-records -1"
+            + "|--max-bad-records: the most bad records must be >= 0, found -1",
+        "--max-bad-records many|--max-bad-records expects an integer, found 'many'",
+      })
+  void run_badOptionValue_exits2NamingIt(String flags, String expected) {
+    List<String> args =
+        new ArrayList<>(List.of("train", "--train", "x", "--model-out", "m", "--layers", "2,1"));
+    List<String> extra = List.of(flags.split(" "));
+    if (extra.contains("--layers")) {
+      args.subList(5, 7).clear();
+    }
+    args.addAll(extra);
+    assertUsageError(run(args.toArray(new String[0])), expected);
+  }
+
+  @Test
+  void run_configFileValueOutOfRange_namesFileAndKey(@TempDir Path dir) throws IOException {
+    Path config = dir.resolve("nightly.properties");
+    Files.writeString(config, "layers = 2,1\nlearning-rate = -0.5\n");
+    assertUsageError(
+        run("train", "--config", config.toString(), "--train", "x", "--model-out", "m"),
+        "learning rate must be a positive finite number, found -0.5");
   }
 
   @Test
@@ -326,6 +365,17 @@ class MainTest {
     }
     assertEquals(List.of("0", "1", "1", "0"), classes, "one line per input row, in input order");
 
+    Path wider = dir.resolve("wider.libsvm");
+    Files.writeString(wider, "1 1:1 3:1\n");
+    CliRun mismatch =
+        run("evaluate", "--master", "local[2]", "--test", wider.toString(), "--model", model);
+    assertEquals(1, mismatch.code(), mismatch.err());
+    assertTrue(
+        mismatch
+            .err()
+            .contains("wider.libsvm:1: feature index 3 is beyond the input layer (expected 1..2)"),
+        mismatch.err());
+
     CliRun inspect = run("inspect", "--model", model, "--json");
     assertEquals(0, inspect.code(), inspect.err());
     JsonNode json = new ObjectMapper().readTree(inspect.out());
@@ -336,6 +386,71 @@ class MainTest {
         saved.weights()[1 * 4 + 2],
         json.get("parameters").get(0).get("weights").get(2).get(1).doubleValue(),
         0.0);
+  }
+
+  private static CliRun trainXorLike(Path data, String model, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--master",
+                "local[2]",
+                "--train",
+                data.toString(),
+                "--layers",
+                "2,4,1",
+                "--iterations",
+                "3",
+                "--model-out",
+                model));
+    args.addAll(List.of(extra));
+    return run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void run_trainOnOneClassOnly_exits1NamingTheLabel(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("ones.libsvm");
+    Files.writeString(data, "1 1:0 2:1\n1 1:1 2:0\n");
+    String model = dir.resolve("m.json").toString();
+    CliRun train = trainXorLike(data, model);
+    assertEquals(1, train.code(), train.err());
+    assertTrue(
+        train
+            .err()
+            .contains(
+                "ones.libsvm: every example has label 1 (expected at least two classes to train"
+                    + " a classifier; was the input filtered?)"),
+        train.err());
+    assertFalse(Files.exists(Path.of(model)), "no model is written");
+  }
+
+  @Test
+  void run_skipBadRecords_trainsOnTheRest_andFailsAboveTheLimit(@TempDir Path dir)
+      throws IOException {
+    Path data = dir.resolve("xor.libsvm");
+    Files.writeString(data, XOR + "1 1:0 1:1\n");
+    String model = dir.resolve("m.json").toString();
+    CliRun failing = trainXorLike(data, model);
+    assertEquals(1, failing.code(), failing.err());
+    assertTrue(
+        failing.err().contains("xor.libsvm:5: feature indices must increase, found 1 after 1"),
+        failing.err());
+
+    CliRun skipping = trainXorLike(data, model, "--on-bad-record", "skip");
+    assertEquals(0, skipping.code(), skipping.err());
+    assertTrue(Files.exists(Path.of(model)));
+
+    CliRun tooMany =
+        trainXorLike(
+            data, model, "--on-bad-record", "skip", "--max-bad-records", "0", "--overwrite");
+    assertEquals(1, tooMany.code(), tooMany.err());
+    assertTrue(
+        tooMany
+            .err()
+            .contains(
+                "xor.libsvm:5: feature indices must increase, found 1 after 1"
+                    + " (more than --max-bad-records 0 bad records; stopped here)"),
+        tooMany.err());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.DataFormatException;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
@@ -150,6 +151,195 @@ class DataLoaderTest {
                     StorageLevel.MEMORY_ONLY()));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(message.endsWith("part-00001:2: feature 2 must be finite, found NaN"), message);
+  }
+
+  /** Hadoop's largest input split while {@code body} runs, so one file is read by many tasks. */
+  private static <T> T withMaxSplitBytes(long bytes, java.util.function.Supplier<T> body) {
+    String key = "mapreduce.input.fileinputformat.split.maxsize";
+    jsc.hadoopConfiguration().setLong(key, bytes);
+    try {
+      return body.get();
+    } finally {
+      jsc.hadoopConfiguration().unset(key);
+    }
+  }
+
+  /** Two part files with three malformed lines between them (lines 3 and 7, and line 2). */
+  private static DataSource partsWithThreeBadLines(Path dir, BadRecords policy) throws IOException {
+    List<String> first = libsvmLines(10);
+    first.set(2, "1 1:1 1:2");
+    first.set(6, "x 1:7 3:-7");
+    Files.write(dir.resolve("part-00000"), first);
+    List<String> second = libsvmLines(4);
+    second.set(1, "1 2:1e999");
+    Files.write(dir.resolve("part-00001"), second);
+    return DataSource.libsvm(dir.toString()).withBadRecords(policy);
+  }
+
+  @Test
+  void load_skipPolicy_leavesOutExactlyTheBadLines_acrossManySplits(@TempDir Path dir)
+      throws IOException {
+    DataSource source = partsWithThreeBadLines(dir, new BadRecords(true, 3));
+    Datasets.Cached cached =
+        withMaxSplitBytes(
+            24,
+            () ->
+                Datasets.loadAndCache(
+                    jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    assertTrue(cached.blocks().getNumPartitions() >= 6, "each file read in several splits");
+    assertEquals(3, cached.skipped());
+    assertEquals(11, cached.examples());
+    // The good lines of part-00000 are i = 1, 2, 4, 5, 6, 8, 9, 10 ("label 1:i 3:-i"), then
+    // part-00001's i = 1, 3, 4.
+    List<Double> firstFeatures =
+        featureColumns(cached.blocks().collect()).stream().map(c -> c[0]).toList();
+    assertEquals(List.of(1.0, 2.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0, 1.0, 3.0, 4.0), firstFeatures);
+    cached.blocks().unpersist(true);
+  }
+
+  @Test
+  void load_skipPolicy_moreBadLinesThanAllowed_failsListingEachFile(@TempDir Path dir)
+      throws IOException {
+    DataSource source = partsWithThreeBadLines(dir, new BadRecords(true, 2));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                withMaxSplitBytes(
+                    24,
+                    () ->
+                        Datasets.loadAndCache(
+                            jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY())));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.startsWith(dir + ": 3 bad records, more than --max-bad-records 2 allows: "),
+        message);
+    assertTrue(
+        message.contains(
+            "part-00000: 2 bad records (lines 3, 7); first: line 3: "
+                + "feature indices must increase, found 1 after 1"),
+        message);
+    assertTrue(
+        message.contains(
+            "part-00001: 1 bad record (line 2); first: line 2: "
+                + "feature 2 must be finite, found 1e999"),
+        message);
+  }
+
+  @Test
+  void load_skipPolicy_oneSplitOverTheLimit_stopsAtTheFirstLineTooMany(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    List<String> lines = libsvmLines(20);
+    for (int bad : new int[] {4, 9, 15}) {
+      lines.set(bad - 1, "1 1:1:1");
+    }
+    Files.write(file, lines);
+    DataSource source = DataSource.libsvm(file.toString()).withBadRecords(new BadRecords(true, 1));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.endsWith(
+            "train.libsvm:9: feature 1 is not a number (found '1:1') "
+                + "(more than --max-bad-records 1 bad records; stopped here)"),
+        message);
+  }
+
+  @Test
+  void load_skipPolicy_badCsvHeader_stillFails(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.csv");
+    Files.write(file, List.of("label,a,b", "1,0.1,0.2,0.3"));
+    DataSource source =
+        DataSource.csv(file.toString(), ',', 0, true).withBadRecords(new BadRecords(true, 10));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.endsWith("train.csv:1: header has 3 columns, expected 4 (3 features and a label)"),
+        message);
+  }
+
+  @Test
+  void load_directoryOfOnlyHiddenFiles_saysNoDataFiles(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("_SUCCESS"), List.of());
+    Files.write(dir.resolve(".part-00000.crc"), List.of("x"));
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () ->
+                Datasets.loadAndCache(
+                    jsc,
+                    "train",
+                    DataSource.libsvm(dir.toString()),
+                    SHAPE,
+                    0,
+                    4,
+                    StorageLevel.MEMORY_ONLY()));
+    assertEquals(dir + ": holds no data files", e.getMessage());
+  }
+
+  @Test
+  void requireTwoClasses_oneClassOnly_isRefused_twoAreAccepted(@TempDir Path dir)
+      throws IOException {
+    Path ones = dir.resolve("ones.libsvm");
+    Files.write(ones, List.of("1 1:1", "1 2:1", "1 3:1"));
+    Datasets.Cached cached =
+        Datasets.loadAndCache(
+            jsc,
+            "train",
+            DataSource.libsvm(ones.toString()),
+            SHAPE,
+            0,
+            2,
+            StorageLevel.MEMORY_ONLY());
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> Datasets.requireTwoClasses(cached, SHAPE, ones.toString()));
+    assertTrue(e.getMessage().startsWith(ones + ": every example has label 1 "), e.getMessage());
+    cached.blocks().unpersist(true);
+
+    // One sigmoid output: every label 0 is one class too; a 1 among them makes two.
+    DataShape binary = new DataShape(3, 1, DataShape.LabelKind.BINARY);
+    Path zeros = dir.resolve("zeros.libsvm");
+    Files.write(zeros, List.of("0 1:1", "0 2:1"));
+    Datasets.Cached allZero =
+        Datasets.loadAndCache(
+            jsc,
+            "train",
+            DataSource.libsvm(zeros.toString()),
+            binary,
+            0,
+            2,
+            StorageLevel.MEMORY_ONLY());
+    e =
+        assertThrows(
+            DataFormatException.class,
+            () -> Datasets.requireTwoClasses(allZero, binary, zeros.toString()));
+    assertTrue(e.getMessage().startsWith(zeros + ": every example has label 0 "), e.getMessage());
+    allZero.blocks().unpersist(true);
+
+    Files.write(zeros, List.of("0 1:1", "0 2:1", "1 3:1"));
+    Datasets.Cached both =
+        Datasets.loadAndCache(
+            jsc,
+            "train",
+            DataSource.libsvm(zeros.toString()),
+            binary,
+            0,
+            2,
+            StorageLevel.MEMORY_ONLY());
+    Datasets.requireTwoClasses(both, binary, zeros.toString());
+    both.blocks().unpersist(true);
   }
 
   @Test
