@@ -335,11 +335,27 @@ final class Options {
   private static void loadConfig(
       String command, String file, Map<String, String> values, Map<String, String> origins)
       throws UsageException {
-    Properties props = new Properties();
+    // Properties keeps the last of two equal keys silently; a config file must not.
+    java.util.Set<Object> repeated = new java.util.TreeSet<>();
+    Properties props =
+        new Properties() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public synchronized Object put(Object key, Object value) {
+            if (containsKey(key)) {
+              repeated.add(key);
+            }
+            return super.put(key, value);
+          }
+        };
     try (InputStream in = Files.newInputStream(Path.of(file))) {
       props.load(in);
     } catch (IOException e) {
       throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    if (!repeated.isEmpty()) {
+      throw new UsageException(file + ": key '" + repeated.iterator().next() + "' is given twice");
     }
     for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
       OptionDef def = known(key, file + ": key '" + key + "'");

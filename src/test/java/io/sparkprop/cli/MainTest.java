@@ -158,6 +158,15 @@ class MainTest {
   }
 
   @Test
+  void run_configFileWithRepeatedKey_exits2NamingFileAndKey(@TempDir Path dir) throws IOException {
+    Path config = dir.resolve("nightly.properties");
+    Files.writeString(config, "layers = 2,1\nseed = 1\nlearning-rate = 0.1\nseed = 2\n");
+    assertUsageError(
+        run("train", "--config", config.toString(), "--train", "x", "--model-out", "m"),
+        config + ": key 'seed' is given twice");
+  }
+
+  @Test
   void run_configFileValueOutOfRange_namesFileAndKey(@TempDir Path dir) throws IOException {
     Path config = dir.resolve("nightly.properties");
     Files.writeString(config, "layers = 2,1\nlearning-rate = -0.5\n");
