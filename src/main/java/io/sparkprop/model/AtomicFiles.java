@@ -1,12 +1,17 @@
 package io.sparkprop.model;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -15,13 +20,15 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a file so readers see either the old complete file or the new complete one: the content
- * goes to a hidden temporary file in the same directory, which is then renamed over the target (an
- * atomic rename on local file systems and HDFS).
+ * goes to a hidden temporary file in the same directory, is forced to stable storage (fsync on a
+ * local disk, hsync on HDFS), and the file is then renamed over the target (an atomic rename on
+ * local file systems and HDFS). Without the sync a machine that crashed just after the rename could
+ * come back with the new name over an empty file.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** Produces a file's content. */
+  /** Produces a file's content; it must leave the stream open (the sync follows). */
   @FunctionalInterface
   public interface Content {
     void writeTo(OutputStream out) throws IOException;
@@ -50,8 +57,9 @@ public final class AtomicFiles {
       return;
     }
     try {
-      try (OutputStream out = fs.create(temporary, false)) {
+      try (FSDataOutputStream out = fs.create(temporary, false)) {
         content.writeTo(out);
+        out.hsync();
       }
       FileContext.getFileContext(path.toUri(), conf)
           .rename(temporary, path, overwrite ? Options.Rename.OVERWRITE : Options.Rename.NONE);
@@ -63,17 +71,29 @@ public final class AtomicFiles {
   private static void writeLocal(FileSystem raw, Path temporary, Path target, Content content)
       throws IOException {
     java.nio.file.Path tmp = Paths.get(raw.makeQualified(temporary).toUri());
+    java.nio.file.Path destination = Paths.get(raw.makeQualified(target).toUri());
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (FileChannel channel =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
         content.writeTo(out);
+        out.flush();
+        channel.force(true);
       }
       Files.move(
-          tmp,
-          Paths.get(raw.makeQualified(target).toUri()),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+          tmp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(destination.getParent());
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Makes the rename itself durable: on Linux a directory opened for reading can be synced. */
+  private static void syncDirectory(java.nio.file.Path directory) {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory; the rename is still atomic there.
     }
   }
 }

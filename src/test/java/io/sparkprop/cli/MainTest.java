@@ -408,11 +408,12 @@ class MainTest {
                 data.toString(),
                 "--layers",
                 "2,4,1",
-                "--iterations",
-                "3",
                 "--model-out",
                 model));
     args.addAll(List.of(extra));
+    if (!args.contains("--iterations")) {
+      args.addAll(List.of("--iterations", "3"));
+    }
     return run(args.toArray(new String[0]));
   }
 
@@ -460,6 +461,56 @@ class MainTest {
                 "xor.libsvm:5: feature indices must increase, found 1 after 1"
                     + " (more than --max-bad-records 0 bad records; stopped here)"),
         tooMany.err());
+  }
+
+  /**
+   * A run that diverges exits 1 naming the step; the model it was asked to overwrite is kept as it
+   * was, and every checkpoint left in the directory holds finite weights to resume from.
+   */
+  @Test
+  void run_divergingTraining_exits1AndKeepsTheLastGoodFiles(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("xor.libsvm");
+    Files.writeString(data, XOR);
+    String model = dir.resolve("m.json").toString();
+    assertEquals(0, trainXorLike(data, model).code());
+    byte[] goodModel = Files.readAllBytes(Path.of(model));
+    Path checkpoints = dir.resolve("checkpoints");
+
+    CliRun diverging =
+        trainXorLike(
+            data,
+            model,
+            "--overwrite",
+            "--activation",
+            "identity",
+            "--output",
+            "identity",
+            "--loss",
+            "squared-error",
+            "--learning-rate",
+            "1000",
+            "--iterations",
+            "200",
+            "--checkpoint-dir",
+            checkpoints.toString(),
+            "--checkpoint-unit",
+            "step",
+            "--checkpoint-every",
+            "1");
+    assertEquals(1, diverging.code(), diverging.err());
+    assertTrue(diverging.err().contains("training diverged at step "), diverging.err());
+    assertTrue(java.util.Arrays.equals(goodModel, Files.readAllBytes(Path.of(model))));
+    List<Path> left;
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      left = files.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).toList();
+    }
+    assertFalse(left.isEmpty(), "checkpoints were written before the divergence");
+    for (Path checkpoint : left) {
+      JsonNode weights = new ObjectMapper().readTree(checkpoint.toFile()).get("weights");
+      for (JsonNode w : weights) {
+        assertTrue(w.isNumber() && Double.isFinite(w.doubleValue()), checkpoint + ": " + w);
+      }
+    }
   }
 
   @Test
