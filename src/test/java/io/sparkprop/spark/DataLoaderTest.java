@@ -39,6 +39,11 @@ class DataLoaderTest {
     jsc.stop();
   }
 
+  /** The source loaded as a training set in blocks of 4, cached in memory. */
+  private static Datasets.Cached cacheTrain(DataSource source) {
+    return cacheTrain(source);
+  }
+
   /** Lines "label 1:i 3:-i" for i = 1 … n, labels alternating. */
   private static List<String> libsvmLines(int n) {
     List<String> lines = new ArrayList<>();
@@ -112,17 +117,7 @@ class DataLoaderTest {
     lines.set(16, "1 0:0.5 2:1");
     Files.write(file, lines);
     Exception e =
-        assertThrows(
-            Exception.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc,
-                    "train",
-                    DataSource.libsvm(file.toString()),
-                    SHAPE,
-                    0,
-                    4,
-                    StorageLevel.MEMORY_ONLY()));
+        assertThrows(Exception.class, () -> cacheTrain(DataSource.libsvm(file.toString())));
     Throwable cause = Failures.userFacingCause(e);
     assertTrue(cause instanceof DataFormatException, "got " + e);
     assertTrue(
@@ -138,17 +133,7 @@ class DataLoaderTest {
     Files.write(dir.resolve("part-00001"), List.of("1 1:1", "1 1:2 2:NaN"));
     Files.write(dir.resolve("_SUCCESS"), List.of("not data"));
     Exception e =
-        assertThrows(
-            Exception.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc,
-                    "train",
-                    DataSource.libsvm(dir.toString()),
-                    SHAPE,
-                    0,
-                    4,
-                    StorageLevel.MEMORY_ONLY()));
+        assertThrows(Exception.class, () -> cacheTrain(DataSource.libsvm(dir.toString())));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(message.endsWith("part-00001:2: feature 2 must be finite, found NaN"), message);
   }
@@ -180,12 +165,7 @@ class DataLoaderTest {
   void load_skipPolicy_leavesOutExactlyTheBadLines_acrossManySplits(@TempDir Path dir)
       throws IOException {
     DataSource source = partsWithThreeBadLines(dir, new BadRecords(true, 3));
-    Datasets.Cached cached =
-        withMaxSplitBytes(
-            24,
-            () ->
-                Datasets.loadAndCache(
-                    jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    Datasets.Cached cached = withMaxSplitBytes(24, () -> cacheTrain(source));
     assertTrue(cached.blocks().getNumPartitions() >= 6, "each file read in several splits");
     assertEquals(3, cached.skipped());
     assertEquals(11, cached.examples());
@@ -202,14 +182,7 @@ class DataLoaderTest {
       throws IOException {
     DataSource source = partsWithThreeBadLines(dir, new BadRecords(true, 2));
     Exception e =
-        assertThrows(
-            Exception.class,
-            () ->
-                withMaxSplitBytes(
-                    24,
-                    () ->
-                        Datasets.loadAndCache(
-                            jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY())));
+        assertThrows(Exception.class, () -> withMaxSplitBytes(24, () -> cacheTrain(source)));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(
         message.startsWith(dir + ": 3 bad records, more than --max-bad-records 2 allows: "),
@@ -236,12 +209,7 @@ class DataLoaderTest {
     }
     Files.write(file, lines);
     DataSource source = DataSource.libsvm(file.toString()).withBadRecords(new BadRecords(true, 1));
-    Exception e =
-        assertThrows(
-            Exception.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    Exception e = assertThrows(Exception.class, () -> cacheTrain(source));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(
         message.endsWith(
@@ -256,12 +224,7 @@ class DataLoaderTest {
     Files.write(file, List.of("label,a,b", "1,0.1,0.2,0.3"));
     DataSource source =
         DataSource.csv(file.toString(), ',', 0, true).withBadRecords(new BadRecords(true, 10));
-    Exception e =
-        assertThrows(
-            Exception.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY()));
+    Exception e = assertThrows(Exception.class, () -> cacheTrain(source));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(
         message.endsWith("train.csv:1: header has 3 columns, expected 4 (3 features and a label)"),
@@ -274,16 +237,7 @@ class DataLoaderTest {
     Files.write(dir.resolve(".part-00000.crc"), List.of("x"));
     DataFormatException e =
         assertThrows(
-            DataFormatException.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc,
-                    "train",
-                    DataSource.libsvm(dir.toString()),
-                    SHAPE,
-                    0,
-                    4,
-                    StorageLevel.MEMORY_ONLY()));
+            DataFormatException.class, () -> cacheTrain(DataSource.libsvm(dir.toString())));
     assertEquals(dir + ": holds no data files", e.getMessage());
   }
 
@@ -348,16 +302,7 @@ class DataLoaderTest {
     Files.write(file, List.of("label,a,b,c", "1,0.1,0.2,0.3", "0,0.1,0.2"));
     Exception e =
         assertThrows(
-            Exception.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc,
-                    "train",
-                    DataSource.csv(file.toString(), ',', 0, true),
-                    SHAPE,
-                    0,
-                    4,
-                    StorageLevel.MEMORY_ONLY()));
+            Exception.class, () -> cacheTrain(DataSource.csv(file.toString(), ',', 0, true)));
     String message = Failures.userFacingCause(e).getMessage();
     assertTrue(
         message.endsWith(
@@ -370,15 +315,7 @@ class DataLoaderTest {
   void load_csvWithHeader_skipsOnlyTheHeader(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("train.csv");
     Files.write(file, List.of("label,a,b,c", "1,0.1,0.2,0.3", "0,1,2,3"));
-    Datasets.Cached cached =
-        Datasets.loadAndCache(
-            jsc,
-            "train",
-            DataSource.csv(file.toString(), ',', 0, true),
-            SHAPE,
-            0,
-            4,
-            StorageLevel.MEMORY_ONLY());
+    Datasets.Cached cached = cacheTrain(DataSource.csv(file.toString(), ',', 0, true));
     assertEquals(2, cached.examples());
     cached.blocks().unpersist(true);
   }
@@ -439,16 +376,7 @@ class DataLoaderTest {
     Files.write(file, new byte[0]);
     DataFormatException e =
         assertThrows(
-            DataFormatException.class,
-            () ->
-                Datasets.loadAndCache(
-                    jsc,
-                    "train",
-                    DataSource.libsvm(file.toString()),
-                    SHAPE,
-                    0,
-                    4,
-                    StorageLevel.MEMORY_ONLY()));
+            DataFormatException.class, () -> cacheTrain(DataSource.libsvm(file.toString())));
     assertEquals(file + ": holds no examples", e.getMessage());
   }
 
