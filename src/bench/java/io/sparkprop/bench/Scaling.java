@@ -3,12 +3,12 @@ package io.sparkprop.bench;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.data.Precision;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.spark.Datasets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -39,16 +39,9 @@ final class Scaling {
     long examples = data.map(ExampleBlock::size).reduce(Integer::sum);
     List<Double> seconds =
         new Ours(jsc).secondsPerPass(data, spec, Precision.FLOAT64, passes, timer);
-    long memory = 0;
-    long disk = 0;
-    for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
-      if (info.id() == data.id()) {
-        memory = info.memSize();
-        disk = info.diskSize();
-      }
-    }
+    long[] stored = Datasets.storedBytes(data);
     data.unpersist(true);
-    return new Point(examples, Report.median(seconds), memory, disk);
+    return new Point(examples, Report.median(seconds), stored[0], stored[1]);
   }
 
   /** The block itself and {@code copies − 1} noisy copies of it. */

@@ -16,6 +16,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,17 +218,31 @@ public final class Datasets {
             .distinct()
             .sorted()
             .collect(Collectors.joining(", "));
+    long[] stored = storedBytes(blocks);
     LOG.info(
-        "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s",
+        "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s"
+            + " ({} MB in memory, {} MB on disk)",
         name,
         examples,
         path,
         blocks.getNumPartitions(),
         executors,
         level.description(),
-        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+        stored[0] >> 20,
+        stored[1] >> 20);
     warnIfConcentrated(blocks.context(), placement);
     return new Cached(blocks, examples, skippedCount, hotRows);
+  }
+
+  /** Bytes of a cached RDD held in memory and on disk, from Spark's storage report. */
+  public static long[] storedBytes(JavaRDD<ExampleBlock> blocks) {
+    for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
+      if (info.id() == blocks.id()) {
+        return new long[] {info.memSize(), info.diskSize()};
+      }
+    }
+    return new long[2];
   }
 
   /**
