@@ -36,7 +36,7 @@ public final class Predictor {
           .mapPartitions(new PredictLines(spec, broadcast, blockSize, shape.isClassification()))
           .saveAsTextFile(outputDir);
     } finally {
-      broadcast.destroy();
+      Broadcasts.destroy(broadcast);
     }
   }
 

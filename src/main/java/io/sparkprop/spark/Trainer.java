@@ -440,7 +440,7 @@ public final class Trainer {
               new GradientSum(), (a, b) -> a.merge(b), (a, b) -> a.merge(b), config.treeDepth());
     } finally {
       // Every step has new weights; destroying the old copy keeps executors' memory flat.
-      broadcast.destroy();
+      Broadcasts.destroy(broadcast);
     }
   }
 
@@ -463,7 +463,7 @@ public final class Trainer {
           .treeAggregate(
               new Evaluation(classes), (a, b) -> a.merge(b), (a, b) -> a.merge(b), treeDepth);
     } finally {
-      broadcast.destroy();
+      Broadcasts.destroy(broadcast);
     }
   }
 
