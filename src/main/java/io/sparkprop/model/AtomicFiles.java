@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * Writes a file so readers see either the old complete file or the new complete one: the content
@@ -59,7 +60,10 @@ public final class AtomicFiles {
     try {
       try (FSDataOutputStream out = fs.create(temporary, false)) {
         content.writeTo(out);
-        out.hsync();
+        // Object stores (S3A) refuse hsync; what they store is complete once close returns.
+        if (out.hasCapability(StreamCapabilities.HSYNC)) {
+          out.hsync();
+        }
       }
       FileContext.getFileContext(path.toUri(), conf)
           .rename(temporary, path, overwrite ? Options.Rename.OVERWRITE : Options.Rename.NONE);

@@ -15,9 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelFileTest {
   private static final Configuration CONF = new Configuration();
@@ -63,26 +67,41 @@ class ModelFileTest {
         model.weights());
   }
 
-  @Test
-  void write_existingFileWithoutOverwrite_isRefusedAndFileKept(@TempDir Path dir)
-      throws IOException {
+  /**
+   * The two ways AtomicFiles writes: through java.nio on the local file system (the default
+   * configuration), and through Hadoop's create, hsync and FileContext rename as on HDFS (file: set
+   * to Hadoop's raw local file system, which that branch takes).
+   */
+  static Stream<Configuration> fileSystems() {
+    Configuration hadoopPath = new Configuration();
+    hadoopPath.set("fs.file.impl", RawLocalFileSystem.class.getName());
+    hadoopPath.setBoolean("fs.file.impl.disable.cache", true);
+    return Stream.of(CONF, hadoopPath);
+  }
+
+  @ParameterizedTest
+  @MethodSource("fileSystems")
+  void write_existingFileWithoutOverwrite_isRefusedAndFileKept(
+      Configuration conf, @TempDir Path dir) throws IOException {
     Path path = dir.resolve("m.json");
     Files.writeString(path, "old");
     Model model = new Model(SPEC, Initializer.initialize(SPEC, 1), Map.of());
     IOException e =
-        assertThrows(IOException.class, () -> ModelFile.write(model, path.toString(), CONF, false));
+        assertThrows(IOException.class, () -> ModelFile.write(model, path.toString(), conf, false));
     assertTrue(e.getMessage().contains("already exists (pass --overwrite to replace it)"));
     assertEquals("old", Files.readString(path));
 
-    ModelFile.write(model, path.toString(), CONF, true);
-    assertEquals(SPEC, ModelFile.read(path.toString(), CONF).spec());
+    ModelFile.write(model, path.toString(), conf, true);
+    assertEquals(SPEC, ModelFile.read(path.toString(), conf).spec());
     try (var files = Files.list(dir)) {
       assertEquals(1, files.count(), "no temporary or checksum files are left behind");
     }
   }
 
-  @Test
-  void write_failingContent_leavesOldFileWhole(@TempDir Path dir) throws IOException {
+  @ParameterizedTest
+  @MethodSource("fileSystems")
+  void write_failingContent_leavesOldFileWhole(Configuration conf, @TempDir Path dir)
+      throws IOException {
     Path path = dir.resolve("m.json");
     Files.writeString(path, "old complete model");
     assertThrows(
@@ -90,7 +109,7 @@ class ModelFileTest {
         () ->
             AtomicFiles.write(
                 path.toString(),
-                CONF,
+                conf,
                 true,
                 out -> {
                   out.write("half a mod".getBytes(StandardCharsets.UTF_8));
