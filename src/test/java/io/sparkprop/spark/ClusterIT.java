@@ -204,6 +204,37 @@ class ClusterIT {
 
   @Test
   @Order(7)
+  void driverKilledMidTraining_resubmittedWithResume_endsWithTheSameModel() throws Exception {
+    List<String> args = train("driver-kill");
+    args.addAll(
+        List.of(
+            "--checkpoint-dir",
+            dir.resolve("driver-kill-checkpoints").toString(),
+            "--checkpoint-unit",
+            "step",
+            "--checkpoint-every",
+            "5"));
+    Path log = dir.resolve("driver-kill.log");
+    // Client mode: submit.sh execs the driver's JVM, so the process is the driver.
+    Process driver = start(submitCommand(cluster(), args), log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (!Files.readString(log).contains("step 20/" + STEPS)) {
+      assertTrue(driver.isAlive() && System.nanoTime() < deadline, Files.readString(log));
+      Thread.sleep(50);
+    }
+    driver.destroyForcibly();
+    assertTrue(driver.waitFor(30, TimeUnit.SECONDS), "the driver died");
+    assertTrue(!Files.exists(Path.of(model("driver-kill"))), "killed before the end");
+
+    args.add("--resume");
+    Result resumed = submit("driver-kill-resumed", cluster(), args);
+    assertEquals(0, resumed.code(), resumed.output());
+    assertTrue(resumed.output().contains("resuming after step "), resumed.output());
+    assertSameModel(reference, weights("driver-kill"));
+  }
+
+  @Test
+  @Order(8)
   void submitWithoutTheSecret_isRefused() throws Exception {
     List<String> args = List.of("--master", masterUrl, "--conf", "spark.cores.max=2");
     Result result = submit("no-secret", args, train("no-secret"));
