@@ -41,7 +41,7 @@ class DataLoaderTest {
 
   /** The source loaded as a training set in blocks of 4, cached in memory. */
   private static Datasets.Cached cacheTrain(DataSource source) {
-    return cacheTrain(source);
+    return Datasets.loadAndCache(jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY());
   }
 
   /** Lines "label 1:i 3:-i" for i = 1 … n, labels alternating. */
