@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -233,8 +235,47 @@ class ClusterIT {
     assertSameModel(reference, weights("driver-kill"));
   }
 
+  /**
+   * The input is read through {@link FlakyFileSystem}, uncached, so every step reads it again; its
+   * third opening (the read of step 2's task) fails once. Spark runs the task again, and the sums
+   * of the failed attempt are never counted: the model is the undisturbed one. One partition, as a
+   * shuffle into two would read the file only once.
+   */
   @Test
   @Order(8)
+  void taskFailingOnceOnAFlakyInputSplit_isRetriedAndTheModelIsUnchanged() throws Exception {
+    Path jar = dir.resolve("flaky.jar");
+    String entry = FlakyFileSystem.class.getName().replace('.', '/') + ".class";
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(entry));
+      out.write(Files.readAllBytes(Path.of("target/test-classes", entry)));
+      out.closeEntry();
+    }
+    List<String> sparkArgs = cluster();
+    sparkArgs.addAll(
+        List.of(
+            "--jars",
+            jar.toString(),
+            "--conf",
+            "spark.hadoop.fs.flaky.impl=" + FlakyFileSystem.class.getName(),
+            "--conf",
+            "spark.hadoop.fs.flaky.counter=" + dir.resolve("flaky-openings"),
+            "--conf",
+            "spark.hadoop.fs.flaky.fail-at=3"));
+    List<String> args = train("flaky");
+    args.set(args.indexOf(data.toString()), "flaky:" + data);
+    int partitions = args.indexOf("--partitions");
+    args.subList(partitions, partitions + 2).clear();
+    args.addAll(List.of("--storage-level", "NONE"));
+
+    Result result = submit("flaky", sparkArgs, args);
+    assertEquals(0, result.code(), result.output());
+    assertTrue(result.output().contains("injected failure: opening 3 of flaky:"), result.output());
+    assertSameModel(reference, weights("flaky"));
+  }
+
+  @Test
+  @Order(9)
   void submitWithoutTheSecret_isRefused() throws Exception {
     List<String> args = List.of("--master", masterUrl, "--conf", "spark.cores.max=2");
     Result result = submit("no-secret", args, train("no-secret"));
