@@ -1,0 +1,112 @@
+package io.sparkprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.model.AtomicFiles;
+import io.sparkprop.model.Model;
+import io.sparkprop.model.ModelFile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sparkprop on a real HDFS: an in-process MiniDFSCluster (a NameNode and a DataNode on 127.0.0.1).
+ * Training reads its data from hdfs:// and writes the model, history and report there; the atomic
+ * writes keep the old complete model when a new one fails halfway.
+ */
+class HdfsIT {
+  private static final String XOR = "0 1:0 2:0\n1 1:0 2:1\n1 1:1 2:0\n0 1:1 2:1\n";
+
+  @TempDir static Path base;
+  private static MiniDFSCluster hdfs;
+  private static Configuration conf;
+  private static String root;
+
+  @BeforeAll
+  static void start() throws IOException {
+    conf = new Configuration();
+    conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+    hdfs = new MiniDFSCluster.Builder(conf, base.toFile()).numDataNodes(1).build();
+    hdfs.waitActive();
+    root = hdfs.getURI() + "/sparkprop";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (hdfs != null) {
+      hdfs.shutdown();
+    }
+  }
+
+  private static void writeText(String path, String text) throws IOException {
+    FileSystem fs = FileSystem.get(hdfs.getURI(), conf);
+    try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(path), true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void train_readsAndWritesHdfs_andKeepsTheOldModelWhenAWriteFails() throws IOException {
+    String data = root + "/xor.libsvm";
+    writeText(data, XOR);
+    String model = root + "/models/xor.json";
+    CliRun train =
+        CliRun.of(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            data,
+            "--layers",
+            "2,4,1",
+            "--iterations",
+            "20",
+            "--model-out",
+            model);
+    assertEquals(0, train.code(), train.err());
+    Model written = ModelFile.read(model, conf);
+    assertEquals(2 * 4 + 4 + 4 + 1, written.weights().length);
+
+    // A write that fails halfway leaves the complete old model and no temporary file.
+    assertThrows(
+        IOException.class,
+        () ->
+            AtomicFiles.write(
+                model,
+                conf,
+                true,
+                out -> {
+                  out.write(
+                      "{\"format\" : \"sparkprop-mlp\", \"ver".getBytes(StandardCharsets.UTF_8));
+                  throw new IOException("disk full");
+                }));
+    assertArrayEquals(written.weights(), ModelFile.read(model, conf).weights());
+    FileSystem fs = FileSystem.get(hdfs.getURI(), conf);
+    FileStatus[] left = fs.listStatus(new org.apache.hadoop.fs.Path(root + "/models"));
+    assertEquals(3, left.length, "model, history and report only: " + Arrays.toString(left));
+
+    // Without --overwrite an existing model on HDFS is refused; with it, replaced.
+    IOException refused =
+        assertThrows(IOException.class, () -> ModelFile.write(written, model, conf, false));
+    assertTrue(refused.getMessage().contains("already exists"), refused.getMessage());
+    ModelFile.write(written, model, conf, true);
+    assertArrayEquals(written.weights(), ModelFile.read(model, conf).weights());
+  }
+}
