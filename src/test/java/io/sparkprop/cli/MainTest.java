@@ -311,14 +311,9 @@ class MainTest {
     Files.writeString(data, XOR);
     String model = dir.resolve("xor.json").toString();
     CliRun train =
-        run(
-            "train",
-            "--master",
-            "local[2]",
-            "--train",
-            data.toString(),
-            "--layers",
-            "2,4,1",
+        trainXorLike(
+            data,
+            model,
             "--activation",
             "tanh",
             "--optimizer",
@@ -326,9 +321,7 @@ class MainTest {
             "--learning-rate",
             "0.5",
             "--iterations",
-            "150",
-            "--model-out",
-            model);
+            "150");
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("model written to " + model), train.out());
     List<String> history = Files.readAllLines(dir.resolve("xor.history.csv"));

@@ -41,7 +41,11 @@ class DataLoaderTest {
 
   /** The source loaded as a training set in blocks of 4, cached in memory. */
   private static Datasets.Cached cacheTrain(DataSource source) {
-    return Datasets.loadAndCache(jsc, "train", source, SHAPE, 0, 4, StorageLevel.MEMORY_ONLY());
+    return cacheTrain(source, SHAPE);
+  }
+
+  private static Datasets.Cached cacheTrain(DataSource source, DataShape shape) {
+    return Datasets.loadAndCache(jsc, "train", source, shape, 0, 4, StorageLevel.MEMORY_ONLY());
   }
 
   /** Lines "label 1:i 3:-i" for i = 1 … n, labels alternating. */
@@ -246,15 +250,7 @@ class DataLoaderTest {
       throws IOException {
     Path ones = dir.resolve("ones.libsvm");
     Files.write(ones, List.of("1 1:1", "1 2:1", "1 3:1"));
-    Datasets.Cached cached =
-        Datasets.loadAndCache(
-            jsc,
-            "train",
-            DataSource.libsvm(ones.toString()),
-            SHAPE,
-            0,
-            2,
-            StorageLevel.MEMORY_ONLY());
+    Datasets.Cached cached = cacheTrain(DataSource.libsvm(ones.toString()), SHAPE);
     DataFormatException e =
         assertThrows(
             DataFormatException.class,
@@ -266,15 +262,7 @@ class DataLoaderTest {
     DataShape binary = new DataShape(3, 1, DataShape.LabelKind.BINARY);
     Path zeros = dir.resolve("zeros.libsvm");
     Files.write(zeros, List.of("0 1:1", "0 2:1"));
-    Datasets.Cached allZero =
-        Datasets.loadAndCache(
-            jsc,
-            "train",
-            DataSource.libsvm(zeros.toString()),
-            binary,
-            0,
-            2,
-            StorageLevel.MEMORY_ONLY());
+    Datasets.Cached allZero = cacheTrain(DataSource.libsvm(zeros.toString()), binary);
     e =
         assertThrows(
             DataFormatException.class,
@@ -283,15 +271,7 @@ class DataLoaderTest {
     allZero.blocks().unpersist(true);
 
     Files.write(zeros, List.of("0 1:1", "0 2:1", "1 3:1"));
-    Datasets.Cached both =
-        Datasets.loadAndCache(
-            jsc,
-            "train",
-            DataSource.libsvm(zeros.toString()),
-            binary,
-            0,
-            2,
-            StorageLevel.MEMORY_ONLY());
+    Datasets.Cached both = cacheTrain(DataSource.libsvm(zeros.toString()), binary);
     Datasets.requireTwoClasses(both, binary, zeros.toString());
     both.blocks().unpersist(true);
   }
