@@ -512,23 +512,7 @@ class MainTest {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, XOR);
     String first = dir.resolve("first.json").toString();
-    assertEquals(
-        0,
-        run(
-                "train",
-                "--master",
-                "local[2]",
-                "--train",
-                data.toString(),
-                "--layers",
-                "2,4,1",
-                "--activation",
-                "tanh",
-                "--iterations",
-                "3",
-                "--model-out",
-                first)
-            .code());
+    assertEquals(0, trainXorLike(data, first, "--activation", "tanh").code());
 
     String warm = dir.resolve("warm.json").toString();
     CliRun run =
