@@ -34,6 +34,11 @@ public final class Trainer {
   private final JavaSparkContext jsc;
   private final TrainerConfig config;
   private Consumer<Broadcast<double[]>> broadcastObserver = b -> {};
+
+  /** The last step's destroyed broadcast, held so the context cleaner cannot race its removal. */
+  @SuppressWarnings("unused")
+  private Broadcast<double[]> retired;
+
   private int keptEpoch;
   private CheckpointFiles checkpoints;
   private int checkpointEvery = 1;
@@ -439,8 +444,11 @@ public final class Trainer {
           .treeAggregate(
               new GradientSum(), (a, b) -> a.merge(b), (a, b) -> a.merge(b), config.treeDepth());
     } finally {
-      // Every step has new weights; destroying the old copy keeps executors' memory flat.
-      Broadcasts.destroy(broadcast);
+      // Every step has new weights; destroying the old copy keeps executors' memory flat. The
+      // removal runs in the background, the step does not wait for it; the handle is held until
+      // the next step so Spark's context cleaner cannot start removing the same blocks meanwhile.
+      broadcast.destroy();
+      retired = broadcast;
     }
   }
 
