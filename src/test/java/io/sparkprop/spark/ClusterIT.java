@@ -274,8 +274,29 @@ class ClusterIT {
     assertSameModel(reference, weights("flaky"));
   }
 
+  /**
+   * The application's own traffic encrypted (AES on the RPC and block transfers between driver and
+   * executors, keyed by the authentication secret) and its shuffle and spill files too: the model
+   * is the same.
+   */
   @Test
   @Order(9)
+  void encryptedWireAndFiles_giveTheSameModel() throws Exception {
+    List<String> sparkArgs = cluster();
+    sparkArgs.addAll(
+        List.of(
+            "--conf",
+            "spark.network.crypto.enabled=true",
+            "--conf",
+            "spark.io.encryption.enabled=true"));
+    Result result = submit("encrypted", sparkArgs, train("encrypted"));
+    assertEquals(0, result.code(), result.output());
+    assertEquals(2, executors(result.output()).size(), result.output());
+    assertSameModel(reference, weights("encrypted"));
+  }
+
+  @Test
+  @Order(10)
   void submitWithoutTheSecret_isRefused() throws Exception {
     List<String> args = List.of("--master", masterUrl, "--conf", "spark.cores.max=2");
     Result result = submit("no-secret", args, train("no-secret"));
