@@ -13,12 +13,26 @@ public final class LineLocator {
 
   /** The 1-based number of the line starting at {@code offset}: newlines before it, plus one. */
   public static long lineAt(InputStream in, long offset) throws IOException {
+    return linesAt(in, new long[] {offset})[0];
+  }
+
+  /**
+   * The 1-based line numbers of the lines starting at {@code offsets} (ascending), in one pass over
+   * the stream up to the last of them.
+   */
+  public static long[] linesAt(InputStream in, long[] offsets) throws IOException {
+    long[] lines = new long[offsets.length];
     long line = 1;
     long position = 0;
+    int next = 0;
     byte[] buffer = new byte[64 * 1024];
     try (InputStream stream = new BufferedInputStream(in)) {
-      while (position < offset) {
-        int read = stream.read(buffer, 0, (int) Math.min(buffer.length, offset - position));
+      while (next < offsets.length) {
+        if (position == offsets[next]) {
+          lines[next++] = line;
+          continue;
+        }
+        int read = stream.read(buffer, 0, (int) Math.min(buffer.length, offsets[next] - position));
         if (read < 0) {
           break;
         }
@@ -30,6 +44,9 @@ public final class LineLocator {
         position += read;
       }
     }
-    return line;
+    for (; next < offsets.length; next++) {
+      lines[next] = line;
+    }
+    return lines;
   }
 }

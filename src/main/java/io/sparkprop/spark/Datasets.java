@@ -197,7 +197,8 @@ public final class Datasets {
     long skippedCount = 0;
     if (skipped != null) {
       try {
-        skippedCount = skipped.check(path, source.badRecords());
+        skippedCount =
+            skipped.check(path, source.badRecords(), blocks.context().hadoopConfiguration());
       } catch (DataFormatException e) {
         blocks.unpersist(false);
         throw e;

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -29,9 +30,10 @@ import scala.Tuple2;
  * Parses the lines of one input split into examples, lazily. Each example's id is (index of its
  * file in the sorted file list) · 2^40 + (byte offset of its line), stable for the same input. A
  * bad line fails the task with {@code file:line: …}, or under {@link BadRecords#skip()} is skipped
- * and counted, the split's count reported to {@link SkippedRecords} once the split is read; the
- * line number is found by counting newlines only then (for the first few skipped lines of a split).
- * A bad CSV header always fails.
+ * and counted, the split's count and first offsets reported to {@link SkippedRecords} once the
+ * split is read. Line numbers are found by counting newlines only on the error path: here for the
+ * line that fails the task, on the driver for the lines a skip report shows. A bad CSV header
+ * always fails.
  */
 final class ParseTextSplit
     implements Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<Example>> {
@@ -79,7 +81,7 @@ final class ParseTextSplit
     return new Iterator<>() {
       private Example next;
       private long skippedCount;
-      private final List<Long> skippedLines = new ArrayList<>();
+      private final List<Long> skippedOffsets = new ArrayList<>();
       private String firstError;
       private boolean reported;
 
@@ -93,7 +95,7 @@ final class ParseTextSplit
           reported = true;
           skipped.add(
               new SkippedRecords.Split(
-                  file, splitStart, skippedCount, List.copyOf(skippedLines), firstError));
+                  file, splitStart, skippedCount, List.copyOf(skippedOffsets), firstError));
         }
         return next != null;
       }
@@ -140,25 +142,34 @@ final class ParseTextSplit
                   + policy.max()
                   + " bad records; stopped here)");
         }
-        if (skippedLines.size() < SkippedRecords.LINES_SHOWN) {
-          long lineNumber = lineNumber(file, offset);
-          skippedLines.add(lineNumber);
-          if (firstError == null) {
-            firstError = "line " + lineNumber + ": " + detail;
-          }
+        if (skippedOffsets.size() < SkippedRecords.LINES_SHOWN) {
+          skippedOffsets.add(offset);
+        }
+        if (firstError == null) {
+          firstError = detail;
         }
       }
     };
   }
 
   private long lineNumber(String file, long offset) {
+    return linesAt(file, new long[] {offset}, conf.value().get())[0];
+  }
+
+  /**
+   * The 1-based line numbers at ascending byte {@code offsets} of a (possibly compressed) text
+   * file, read once; all −1 when the file cannot be read again.
+   */
+  static long[] linesAt(String file, long[] offsets, Configuration hadoopConf) {
     Path path = new Path(file);
     try {
-      CompressionCodec codec = new CompressionCodecFactory(conf.value().get()).getCodec(path);
-      InputStream raw = path.getFileSystem(conf.value().get()).open(path);
-      return LineLocator.lineAt(codec == null ? raw : codec.createInputStream(raw), offset);
+      CompressionCodec codec = new CompressionCodecFactory(hadoopConf).getCodec(path);
+      InputStream raw = path.getFileSystem(hadoopConf).open(path);
+      return LineLocator.linesAt(codec == null ? raw : codec.createInputStream(raw), offsets);
     } catch (IOException e) {
-      return -1;
+      long[] unknown = new long[offsets.length];
+      java.util.Arrays.fill(unknown, -1);
+      return unknown;
     }
   }
 }

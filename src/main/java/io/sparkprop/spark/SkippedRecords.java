@@ -4,12 +4,14 @@ import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.DataFormatException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.AccumulatorV2;
 import org.slf4j.Logger;
@@ -32,10 +34,11 @@ final class SkippedRecords
   /**
    * One input split's skipped lines.
    *
-   * @param lines the 1-based numbers of the first (up to {@link #LINES_SHOWN}) skipped lines
+   * @param offsets the byte offsets of the first (up to {@link #LINES_SHOWN}) skipped lines; their
+   *     line numbers are found on the driver, for the few a report shows
    * @param firstError what was wrong with the first of them
    */
-  record Split(String file, long start, long count, List<Long> lines, String firstError)
+  record Split(String file, long start, long count, List<Long> offsets, String firstError)
       implements Serializable {}
 
   private final HashMap<String, Split> splits = new HashMap<>();
@@ -83,10 +86,11 @@ final class SkippedRecords
    * Logs what was skipped, one line per file, and fails when it is more than the policy allows.
    *
    * @param path the data set's path, named in the error
+   * @param hadoopConf to read the files again, once each, up to the last line shown
    * @return the number of skipped records
    * @throws DataFormatException listing each file's count and first lines when over the limit
    */
-  long check(String path, BadRecords policy) {
+  long check(String path, BadRecords policy, Configuration hadoopConf) {
     Map<String, List<Split>> byFile =
         value().values().stream()
             .filter(s -> s.count() > 0)
@@ -98,18 +102,25 @@ final class SkippedRecords
       parts.sort(Comparator.comparingLong(Split::start));
       long count = parts.stream().mapToLong(Split::count).sum();
       total += count;
-      List<Long> lines =
-          parts.stream().flatMap(s -> s.lines().stream()).limit(LINES_SHOWN).toList();
+      long[] offsets =
+          parts.stream()
+              .flatMap(s -> s.offsets().stream())
+              .limit(LINES_SHOWN)
+              .mapToLong(Long::longValue)
+              .toArray();
+      long[] lines = ParseTextSplit.linesAt(e.getKey(), offsets, hadoopConf);
       String summary =
           e.getKey()
               + ": "
               + count
               + (count == 1 ? " bad record" : " bad records")
               + " (line"
-              + (lines.size() == 1 ? " " : "s ")
-              + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
-              + (count > lines.size() ? ", …" : "")
-              + "); first: "
+              + (lines.length == 1 ? " " : "s ")
+              + Arrays.stream(lines).mapToObj(String::valueOf).collect(Collectors.joining(", "))
+              + (count > lines.length ? ", …" : "")
+              + "); first: line "
+              + lines[0]
+              + ": "
               + parts.get(0).firstError();
       summaries.add(summary);
       LOG.warn("skipped {}", summary);

@@ -141,9 +141,13 @@ class TaskRetryTest {
 
     assertEquals(1, FAILURES.get(), "the injected failure happened once");
     assertEquals(9, examples);
-    assertEquals(3, skipped.check(file.toString(), policy), "lines 4, 8 and 12, once each");
+    assertEquals(
+        3,
+        skipped.check(file.toString(), policy, jsc.hadoopConfiguration()),
+        "lines 4, 8 and 12, once each");
     // A second job parses the same split again (as the cached sides of a validation split do).
     assertEquals(3, blocks.count());
-    assertEquals(3, skipped.check(file.toString(), policy), "still once each");
+    assertEquals(
+        3, skipped.check(file.toString(), policy, jsc.hadoopConfiguration()), "still once each");
   }
 }
