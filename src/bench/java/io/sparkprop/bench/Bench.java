@@ -67,7 +67,11 @@ public final class Bench {
   private static Report run(SparkSession spark, Settings settings) throws InterruptedException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Report report = new Report(spark.version(), Runtime.getRuntime().availableProcessors());
-    log("BLAS: " + Blas.implementationName());
+    log(
+        "BLAS: "
+            + Blas.implementationName()
+            + "; element-wise: "
+            + Activation.implementationName());
     DataShape shape = Datasets.shapeOf(spec(LAYERS[0]));
     String dir = settings.mnist.toString();
 

@@ -1,5 +1,6 @@
 package io.sparkprop.bench;
 
+import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Blas;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -50,12 +51,14 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append(
         f(
-            "Benchmark of %s: %d cores, local[2], Spark %s, BLAS %s, Java %s; %d training"
+            "Benchmark of %s: %d cores, local[2], Spark %s, BLAS %s, element-wise %s, Java %s; %d"
+                + " training"
                 + " examples in 2 partitions, block size 128 on both sides.%n%n",
             LocalDate.now(),
             cores,
             sparkVersion,
             Blas.implementationName(),
+            Activation.implementationName(),
             System.getProperty("java.version"),
             examples));
     md.append("| gradient pass (s) | sparkprop median | min | MLlib median | min | speed-up |")

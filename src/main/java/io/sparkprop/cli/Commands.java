@@ -6,6 +6,7 @@ import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Precision;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Blas;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.NetworkSpec;
@@ -102,7 +103,8 @@ final class Commands {
               spec, optimizer, steps, seed, treeDepth, blockSize, logEvery, patience, minDelta,
               precision);
       LOG.info(
-          "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, {} on BLAS {}",
+          "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, {} on BLAS {},"
+              + " element-wise loops {}",
           spec,
           spec.numParameters(),
           optimizer.kind().id(),
@@ -110,7 +112,8 @@ final class Commands {
           optimizer.batchFraction(),
           steps,
           precision.id(),
-          Blas.implementationName());
+          Blas.implementationName(),
+          Activation.implementationName());
       DataShape shape = Datasets.shapeOf(spec);
       Datasets.Cached trainData;
       Datasets.Cached validationData = null;

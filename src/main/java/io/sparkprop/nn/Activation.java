@@ -46,27 +46,34 @@ public enum Activation {
   public void apply(double[] values, int rows, int cols) {
     int n = rows * cols;
     switch (this) {
-      case SIGMOID -> {
-        for (int i = 0; i < n; i++) {
-          values[i] = sigmoid(values[i]);
-        }
-      }
-      case TANH -> {
-        for (int i = 0; i < n; i++) {
-          values[i] = Math.tanh(values[i]);
-        }
-      }
-      case RELU -> {
-        for (int i = 0; i < n; i++) {
-          values[i] = values[i] > 0 ? values[i] : 0.0;
-        }
-      }
+      case SIGMOID -> ElementWise.get().sigmoid(values, n);
+      case TANH -> ElementWise.get().tanh(values, n);
+      case RELU -> ElementWise.get().relu(values, n);
       case IDENTITY -> {}
       case SOFTMAX -> {
         for (int c = 0; c < cols; c++) {
           softmaxColumn(values, c * rows, rows);
         }
       }
+    }
+  }
+
+  /**
+   * Applies a hidden layer's g in place to floats, computing in float; as {@link #apply(double[],
+   * int, int)}. Softmax, an output activation, is applied in double by the {@link Network}.
+   *
+   * @throws UnsupportedOperationException for softmax
+   */
+  public void apply(float[] values, int rows, int cols) {
+    int n = rows * cols;
+    switch (this) {
+      case SIGMOID -> ElementWise.get().sigmoid(values, n);
+      case TANH -> ElementWise.get().tanh(values, n);
+      case RELU -> ElementWise.get().relu(values, n);
+      case IDENTITY -> {}
+      case SOFTMAX ->
+          throw new UnsupportedOperationException(
+              "softmax is an output activation; the network applies it in double");
     }
   }
 
@@ -91,18 +98,41 @@ public enum Activation {
           delta[i] *= 1.0 - a * a;
         }
       }
-      case RELU -> {
+      case RELU -> ElementWise.get().reluMask(delta, activations, length);
+      case IDENTITY -> {}
+      case SOFTMAX -> throw outputOnly();
+    }
+  }
+
+  /** As {@link #multiplyByDerivative(double[], double[], int)}, computing in float. */
+  public void multiplyByDerivative(float[] delta, float[] activations, int length) {
+    switch (this) {
+      case SIGMOID -> {
         for (int i = 0; i < length; i++) {
-          if (activations[i] <= 0) {
-            delta[i] = 0.0;
-          }
+          float a = activations[i];
+          delta[i] *= a * (1.0f - a);
         }
       }
+      case TANH -> {
+        for (int i = 0; i < length; i++) {
+          float a = activations[i];
+          delta[i] *= 1.0f - a * a;
+        }
+      }
+      case RELU -> ElementWise.get().reluMask(delta, activations, length);
       case IDENTITY -> {}
-      case SOFTMAX ->
-          throw new UnsupportedOperationException(
-              "softmax has a non-diagonal Jacobian; it is only supported as output with cross-entropy");
+      case SOFTMAX -> throw outputOnly();
     }
+  }
+
+  private static UnsupportedOperationException outputOnly() {
+    return new UnsupportedOperationException(
+        "softmax has a non-diagonal Jacobian; it is only supported as output with cross-entropy");
+  }
+
+  /** Which implementation runs the element-wise loops in this JVM, for start-up logs. */
+  public static String implementationName() {
+    return ElementWise.get().description();
   }
 
   /**

@@ -4,10 +4,10 @@ import dev.ludovic.netlib.blas.BLAS;
 
 /**
  * The number type a {@link Network} computes in, {@code A} being its array type: the matrix kernels
- * (GEMM, bias columns, row sums) on arrays of that type, and the passage of a layer's values to and
- * from doubles, in which the element-wise functions of {@link Activation} and {@link Loss} are
+ * (GEMM, bias columns, row sums) and the hidden layers' element-wise functions on arrays of that
+ * type, and the passage of the output layer's values to and from doubles, in which {@link Loss} is
  * written once. For doubles that passage hands back the same array and costs nothing; for floats it
- * converts O(n_l × B) values per layer and block, next to the O(n_l × n_{l−1} × B) of the GEMMs.
+ * converts O(n_L × B) values per block, next to the O(n_l × n_{l−1} × B) of the GEMMs.
  */
 public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmetic.Floats {
   /** IEEE binary64 throughout: dgemm. */
@@ -53,6 +53,12 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
       System.arraycopy(source, offset, out, c * rows, rows);
     }
   }
+
+  /** Applies the hidden activation g in place to the rows × cols {@code values}. */
+  abstract void activate(Activation g, A values, int rows, int cols);
+
+  /** delta[i] *= g'(z_i) for i &lt; n, from the activations a = g(z). */
+  abstract void multiplyByDerivative(Activation g, A delta, A activations, int n);
 
   /** into[offset + r] += Σ_c matrix[r, c] for the column-major rows × cols {@code matrix}. */
   abstract void addRowSums(A matrix, int rows, int cols, A into, int offset);
@@ -120,6 +126,16 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
           c,
           cOffset,
           ldc);
+    }
+
+    @Override
+    void activate(Activation g, double[] values, int rows, int cols) {
+      g.apply(values, rows, cols);
+    }
+
+    @Override
+    void multiplyByDerivative(Activation g, double[] delta, double[] activations, int n) {
+      g.multiplyByDerivative(delta, activations, n);
     }
 
     @Override
@@ -199,6 +215,16 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
           c,
           cOffset,
           ldc);
+    }
+
+    @Override
+    void activate(Activation g, float[] values, int rows, int cols) {
+      g.apply(values, rows, cols);
+    }
+
+    @Override
+    void multiplyByDerivative(Activation g, float[] delta, float[] activations, int n) {
+      g.multiplyByDerivative(delta, activations, n);
     }
 
     @Override

@@ -12,9 +12,9 @@ package io.sparkprop.nn;
  * </pre>
  *
  * Gradients are sums over the block's examples; dividing by m is the caller's job. The matrices are
- * in the workspace's {@link Arithmetic} (double, or float for sgemm); the element-wise functions
- * and the loss always run in double. Stateless and thread-safe; all scratch space lives in a {@link
- * Workspace}.
+ * in the workspace's {@link Arithmetic} (double, or float for sgemm), and so are the hidden layers'
+ * element-wise functions; the output layer and the loss always run in double. Stateless and
+ * thread-safe; all scratch space lives in a {@link Workspace}.
  */
 public final class Network {
   private final NetworkSpec spec;
@@ -66,9 +66,7 @@ public final class Network {
         System.arraycopy(z, 0, workspace.outputsInDoubles, 0, n);
         spec.activation(l).apply(workspace.outputsInDoubles, rows, cols);
       } else {
-        double[] a = arithmetic.toDoubles(out, n, workspace.scratch);
-        spec.activation(l).apply(a, rows, cols);
-        arithmetic.store(a, n, out);
+        arithmetic.activate(spec.activation(l), out, rows, cols);
       }
       previous = out;
     }
@@ -131,11 +129,7 @@ public final class Network {
             below,
             0,
             inner);
-        int n = inner * cols;
-        double[] d = arithmetic.toDoubles(below, n, workspace.scratch);
-        double[] a = arithmetic.toDoubles(previous, n, workspace.scratch2);
-        spec.activation(l - 1).multiplyByDerivative(d, a, n);
-        arithmetic.store(d, n, below);
+        arithmetic.multiplyByDerivative(spec.activation(l - 1), below, previous, inner * cols);
       }
     }
     return loss;

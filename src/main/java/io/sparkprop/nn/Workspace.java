@@ -34,11 +34,6 @@ public final class Workspace<A> {
   final double[] outputsInDoubles;
   final double[] outputDeltaInDoubles;
 
-  /** Hidden layers' values in doubles for the element-wise functions; null for doubles. */
-  final double[] scratch;
-
-  final double[] scratch2;
-
   private Workspace(Arithmetic<A> arithmetic, NetworkSpec spec, int capacity) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("block capacity must be positive, found " + capacity);
@@ -48,11 +43,9 @@ public final class Workspace<A> {
     int numLayers = spec.numLayers();
     activations = new Object[numLayers + 1];
     deltas = new Object[numLayers + 1];
-    int widest = 0;
     for (int l = 1; l <= numLayers; l++) {
       activations[l] = arithmetic.allocate(spec.size(l) * capacity);
       deltas[l] = arithmetic.allocate(spec.size(l) * capacity);
-      widest = Math.max(widest, spec.size(l));
     }
     int outputs = spec.numOutputs() * capacity;
     logits = arithmetic.allocate(outputs);
@@ -62,8 +55,6 @@ public final class Workspace<A> {
     logitsInDoubles = doubles ? (double[]) logits : new double[outputs];
     outputsInDoubles = doubles ? (double[]) activations[numLayers] : new double[outputs];
     outputDeltaInDoubles = doubles ? (double[]) deltas[numLayers] : new double[outputs];
-    scratch = doubles ? null : new double[widest * capacity];
-    scratch2 = doubles ? null : new double[widest * capacity];
   }
 
   /** A workspace for double arithmetic. */

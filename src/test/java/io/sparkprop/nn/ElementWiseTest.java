@@ -1,0 +1,179 @@
+package io.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both element-wise implementations against references that share neither formula nor exp with the
+ * product (StrictMath, and σ written as e^z/(1 + e^z) for z &lt; 0), on lengths that end in a
+ * partial vector, with the values where the functions saturate or are special.
+ */
+class ElementWiseTest {
+  /** Double results: a few ulps, as for any composition of correctly rounded steps. */
+  private static final double DOUBLE_ULPS = 4;
+
+  /** Float results against the double reference rounded to float. */
+  private static final double FLOAT_ULPS = 4;
+
+  /** Below the normal range only an absolute error is meaningful. */
+  private static final double DOUBLE_FLOOR = 1e-300;
+
+  private static final double FLOAT_FLOOR = 1e-37;
+
+  private static final int[] LENGTHS = {1, 3, 7, 8, 17, 1000, 20_001};
+
+  static Stream<ElementWise> implementations() {
+    return Stream.of(ElementWise.choose("scalar"), ElementWise.choose("vector"));
+  }
+
+  private static double sigmoidReference(double z) {
+    if (z >= 0) {
+      return 1.0 / (1.0 + StrictMath.exp(-z));
+    }
+    double e = StrictMath.exp(z);
+    return e / (1.0 + e);
+  }
+
+  /** Gaussian values of two widths, then the special ones. */
+  private static double[] inputs(int n, long seed) {
+    Random random = new Random(seed);
+    double[] z = new double[n];
+    for (int i = 0; i < n; i++) {
+      z[i] = random.nextGaussian() * (i % 2 == 0 ? 4.0 : 60.0);
+    }
+    double[] special = {0.0, -0.0, -745, 745, -1000, 1000, -88, 88, 1e-310, -20, 20};
+    for (int i = 0; i < Math.min(n, special.length); i++) {
+      z[n - 1 - i] = special[i];
+    }
+    return z;
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void sigmoidTanhRelu_doubles_matchReferences(ElementWise kernels) {
+    for (int n : LENGTHS) {
+      double[] z = inputs(n, n);
+      double[] sigmoid = z.clone();
+      double[] tanh = z.clone();
+      double[] relu = z.clone();
+      kernels.sigmoid(sigmoid, n);
+      kernels.tanh(tanh, n);
+      kernels.relu(relu, n);
+      for (int i = 0; i < n; i++) {
+        assertClose(sigmoidReference(z[i]), sigmoid[i], "sigmoid(" + z[i] + ")");
+        assertClose(StrictMath.tanh(z[i]), tanh[i], "tanh(" + z[i] + ")");
+        assertEquals(z[i] > 0 ? z[i] : 0.0, relu[i], 0.0, "relu(" + z[i] + ")");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void sigmoidTanhRelu_floats_matchReferences(ElementWise kernels) {
+    for (int n : LENGTHS) {
+      double[] wide = inputs(n, 100 + n);
+      float[] z = new float[n];
+      for (int i = 0; i < n; i++) {
+        z[i] = (float) wide[i];
+      }
+      float[] sigmoid = z.clone();
+      float[] tanh = z.clone();
+      float[] relu = z.clone();
+      kernels.sigmoid(sigmoid, n);
+      kernels.tanh(tanh, n);
+      kernels.relu(relu, n);
+      for (int i = 0; i < n; i++) {
+        assertClose((float) sigmoidReference(z[i]), sigmoid[i], "sigmoid(" + z[i] + "f)");
+        assertClose((float) StrictMath.tanh(z[i]), tanh[i], "tanh(" + z[i] + "f)");
+        assertEquals(z[i] > 0 ? z[i] : 0.0f, relu[i], 0.0f, "relu(" + z[i] + "f)");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void nan_staysNaN(ElementWise kernels) {
+    double[] d = {Double.NaN, 1.0, Double.NaN};
+    float[] f = {Float.NaN, 1.0f, Float.NaN};
+    kernels.sigmoid(d, 3);
+    kernels.sigmoid(f, 3);
+    assertTrue(Double.isNaN(d[0]) && Double.isNaN(d[2]) && Float.isNaN(f[0]) && Float.isNaN(f[2]));
+    double[] rd = {Double.NaN, -1.0};
+    float[] rf = {Float.NaN, -1.0f};
+    kernels.relu(rd, 2);
+    kernels.relu(rf, 2);
+    assertTrue(Double.isNaN(rd[0]) && Float.isNaN(rf[0]), "relu passes NaN on");
+    assertEquals(0.0, rd[1]);
+    assertEquals(0.0f, rf[1]);
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void reluMask_zeroesExactlyWhereTheActivationIsNotPositive(ElementWise kernels) {
+    for (int n : LENGTHS) {
+      double[] a = inputs(n, 7 * n);
+      for (int i = 0; i < n; i += 3) {
+        a[i] = 0.0; // ReLU outputs are often exactly 0
+      }
+      double[] delta = inputs(n, 11 * n);
+      double[] masked = delta.clone();
+      float[] af = new float[n];
+      float[] deltaFloat = new float[n];
+      for (int i = 0; i < n; i++) {
+        af[i] = (float) a[i];
+        deltaFloat[i] = (float) delta[i];
+      }
+      float[] maskedFloat = deltaFloat.clone();
+      kernels.reluMask(masked, a, n);
+      kernels.reluMask(maskedFloat, af, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(a[i] > 0 ? delta[i] : 0.0, masked[i], 0.0, "at " + i + " of " + n);
+        assertEquals(af[i] > 0 ? deltaFloat[i] : 0.0f, maskedFloat[i], 0.0f, "at " + i);
+      }
+    }
+  }
+
+  @Test
+  void vector_resultDoesNotDependOnThePositionInTheArray() {
+    ElementWise vector = ElementWise.choose("vector");
+    double[] z = inputs(37, 5);
+    double[] whole = z.clone();
+    vector.sigmoid(whole, whole.length);
+    for (int shift = 1; shift < 9; shift++) {
+      double[] shifted = new double[z.length + shift];
+      System.arraycopy(z, 0, shifted, shift, z.length);
+      vector.sigmoid(shifted, shifted.length);
+      for (int i = 0; i < z.length; i++) {
+        assertEquals(whole[i], shifted[i + shift], 0.0, "value " + i + " shifted by " + shift);
+      }
+    }
+  }
+
+  @Test
+  void choose_settings() {
+    assertInstanceOf(ScalarElementWise.class, ElementWise.choose("scalar"));
+    assertInstanceOf(VectorElementWise.class, ElementWise.choose(" Vector "));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ElementWise.choose("simd"));
+    assertEquals(
+        "sparkprop.elementwise must be auto, scalar or vector, found 'simd'", e.getMessage());
+  }
+
+  private static void assertClose(double expected, double actual, String what) {
+    double tolerance = Math.max(DOUBLE_ULPS * Math.ulp(expected), DOUBLE_FLOOR);
+    assertEquals(expected, actual, tolerance, what);
+  }
+
+  private static void assertClose(float expected, float actual, String what) {
+    double tolerance = Math.max(FLOAT_ULPS * Math.ulp(expected), FLOAT_FLOOR);
+    assertEquals(expected, actual, tolerance, what);
+  }
+}
