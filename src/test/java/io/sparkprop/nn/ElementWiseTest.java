@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,6 +171,34 @@ class ElementWiseTest {
         assertThrows(IllegalArgumentException.class, () -> ElementWise.choose("simd"));
     assertEquals(
         "sparkprop.elementwise must be auto, scalar or vector, found 'simd'", e.getMessage());
+  }
+
+  /** A JVM without the module falls back to plain loops; asking for the Vector API there fails. */
+  @Test
+  void withoutTheVectorModule_fallsBackToScalarLoops() throws Exception {
+    assertEquals("scalar Java 0.5", probe(List.of()));
+    String refused = probe(List.of("-D" + ElementWise.PROPERTY + "=vector"));
+    assertTrue(
+        refused.contains(
+            "sparkprop.elementwise=vector needs the JVM flag --add-modules=jdk.incubator.vector"),
+        refused);
+    assertEquals(
+        "scalar Java 0.5",
+        probe(
+            List.of(
+                "--add-modules=jdk.incubator.vector", "-D" + ElementWise.PROPERTY + "=scalar")));
+  }
+
+  private static String probe(List<String> flags) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(flags);
+    command.addAll(
+        List.of("-cp", "target/classes:target/test-classes", ElementWiseProbe.class.getName()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe finished");
+    return output.lines().filter(l -> !l.startsWith("WARNING")).collect(Collectors.joining("\n"));
   }
 
   private static void assertClose(double expected, double actual, String what) {
