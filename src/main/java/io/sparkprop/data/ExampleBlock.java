@@ -11,9 +11,13 @@ import java.util.NoSuchElementException;
  * stable id of column j. Immutable once built. The cached form is compact: 8-bit pixels (IDX
  * images) stay one byte each, decoded as p/255 on use; text features may be kept as floats ({@link
  * #pack} decides); targets that are one-hot (or all zero) are kept as one class index per column;
- * anything else is kept as doubles. The hot path decodes a block into a reusable buffer, of doubles
- * or floats, with {@link #featureMatrix} and {@link #targetMatrix}, which return the block's own
- * array when it is stored as doubles.
+ * anything else is kept as doubles. Feature rows that are zero in every column of the block (the
+ * border pixels of images, unused one-hot slots) are not stored when dropping them pays: the block
+ * keeps its other rows, listed by {@link #storedRuns}, as a smaller matrix, and the first layer's
+ * GEMMs run on that alone, since a zero row adds nothing to z¹ nor to ∂C/∂W¹. The hot path decodes
+ * a block into a reusable buffer, of doubles or floats, with {@link #storedFeatureMatrix} and
+ * {@link #targetMatrix}, which return the block's own array when it is stored in that type; {@link
+ * #featureMatrix} and {@link #copyFeatures} give all n_0 rows.
  */
 public final class ExampleBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -24,7 +28,18 @@ public final class ExampleBlock implements Serializable {
   private final int numOutputs;
   private final long[] ids;
 
-  /** Exactly one of these three holds the features. */
+  /**
+   * The feature rows stored, as pairs (first row, number of rows), increasing and disjoint; null
+   * when all n_0 rows are stored.
+   */
+  private final int[] runs;
+
+  /** How many feature rows are stored: the runs' total, or n_0. */
+  private final int storedRows;
+
+  /**
+   * Exactly one of these three holds the features: the stored rows, column-major storedRows × size.
+   */
   private final double[] features;
 
   private final byte[] pixels;
@@ -35,25 +50,29 @@ public final class ExampleBlock implements Serializable {
 
   private final int[] classes;
 
+  /** A block of features kept as doubles, column-major n_0 × size, all rows stored as given. */
   public ExampleBlock(
       int size, int numFeatures, int numOutputs, long[] ids, double[] features, double[] targets) {
-    this(size, numFeatures, numOutputs, ids, features, null, null, targets);
+    this(size, numFeatures, numOutputs, ids, null, features, null, null, targets);
   }
 
+  /** Stores the given features as they are; {@code runs} null for all n_0 rows. */
   private ExampleBlock(
       int size,
       int numFeatures,
       int numOutputs,
       long[] ids,
+      int[] runs,
       double[] features,
       byte[] pixels,
       float[] floats,
       double[] targets) {
     int featureValues =
         features != null ? features.length : pixels != null ? pixels.length : floats.length;
+    int stored = runs == null ? numFeatures : storedRows(runs, numFeatures);
     if (size <= 0
         || ids.length != size
-        || featureValues != size * numFeatures
+        || featureValues != size * stored
         || targets.length != size * numOutputs) {
       throw new IllegalArgumentException(
           "inconsistent block: size "
@@ -70,6 +89,8 @@ public final class ExampleBlock implements Serializable {
     this.numFeatures = numFeatures;
     this.numOutputs = numOutputs;
     this.ids = ids;
+    this.runs = runs;
+    this.storedRows = stored;
     this.features = features;
     this.pixels = pixels;
     this.floats = floats;
@@ -83,7 +104,144 @@ public final class ExampleBlock implements Serializable {
    */
   public static ExampleBlock ofPixels(
       int size, int numFeatures, int numOutputs, long[] ids, byte[] pixels, double[] targets) {
-    return new ExampleBlock(size, numFeatures, numOutputs, ids, null, pixels, null, targets);
+    checkLength(pixels.length, size, numFeatures);
+    boolean[] used = nonZeroRows(pixels, size, numFeatures);
+    return dropZeroRows(size, numFeatures, numOutputs, ids, pixels, used, Byte.BYTES, targets);
+  }
+
+  /**
+   * A block of the dense features (double[], float[] or byte[], column-major n_0 × size) that
+   * leaves out the rows not {@code used} when that pays (see {@link #worthDropping}).
+   */
+  private static ExampleBlock dropZeroRows(
+      int size,
+      int numFeatures,
+      int numOutputs,
+      long[] ids,
+      Object dense,
+      boolean[] used,
+      int bytesPerValue,
+      double[] targets) {
+    int[] runs = worthDropping(used, size, bytesPerValue);
+    Object kept = runs == null ? dense : keepRows(dense, runs, size, numFeatures);
+    return new ExampleBlock(
+        size,
+        numFeatures,
+        numOutputs,
+        ids,
+        runs,
+        kept instanceof double[] d ? d : null,
+        kept instanceof byte[] b ? b : null,
+        kept instanceof float[] f ? f : null,
+        targets);
+  }
+
+  private static void checkLength(int values, int size, int numFeatures) {
+    if (size <= 0 || values != size * numFeatures) {
+      throw new IllegalArgumentException(
+          "inconsistent block: size "
+              + size
+              + ", "
+              + values
+              + " feature values for "
+              + numFeatures
+              + " features");
+    }
+  }
+
+  /** Which rows of a column-major rows × size matrix hold a value other than +0 in some column. */
+  private static boolean[] nonZeroRows(byte[] values, int size, int rows) {
+    boolean[] used = new boolean[rows];
+    for (int j = 0; j < size; j++) {
+      for (int i = 0; i < rows; i++) {
+        used[i] |= values[j * rows + i] != 0;
+      }
+    }
+    return used;
+  }
+
+  private static boolean[] nonZeroRows(double[] values, int size, int rows) {
+    boolean[] used = new boolean[rows];
+    for (int j = 0; j < size; j++) {
+      for (int i = 0; i < rows; i++) {
+        used[i] |= Double.doubleToRawLongBits(values[j * rows + i]) != 0;
+      }
+    }
+    return used;
+  }
+
+  private static boolean[] nonZeroRows(float[] values, int size, int rows) {
+    boolean[] used = new boolean[rows];
+    for (int j = 0; j < size; j++) {
+      for (int i = 0; i < rows; i++) {
+        used[i] |= Float.floatToRawIntBits(values[j * rows + i]) != 0;
+      }
+    }
+    return used;
+  }
+
+  /**
+   * The used rows as runs when dropping the others pays, else null. It pays when at least 1/16 of
+   * the rows go (fewer would save less first-layer GEMM work than gathering W¹'s columns costs) and
+   * the bytes saved exceed the runs' own.
+   */
+  private static int[] worthDropping(boolean[] used, int size, int bytesPerValue) {
+    int rows = used.length;
+    int kept = 0;
+    int runCount = 0;
+    for (int i = 0; i < rows; i++) {
+      if (used[i]) {
+        kept++;
+        if (i == 0 || !used[i - 1]) {
+          runCount++;
+        }
+      }
+    }
+    long saved = (long) (rows - kept) * size * bytesPerValue;
+    if ((rows - kept) * 16L < rows || saved <= 8L * runCount + 16) {
+      return null;
+    }
+    int[] runs = new int[2 * runCount];
+    int r = 0;
+    for (int i = 0; i < rows; i++) {
+      if (used[i] && (i == 0 || !used[i - 1])) {
+        runs[r] = i;
+      }
+      if (used[i] && (i == rows - 1 || !used[i + 1])) {
+        runs[r + 1] = i + 1 - runs[r];
+        r += 2;
+      }
+    }
+    return runs;
+  }
+
+  private static int storedRows(int[] runs, int numFeatures) {
+    int total = 0;
+    int end = 0;
+    for (int r = 0; r < runs.length; r += 2) {
+      if (runs[r] < end || runs[r + 1] <= 0 || runs[r] + runs[r + 1] > numFeatures) {
+        throw new IllegalArgumentException(
+            "feature runs must be increasing, disjoint and within 0.." + numFeatures);
+      }
+      end = runs[r] + runs[r + 1];
+      total += runs[r + 1];
+    }
+    return total;
+  }
+
+  /** The rows in {@code runs} of each column of {@code dense} (rows × size), in a new array. */
+  private static Object keepRows(Object dense, int[] runs, int size, int rows) {
+    int stored = storedRows(runs, rows);
+    Object kept =
+        java.lang.reflect.Array.newInstance(dense.getClass().getComponentType(), size * stored);
+    int to = 0;
+    for (int j = 0; j < size; j++) {
+      for (int r = 0; r < runs.length; r += 2) {
+        System.arraycopy(dense, j * rows + runs[r], kept, to, runs[r + 1]);
+        to += runs[r + 1];
+      }
+    }
+    return kept;
   }
 
   /** The hot index of every column when all columns are one-hot or all zero, else null. */
@@ -131,11 +289,51 @@ public final class ExampleBlock implements Serializable {
   }
 
   /**
-   * The features as a column-major n_0 × size matrix: the block's own array when it keeps doubles
-   * (do not modify), else {@code buffer} (at least n_0 × size long) filled with them.
+   * The stored feature rows as pairs (first row, number of rows), increasing and disjoint, or null
+   * when the block stores all n_0 rows. The rows left out are zero in every column. The block's own
+   * array: do not modify.
+   */
+  public int[] storedRuns() {
+    return runs;
+  }
+
+  /** How many feature rows the block stores: n_0 less the rows left out. */
+  public int storedRows() {
+    return storedRows;
+  }
+
+  /**
+   * The stored feature rows ({@link #storedRuns}, in order) as a column-major storedRows × size
+   * matrix: the block's own array when it keeps doubles (do not modify), else {@code buffer} (at
+   * least storedRows × size long) filled with them.
+   */
+  public double[] storedFeatureMatrix(double[] buffer) {
+    if (features != null) {
+      return features;
+    }
+    decode(0, size * storedRows, buffer, 0);
+    return buffer;
+  }
+
+  /**
+   * Like {@link #storedFeatureMatrix(double[])} in floats: the block's own array when it keeps
+   * floats, else {@code buffer} filled with the values rounded to the nearest float.
+   */
+  public float[] storedFeatureMatrix(float[] buffer) {
+    if (floats != null) {
+      return floats;
+    }
+    decode(0, size * storedRows, buffer, 0);
+    return buffer;
+  }
+
+  /**
+   * All n_0 feature rows as a column-major n_0 × size matrix: the block's own array when it keeps
+   * all rows as doubles (do not modify), else {@code buffer} (at least n_0 × size long) filled with
+   * them.
    */
   public double[] featureMatrix(double[] buffer) {
-    if (features != null) {
+    if (features != null && runs == null) {
       return features;
     }
     copyFeatures(0, size, buffer, 0);
@@ -143,12 +341,12 @@ public final class ExampleBlock implements Serializable {
   }
 
   /**
-   * The features as floats, like {@link #featureMatrix(double[])}: the block's own array when it
-   * keeps floats (do not modify), else {@code buffer} filled with them, each rounded to the nearest
-   * float.
+   * All n_0 rows as floats, like {@link #featureMatrix(double[])}: the block's own array when it
+   * keeps all rows as floats (do not modify), else {@code buffer} filled with them, each rounded to
+   * the nearest float.
    */
   public float[] featureMatrix(float[] buffer) {
-    if (floats != null) {
+    if (floats != null && runs == null) {
       return floats;
     }
     copyFeatures(0, size, buffer, 0);
@@ -164,7 +362,7 @@ public final class ExampleBlock implements Serializable {
     return buffer;
   }
 
-  /** A new array of the features, column-major n_0 × size. */
+  /** A new array of all the features, column-major n_0 × size. */
   public double[] features() {
     double[] out = new double[size * numFeatures];
     copyFeatures(0, size, out, 0);
@@ -178,10 +376,49 @@ public final class ExampleBlock implements Serializable {
     return out;
   }
 
-  /** Writes columns [from, from + count) of the features into {@code into} at {@code offset}. */
+  /**
+   * Writes all n_0 feature rows of columns [from, from + count) into {@code into} at {@code
+   * offset}, column-major.
+   */
   public void copyFeatures(int from, int count, double[] into, int offset) {
-    int start = from * numFeatures;
-    int length = count * numFeatures;
+    if (runs == null) {
+      decode(from * numFeatures, count * numFeatures, into, offset);
+      return;
+    }
+    java.util.Arrays.fill(into, offset, offset + count * numFeatures, 0.0);
+    for (int j = 0; j < count; j++) {
+      int stored = (from + j) * storedRows;
+      int column = offset + j * numFeatures;
+      for (int r = 0; r < runs.length; r += 2) {
+        decode(stored, runs[r + 1], into, column + runs[r]);
+        stored += runs[r + 1];
+      }
+    }
+  }
+
+  /**
+   * Like {@link #copyFeatures(int, int, double[], int)}, each value rounded to the nearest float.
+   */
+  public void copyFeatures(int from, int count, float[] into, int offset) {
+    if (runs == null) {
+      decode(from * numFeatures, count * numFeatures, into, offset);
+      return;
+    }
+    java.util.Arrays.fill(into, offset, offset + count * numFeatures, 0f);
+    for (int j = 0; j < count; j++) {
+      int stored = (from + j) * storedRows;
+      int column = offset + j * numFeatures;
+      for (int r = 0; r < runs.length; r += 2) {
+        decode(stored, runs[r + 1], into, column + runs[r]);
+        stored += runs[r + 1];
+      }
+    }
+  }
+
+  /**
+   * Decodes {@code length} stored values from {@code start} into {@code into} at {@code offset}.
+   */
+  private void decode(int start, int length, double[] into, int offset) {
     if (features != null) {
       System.arraycopy(features, start, into, offset, length);
     } else if (floats != null) {
@@ -195,12 +432,8 @@ public final class ExampleBlock implements Serializable {
     }
   }
 
-  /**
-   * Like {@link #copyFeatures(int, int, double[], int)}, each value rounded to the nearest float.
-   */
-  public void copyFeatures(int from, int count, float[] into, int offset) {
-    int start = from * numFeatures;
-    int length = count * numFeatures;
+  /** Like {@link #decode(int, int, double[], int)}, each value rounded to the nearest float. */
+  private void decode(int start, int length, float[] into, int offset) {
     if (floats != null) {
       System.arraycopy(floats, start, into, offset, length);
     } else if (features != null) {
@@ -229,7 +462,10 @@ public final class ExampleBlock implements Serializable {
     }
   }
 
-  /** A block of the given columns (increasing indices); all of them gives this block. */
+  /**
+   * A block of the given columns (increasing indices), storing the same feature rows; all of them
+   * gives this block.
+   */
   public ExampleBlock columns(int[] columns) {
     if (columns.length == size) {
       return this;
@@ -237,25 +473,19 @@ public final class ExampleBlock implements Serializable {
     int n = columns.length;
     long[] newIds = new long[n];
     double[] newTargets = new double[n * numOutputs];
-    double[] newFeatures = features == null ? null : new double[n * numFeatures];
-    byte[] newPixels = pixels == null ? null : new byte[n * numFeatures];
-    float[] newFloats = floats == null ? null : new float[n * numFeatures];
+    double[] newFeatures = features == null ? null : new double[n * storedRows];
+    byte[] newPixels = pixels == null ? null : new byte[n * storedRows];
+    float[] newFloats = floats == null ? null : new float[n * storedRows];
+    Object from = features != null ? features : pixels != null ? pixels : floats;
+    Object to = features != null ? newFeatures : pixels != null ? newPixels : newFloats;
     for (int k = 0; k < n; k++) {
       int j = columns[k];
       newIds[k] = ids[j];
       copyTargets(j, 1, newTargets, k * numOutputs);
-      int from = j * numFeatures;
-      int to = k * numFeatures;
-      if (features != null) {
-        System.arraycopy(features, from, newFeatures, to, numFeatures);
-      } else if (pixels != null) {
-        System.arraycopy(pixels, from, newPixels, to, numFeatures);
-      } else {
-        System.arraycopy(floats, from, newFloats, to, numFeatures);
-      }
+      System.arraycopy(from, j * storedRows, to, k * storedRows, storedRows);
     }
     return new ExampleBlock(
-        n, numFeatures, numOutputs, newIds, newFeatures, newPixels, newFloats, newTargets);
+        n, numFeatures, numOutputs, newIds, runs, newFeatures, newPixels, newFloats, newTargets);
   }
 
   /**
@@ -309,8 +539,13 @@ public final class ExampleBlock implements Serializable {
           targets = java.util.Arrays.copyOf(targets, count * nL);
         }
         float[] floats = asFloats ? toFloats(gathered, count * n0) : null;
-        double[] features = floats == null ? java.util.Arrays.copyOf(gathered, count * n0) : null;
-        return new ExampleBlock(count, n0, nL, ids, features, null, floats, targets);
+        if (floats != null) {
+          boolean[] used = nonZeroRows(floats, count, n0);
+          return dropZeroRows(count, n0, nL, ids, floats, used, Float.BYTES, targets);
+        }
+        double[] features = java.util.Arrays.copyOf(gathered, count * n0);
+        boolean[] used = nonZeroRows(features, count, n0);
+        return dropZeroRows(count, n0, nL, ids, features, used, Double.BYTES, targets);
       }
     };
   }

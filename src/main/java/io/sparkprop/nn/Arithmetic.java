@@ -63,6 +63,9 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
   /** into[offset + r] += Σ_c matrix[r, c] for the column-major rows × cols {@code matrix}. */
   abstract void addRowSums(A matrix, int rows, int cols, A into, int offset);
 
+  /** into[offset + i] += values[from + i] for i &lt; length. */
+  abstract void addRange(A values, int from, A into, int offset, int length);
+
   /**
    * The first n values as doubles: {@code values} itself for doubles, else converted into {@code
    * scratch}.
@@ -145,6 +148,13 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         for (int r = 0; r < rows; r++) {
           into[offset + r] += matrix[base + r];
         }
+      }
+    }
+
+    @Override
+    void addRange(double[] values, int from, double[] into, int offset, int length) {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] += values[from + i];
       }
     }
 
@@ -234,6 +244,13 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         for (int r = 0; r < rows; r++) {
           into[offset + r] += matrix[base + r];
         }
+      }
+    }
+
+    @Override
+    void addRange(float[] values, int from, float[] into, int offset, int length) {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] += values[from + i];
       }
     }
 

@@ -11,10 +11,14 @@ package io.sparkprop.nn;
  *   ∂C/∂W^l += Δ^l (A^{l−1})ᵀ,   ∂C/∂b^l += Δ^l 1                   (one GEMM per layer, β = 1)
  * </pre>
  *
- * Gradients are sums over the block's examples; dividing by m is the caller's job. The matrices are
- * in the workspace's {@link Arithmetic} (double, or float for sgemm), and so are the hidden layers'
- * element-wise functions; the output layer and the loss always run in double. Stateless and
- * thread-safe; all scratch space lives in a {@link Workspace}.
+ * Gradients are sums over the block's examples; dividing by m is the caller's job. An input block
+ * may leave out feature rows that are zero in all its columns (its "runs" list the rows it has, as
+ * in {@link io.sparkprop.data.ExampleBlock#storedRuns}): the first layer then multiplies by W¹'s
+ * matching columns, gathered into the workspace, and adds ∂C/∂W¹ into those columns alone; the rows
+ * left out would add exactly zero to both. The matrices are in the workspace's {@link Arithmetic}
+ * (double, or float for sgemm), and so are the hidden layers' element-wise functions; the output
+ * layer and the loss always run in double. Stateless and thread-safe; all scratch space lives in a
+ * {@link Workspace}.
  */
 public final class Network {
   private final NetworkSpec spec;
@@ -28,13 +32,24 @@ public final class Network {
   }
 
   /**
-   * Runs the forward pass; afterwards {@link Workspace#outputs()} holds a^L for each column.
+   * Runs the forward pass on all n_0 input rows; afterwards {@link Workspace#outputs()} holds a^L
+   * for each column.
    *
    * @param weights the flat parameters (layout in {@link NetworkSpec}); read only
    * @param input column-major n_0 × cols; read only
    * @param cols number of examples in the block, 1 … workspace capacity
    */
   public <A> void forward(A weights, A input, int cols, Workspace<A> workspace) {
+    forward(weights, input, null, cols, workspace);
+  }
+
+  /**
+   * Runs the forward pass on the input rows {@code inputRuns} lists; the others are taken as zero.
+   *
+   * @param input column-major (rows in {@code inputRuns}) × cols; read only
+   * @param inputRuns pairs (first row, number of rows), increasing and disjoint; null for all n_0
+   */
+  public <A> void forward(A weights, A input, int[] inputRuns, int cols, Workspace<A> workspace) {
     checkColumns(cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
@@ -43,24 +58,20 @@ public final class Network {
       int rows = spec.size(l);
       int inner = spec.size(l - 1);
       int n = rows * cols;
+      A w = weights;
+      int wOffset = spec.weightOffset(l);
+      if (l == 1 && inputRuns != null) {
+        inner = gatherColumns(weights, wOffset, rows, inputRuns, workspace.firstLayerWeights);
+        w = workspace.firstLayerWeights;
+        wOffset = 0;
+      }
       A out = l == numLayers ? workspace.logits : workspace.activation(l);
       arithmetic.fillColumns(weights, spec.biasOffset(l), out, rows, cols);
-      arithmetic.gemm(
-          false,
-          false,
-          rows,
-          cols,
-          inner,
-          weights,
-          spec.weightOffset(l),
-          rows,
-          previous,
-          0,
-          inner,
-          1.0,
-          out,
-          0,
-          rows);
+      if (inner > 0) {
+        arithmetic.gemm(
+            false, false, rows, cols, inner, w, wOffset, rows, previous, 0, inner, 1.0, out, 0,
+            rows);
+      }
       if (l == numLayers) {
         double[] z = arithmetic.toDoubles(out, n, workspace.logitsInDoubles);
         System.arraycopy(z, 0, workspace.outputsInDoubles, 0, n);
@@ -73,8 +84,21 @@ public final class Network {
   }
 
   /**
-   * Forward and backward pass: adds the block's summed gradient into {@code gradient} and returns
-   * the block's summed loss.
+   * Copies the columns of the rows × ? matrix at {@code offset} that {@code runs} lists, in order,
+   * into {@code into}; returns how many.
+   */
+  private static <A> int gatherColumns(A matrix, int offset, int rows, int[] runs, A into) {
+    int to = 0;
+    for (int r = 0; r < runs.length; r += 2) {
+      System.arraycopy(matrix, offset + runs[r] * rows, into, to * rows, runs[r + 1] * rows);
+      to += runs[r + 1];
+    }
+    return to;
+  }
+
+  /**
+   * Forward and backward pass on all n_0 input rows: adds the block's summed gradient into {@code
+   * gradient} and returns the block's summed loss.
    *
    * @param weights the flat parameters; read only
    * @param input column-major n_0 × cols; read only
@@ -84,7 +108,22 @@ public final class Network {
    */
   public <A> double accumulateGradient(
       A weights, A input, double[] targets, int cols, Workspace<A> workspace, A gradient) {
-    double loss = loss(weights, input, targets, cols, workspace);
+    return accumulateGradient(weights, input, null, targets, cols, workspace, gradient);
+  }
+
+  /**
+   * Like {@link #accumulateGradient(Object, Object, double[], int, Workspace, Object)} on the input
+   * rows {@code inputRuns} lists (see {@link #forward(Object, Object, int[], int, Workspace)}).
+   */
+  public <A> double accumulateGradient(
+      A weights,
+      A input,
+      int[] inputRuns,
+      double[] targets,
+      int cols,
+      Workspace<A> workspace,
+      A gradient) {
+    double loss = loss(weights, input, inputRuns, targets, cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
     arithmetic.store(
@@ -94,22 +133,26 @@ public final class Network {
       int inner = spec.size(l - 1);
       A delta = workspace.delta(l);
       A previous = l == 1 ? input : workspace.activation(l - 1);
-      arithmetic.gemm(
-          false,
-          true,
-          rows,
-          inner,
-          cols,
-          delta,
-          0,
-          rows,
-          previous,
-          0,
-          inner,
-          1.0,
-          gradient,
-          spec.weightOffset(l),
-          rows);
+      if (l == 1 && inputRuns != null) {
+        addFirstLayerGradient(arithmetic, delta, input, inputRuns, cols, workspace, gradient);
+      } else {
+        arithmetic.gemm(
+            false,
+            true,
+            rows,
+            inner,
+            cols,
+            delta,
+            0,
+            rows,
+            previous,
+            0,
+            inner,
+            1.0,
+            gradient,
+            spec.weightOffset(l),
+            rows);
+      }
       arithmetic.addRowSums(delta, rows, cols, gradient, spec.biasOffset(l));
       if (l > 1) {
         A below = workspace.delta(l - 1);
@@ -136,11 +179,52 @@ public final class Network {
   }
 
   /**
+   * ∂C/∂W¹ += Δ¹ Xᵀ for an input holding only the rows {@code runs} lists: one GEMM into the
+   * workspace, whose columns are then added to W¹'s matching columns of {@code gradient}.
+   */
+  private <A> void addFirstLayerGradient(
+      Arithmetic<A> arithmetic,
+      A delta,
+      A input,
+      int[] runs,
+      int cols,
+      Workspace<A> workspace,
+      A gradient) {
+    int rows = spec.size(1);
+    int offset = spec.weightOffset(1);
+    int inner = 0;
+    for (int r = 1; r < runs.length; r += 2) {
+      inner += runs[r];
+    }
+    if (inner == 0) {
+      return;
+    }
+    A compact = workspace.firstLayerGradient;
+    arithmetic.gemm(
+        false, true, rows, inner, cols, delta, 0, rows, input, 0, inner, 0.0, compact, 0, rows);
+    int from = 0;
+    for (int r = 0; r < runs.length; r += 2) {
+      int length = runs[r + 1] * rows;
+      arithmetic.addRange(compact, from, gradient, offset + runs[r] * rows, length);
+      from += length;
+    }
+  }
+
+  /**
    * Forward pass only, returning the block's summed loss; {@link Workspace#outputs()} then holds
    * a^L for each column and the workspace holds δ^L.
    */
   public <A> double loss(A weights, A input, double[] targets, int cols, Workspace<A> workspace) {
-    forward(weights, input, cols, workspace);
+    return loss(weights, input, null, targets, cols, workspace);
+  }
+
+  /**
+   * Like {@link #loss(Object, Object, double[], int, Workspace)} on the rows {@code inputRuns}
+   * lists.
+   */
+  public <A> double loss(
+      A weights, A input, int[] inputRuns, double[] targets, int cols, Workspace<A> workspace) {
+    forward(weights, input, inputRuns, cols, workspace);
     return spec.loss()
         .lossAndDelta(
             spec.outputActivation(),

@@ -19,6 +19,14 @@ public final class Workspace<A> {
   /** z^L, column-major n_L × capacity: the output layer's GEMM result. */
   final A logits;
 
+  /**
+   * W¹'s columns for the input rows a block holds, and ∂C/∂W¹'s, n_1 × n_0 at most: used when a
+   * block leaves out zero rows.
+   */
+  final A firstLayerWeights;
+
+  final A firstLayerGradient;
+
   /** A gathered input block, column-major n_0 × capacity, for callers that assemble examples. */
   final A inputs;
 
@@ -49,6 +57,8 @@ public final class Workspace<A> {
     }
     int outputs = spec.numOutputs() * capacity;
     logits = arithmetic.allocate(outputs);
+    firstLayerWeights = arithmetic.allocate(spec.size(1) * spec.numInputs());
+    firstLayerGradient = arithmetic.allocate(spec.size(1) * spec.numInputs());
     inputs = arithmetic.allocate(spec.numInputs() * capacity);
     targets = new double[outputs];
     boolean doubles = arithmetic == Arithmetic.FLOAT64;

@@ -39,8 +39,8 @@ final class PartitionEvaluation implements FlatMapFunction<Iterator<ExampleBlock
       ExampleBlock block = blocks.next();
       int cols = block.size();
       double[] targets = block.targetMatrix(workspace.targetBuffer());
-      double[] x = block.featureMatrix(workspace.inputBuffer());
-      evaluation.loss += network.loss(w, x, targets, cols, workspace);
+      double[] x = block.storedFeatureMatrix(workspace.inputBuffer());
+      evaluation.loss += network.loss(w, x, block.storedRuns(), targets, cols, workspace);
       evaluation.count += cols;
       double[] a = workspace.outputs();
       if (classes > 0) {

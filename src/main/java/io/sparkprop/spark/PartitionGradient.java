@@ -14,9 +14,11 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Sums one partition's loss and gradient at the broadcast weights into a single {@link
  * GradientSum}. With a batch fraction below 1 the sampled examples are gathered into full blocks
- * first, so each GEMM still runs on a wide block. In {@link Precision#FLOAT32} the matrices are
- * floats (sgemm); the partition's sum is handed on in double. Holds only the spec, the broadcast
- * handle and scalars: the weights never travel in the task closure.
+ * first, so each GEMM still runs on a wide block; a full pass keeps each cached block's own rows,
+ * so the first layer skips the feature rows that are zero throughout a block. In {@link
+ * Precision#FLOAT32} the matrices are floats (sgemm); the partition's sum is handed on in double.
+ * Holds only the spec, the broadcast handle and scalars: the weights never travel in the task
+ * closure.
  */
 final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>, GradientSum> {
   private static final long serialVersionUID = 1L;
@@ -73,9 +75,11 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     if (fraction >= 1.0) {
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
-        A x = features(block, workspace.inputBuffer());
+        A x = storedFeatures(block, workspace.inputBuffer());
         double[] y = block.targetMatrix(workspace.targetBuffer());
-        sum.loss += network.accumulateGradient(w, x, y, block.size(), workspace, gradient);
+        sum.loss +=
+            network.accumulateGradient(
+                w, x, block.storedRuns(), y, block.size(), workspace, gradient);
         sum.count += block.size();
       }
     } else {
@@ -119,12 +123,12 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     }
   }
 
-  /** The block's features in the buffer's type (double[] or float[]). */
+  /** The block's stored feature rows in the buffer's type (double[] or float[]). */
   @SuppressWarnings("unchecked")
-  private static <A> A features(ExampleBlock block, A buffer) {
+  private static <A> A storedFeatures(ExampleBlock block, A buffer) {
     return buffer instanceof float[] floats
-        ? (A) block.featureMatrix(floats)
-        : (A) block.featureMatrix((double[]) buffer);
+        ? (A) block.storedFeatureMatrix(floats)
+        : (A) block.storedFeatureMatrix((double[]) buffer);
   }
 
   /** Column j of the block's features into the buffer's type at {@code offset}. */

@@ -86,7 +86,8 @@ public final class Predictor {
     private List<String> lines(
         Network network, Workspace<double[]> workspace, double[] w, ExampleBlock block) {
       int outputs = spec.numOutputs();
-      network.forward(w, block.featureMatrix(workspace.inputBuffer()), block.size(), workspace);
+      double[] x = block.storedFeatureMatrix(workspace.inputBuffer());
+      network.forward(w, x, block.storedRuns(), block.size(), workspace);
       double[] a = workspace.outputs();
       List<String> lines = new ArrayList<>(block.size());
       for (int j = 0; j < block.size(); j++) {

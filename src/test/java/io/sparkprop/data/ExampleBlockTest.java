@@ -96,4 +96,151 @@ class ExampleBlockTest {
     image.copyFeatures(1, 1, column, 1);
     assertArrayEquals(new float[] {0, (float) (128 / 255.0), 1f}, column, 0f);
   }
+
+  /** 32 features × 4 columns; rows 0–7, 20–21 and 31 zero in every column, the others not. */
+  private static byte[] bordered() {
+    byte[] pixels = new byte[32 * 4];
+    for (int i = 8; i < 31; i++) {
+      if (i != 20 && i != 21) {
+        pixels[(i % 4) * 32 + i] = (byte) (3 * i + 100); // row i is non-zero in column i mod 4
+        pixels[((i + 1) % 4) * 32 + i] = (byte) i;
+      }
+    }
+    return pixels;
+  }
+
+  private static final long[] FOUR_IDS = {1, 2, 3, 4};
+
+  @Test
+  void pixels_rowsZeroInEveryColumn_areLeftOutAndDecodeAsZero() {
+    byte[] pixels = bordered();
+    ExampleBlock block = ExampleBlock.ofPixels(4, 32, 1, FOUR_IDS, pixels, new double[4]);
+    assertArrayEquals(new int[] {8, 12, 22, 9}, block.storedRuns());
+    assertEquals(21, block.storedRows());
+    double[] dense = new double[32 * 4];
+    for (int i = 0; i < dense.length; i++) {
+      dense[i] = (pixels[i] & 0xff) * (1.0 / 255);
+    }
+    assertArrayEquals(dense, block.featureMatrix(new double[dense.length]), 0.0);
+    assertArrayEquals(dense, block.features(), 0.0);
+    double[] middle = new double[2 * 32 + 3];
+    java.util.Arrays.fill(middle, 9.0); // stale contents must be overwritten
+    block.copyFeatures(1, 2, middle, 2);
+    for (int i = 0; i < 64; i++) {
+      assertEquals(dense[32 + i], middle[2 + i], 0.0, "value " + i);
+    }
+    float[] asFloats = block.featureMatrix(new float[dense.length]);
+    for (int i = 0; i < dense.length; i++) {
+      assertEquals((float) dense[i], asFloats[i], 0f);
+    }
+  }
+
+  @Test
+  void storedFeatureMatrix_holdsTheKeptRowsInOrder() {
+    byte[] pixels = bordered();
+    ExampleBlock block = ExampleBlock.ofPixels(4, 32, 1, FOUR_IDS, pixels, new double[4]);
+    int[] kept = new int[21];
+    int t = 0;
+    for (int i = 8; i < 31; i++) {
+      if (i != 20 && i != 21) {
+        kept[t++] = i;
+      }
+    }
+    double[] expected = new double[21 * 4];
+    for (int j = 0; j < 4; j++) {
+      for (int k = 0; k < 21; k++) {
+        expected[j * 21 + k] = (pixels[j * 32 + kept[k]] & 0xff) * (1.0 / 255);
+      }
+    }
+    assertArrayEquals(expected, block.storedFeatureMatrix(new double[21 * 4]), 0.0);
+    float[] floats = block.storedFeatureMatrix(new float[21 * 4]);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals((float) expected[i], floats[i], 0f);
+    }
+  }
+
+  @Test
+  void fewerThanOneSixteenthOfTheRowsZero_keepsAllRows() {
+    int cols = 32;
+    long[] ids = new long[cols];
+    byte[] pixels = new byte[32 * cols];
+    java.util.Arrays.fill(pixels, (byte) 7);
+    pixels[5] = 0; // row 5: zero in column 0 only
+    for (int j = 0; j < cols; j++) {
+      pixels[j * 32 + 9] = 0; // row 9: zero in every column, but one row of 32 is under 1/16
+    }
+    ExampleBlock one = ExampleBlock.ofPixels(cols, 32, 1, ids, pixels, new double[cols]);
+    assertEquals(null, one.storedRuns());
+    assertEquals(32, one.storedRows());
+    for (int j = 0; j < cols; j++) {
+      pixels[j * 32 + 10] = 0; // rows 9 and 10: two of 32, 1/16
+    }
+    ExampleBlock two = ExampleBlock.ofPixels(cols, 32, 1, ids, pixels, new double[cols]);
+    assertArrayEquals(new int[] {0, 9, 11, 21}, two.storedRuns());
+  }
+
+  @Test
+  void narrowBlock_keepsAllRowsWhenLeavingThemOutSavesLessThanTheRunsCost() {
+    byte[] pixels = new byte[32 * 2];
+    java.util.Arrays.fill(pixels, (byte) 7);
+    pixels[9] = 0;
+    pixels[32 + 9] = 0;
+    pixels[10] = 0;
+    pixels[32 + 10] = 0; // 4 bytes saved, 2 runs to record
+    ExampleBlock block = ExampleBlock.ofPixels(2, 32, 1, new long[2], pixels, new double[2]);
+    assertEquals(null, block.storedRuns());
+  }
+
+  @Test
+  void allZeroBlock_storesNoRows() {
+    ExampleBlock block = ExampleBlock.ofPixels(4, 32, 1, FOUR_IDS, new byte[32 * 4], new double[4]);
+    assertArrayEquals(new int[0], block.storedRuns());
+    assertEquals(0, block.storedRows());
+    assertArrayEquals(new double[32 * 4], block.features(), 0.0);
+  }
+
+  @Test
+  void pack_leavesOutZeroRowsButKeepsNegativeZero() {
+    DataShape shape = new DataShape(32, 2, DataShape.LabelKind.CLASS_INDEX);
+    List<Example> examples = new java.util.ArrayList<>();
+    List<double[]> xs = new java.util.ArrayList<>();
+    for (int j = 0; j < 3; j++) {
+      double[] x = new double[32];
+      xs.add(x);
+      for (int i = 4; i < 32; i++) {
+        x[i] = 0.5 * i + j;
+      }
+      x[1] = j == 2 ? -0.0 : 0.0; // row 1 holds a −0 once: not a +0 row, kept exactly
+      examples.add(new Example(j, new double[] {1, 0}, null, x));
+    }
+    for (boolean asFloats : new boolean[] {false, true}) {
+      ExampleBlock block = ExampleBlock.pack(examples.iterator(), shape, 8, asFloats).next();
+      assertArrayEquals(new int[] {1, 1, 4, 28}, block.storedRuns(), "floats " + asFloats);
+      double[] features = block.features();
+      for (int j = 0; j < 3; j++) {
+        assertArrayEquals(xs.get(j), slice(features, j, 32), 0.0);
+        assertEquals(
+            Double.doubleToRawLongBits(xs.get(j)[1]),
+            Double.doubleToRawLongBits(features[j * 32 + 1]));
+      }
+    }
+  }
+
+  @Test
+  void columns_ofABlockWithRowsLeftOut_keepValuesAndRuns() {
+    byte[] pixels = bordered();
+    ExampleBlock block = ExampleBlock.ofPixels(4, 32, 1, FOUR_IDS, pixels, new double[4]);
+    ExampleBlock picked = block.columns(new int[] {1, 3});
+    assertArrayEquals(block.storedRuns(), picked.storedRuns());
+    double[] all = block.features();
+    double[] expected = new double[64];
+    System.arraycopy(all, 32, expected, 0, 32);
+    System.arraycopy(all, 96, expected, 32, 32);
+    assertArrayEquals(expected, picked.features(), 0.0);
+    assertEquals(4, picked.id(1));
+  }
+
+  private static double[] slice(double[] matrix, int column, int rows) {
+    return java.util.Arrays.copyOfRange(matrix, column * rows, (column + 1) * rows);
+  }
 }

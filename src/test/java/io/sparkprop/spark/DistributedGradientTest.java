@@ -55,6 +55,10 @@ class DistributedGradientTest {
     jsc = LocalSpark.start("distributed-gradient");
     examples = TestData.examples(SPEC, 100, 3);
     blocks = TestData.blocks(SPEC, examples, BLOCK_SIZES);
+    assertTrue(
+        blocks.stream().anyMatch(b -> b.storedRuns() != null)
+            && blocks.stream().anyMatch(b -> b.storedRuns() == null),
+        "the test data should hold blocks that leave zero rows out and blocks that keep all");
   }
 
   @AfterAll
