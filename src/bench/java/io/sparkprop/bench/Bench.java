@@ -82,6 +82,10 @@ public final class Bench {
     report.examples = train.examples();
     report.features = shape.numFeatures();
     report.oursCachedBytes = StoragePeak.current(spark.sparkContext()) - before;
+    report.meanStoredRows =
+        train.blocks().map(b -> (double) b.storedRows() * b.size()).reduce(Double::sum)
+            / train.examples();
+    log("feature rows stored per block, mean over examples: " + report.meanStoredRows);
     Datasets.Cached test = load(jsc, "test", dir + "/t10k", shape);
 
     Mllib mllib = new Mllib(spark);
@@ -102,7 +106,16 @@ public final class Bench {
     JobTimer timer = new JobTimer();
     spark.sparkContext().addSparkListener(timer);
     for (int[] layers : LAYERS) {
-      report.passes.add(passes(settings, ours, mllib, timer, train, mlTrain, layers));
+      report.passes.add(
+          passes(
+              settings,
+              ours,
+              mllib,
+              timer,
+              train,
+              mlTrain,
+              layers,
+              (int) Math.round(report.meanStoredRows)));
     }
     NetworkSpec relu =
         NetworkSpec.of(LAYERS[0], Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
@@ -168,7 +181,10 @@ public final class Bench {
     return NetworkSpec.of(layers, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
   }
 
-  /** Alternates the two sides, {@code repeats} times; measures the GEMM limit after. */
+  /**
+   * Alternates the two sides, {@code repeats} times; measures the GEMM limit after, at the shapes
+   * our pass runs: the first layer on the {@code inputRows} feature rows a block stores on average.
+   */
   private static Report.Passes passes(
       Settings settings,
       Ours ours,
@@ -176,7 +192,8 @@ public final class Bench {
       JobTimer timer,
       Datasets.Cached train,
       Dataset<Row> mlTrain,
-      int[] layers)
+      int[] layers,
+      int inputRows)
       throws InterruptedException {
     NetworkSpec spec = spec(layers);
     List<Double> oursSeconds = new ArrayList<>();
@@ -203,7 +220,7 @@ public final class Bench {
               + ", ours float32 "
               + floatRound);
     }
-    List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE);
+    List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE, inputRows);
     return new Report.Passes(
         spec.layersString(),
         spec.numParameters(),

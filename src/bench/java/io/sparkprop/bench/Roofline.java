@@ -22,12 +22,17 @@ final class Roofline {
 
   private Roofline() {}
 
-  /** The GEMMs of one block of {@code block} examples through a network of these layer sizes. */
-  static List<Gemm> blockGemms(int[] layers, int block) {
+  /**
+   * The GEMMs of one block of {@code block} examples through a network of these layer sizes, whose
+   * first layer multiplies by {@code inputRows} rows of the input (the rows a block stores; n_0
+   * when it stores all).
+   */
+  static List<Gemm> blockGemms(int[] layers, int block, int inputRows) {
     List<Gemm> gemms = new ArrayList<>();
     for (int l = 1; l < layers.length; l++) {
-      gemms.add(new Gemm("N", "N", layers[l], block, layers[l - 1]));
-      gemms.add(new Gemm("N", "T", layers[l], layers[l - 1], block));
+      int inner = l == 1 ? inputRows : layers[l - 1];
+      gemms.add(new Gemm("N", "N", layers[l], block, inner));
+      gemms.add(new Gemm("N", "T", layers[l], inner, block));
       if (l > 1) {
         gemms.add(new Gemm("T", "N", layers[l - 1], block, layers[l]));
       }
