@@ -320,10 +320,32 @@ public final class ExampleBlock implements Serializable {
    * floats, else {@code buffer} filled with the values rounded to the nearest float.
    */
   public float[] storedFeatureMatrix(float[] buffer) {
+    return storedFeatureMatrix(buffer, null);
+  }
+
+  /**
+   * Decodes 8-bit pixels into floats: into[offset + i] = p/255 rounded to the nearest float, for
+   * the unsigned bytes p = pixels[from + i], i &lt; n. A faster implementation may be supplied by
+   * the caller (the block's own is a plain loop).
+   */
+  @FunctionalInterface
+  public interface PixelDecoder {
+    void decode(byte[] pixels, int from, float[] into, int offset, int n);
+  }
+
+  /**
+   * Like {@link #storedFeatureMatrix(float[])}, decoding pixels with {@code pixelDecoder} (null:
+   * the block's own loop), which must give p/255 rounded to the nearest float.
+   */
+  public float[] storedFeatureMatrix(float[] buffer, PixelDecoder pixelDecoder) {
     if (floats != null) {
       return floats;
     }
-    decode(0, size * storedRows, buffer, 0);
+    if (pixels != null && pixelDecoder != null) {
+      pixelDecoder.decode(pixels, 0, buffer, 0, size * storedRows);
+    } else {
+      decode(0, size * storedRows, buffer, 0);
+    }
     return buffer;
   }
 

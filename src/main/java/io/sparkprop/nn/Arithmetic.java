@@ -20,6 +20,15 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
   private Arithmetic() {}
 
+  /**
+   * into[offset + i] = p/255 rounded to the nearest float, for the unsigned bytes p = pixels[from +
+   * i], i &lt; n: the decoding of 8-bit images, on the hidden layers' element-wise kernels (SIMD
+   * where the JVM has the Vector API).
+   */
+  public static void decodePixels(byte[] pixels, int from, float[] into, int offset, int n) {
+    ElementWise.get().pixels(pixels, from, into, offset, n);
+  }
+
   /** A new zeroed array of {@code length} values. */
   public abstract A allocate(int length);
 

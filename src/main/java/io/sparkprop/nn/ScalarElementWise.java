@@ -68,4 +68,11 @@ final class ScalarElementWise extends ElementWise {
       }
     }
   }
+
+  @Override
+  void pixels(byte[] pixels, int from, float[] into, int offset, int n) {
+    for (int i = 0; i < n; i++) {
+      into[offset + i] = (pixels[from + i] & 0xff) / 255f;
+    }
+  }
 }

@@ -1,9 +1,11 @@
 package io.sparkprop.nn;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementWise extends ElementWise {
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+
+  /** As many bytes as FLOATS has lanes; null where that is under the smallest vector (64 bits). */
+  private static final VectorSpecies<Byte> PIXELS =
+      FLOATS.length() >= 8
+          ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * FLOATS.length()))
+          : null;
 
   static int doubleLanes() {
     return DOUBLES.length();
@@ -145,6 +153,31 @@ final class VectorElementWise extends ElementWise {
       FloatVector.fromArray(FLOATS, delta, i, tail)
           .blend(0.0f, a.compare(VectorOperators.LE, 0.0f))
           .intoArray(delta, i, tail);
+    }
+  }
+
+  /**
+   * Widens a vector of bytes to floats (signed, −128…127), adds 256 to the negative ones and
+   * divides by 255: IEEE division, so each lane is exactly the scalar p/255f. The last partial
+   * vector goes through the same division in scalar code.
+   */
+  @Override
+  void pixels(byte[] pixels, int from, float[] into, int offset, int n) {
+    int i = 0;
+    if (PIXELS != null) {
+      for (int full = PIXELS.loopBound(n); i < full; i += PIXELS.length()) {
+        FloatVector signed =
+            (FloatVector)
+                ByteVector.fromArray(PIXELS, pixels, from + i)
+                    .convertShape(VectorOperators.B2F, FLOATS, 0);
+        signed
+            .add(256f, signed.compare(VectorOperators.LT, 0f))
+            .div(255f)
+            .intoArray(into, offset + i);
+      }
+    }
+    for (; i < n; i++) {
+      into[offset + i] = (pixels[from + i] & 0xff) / 255f;
     }
   }
 }

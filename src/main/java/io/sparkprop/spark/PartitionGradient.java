@@ -127,7 +127,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
   @SuppressWarnings("unchecked")
   private static <A> A storedFeatures(ExampleBlock block, A buffer) {
     return buffer instanceof float[] floats
-        ? (A) block.storedFeatureMatrix(floats)
+        ? (A) block.storedFeatureMatrix(floats, Arithmetic::decodePixels)
         : (A) block.storedFeatureMatrix((double[]) buffer);
   }
 

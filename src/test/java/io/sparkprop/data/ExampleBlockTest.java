@@ -160,6 +160,28 @@ class ExampleBlockTest {
   }
 
   @Test
+  void storedFeatureMatrix_decodesPixelsWithTheGivenDecoder_andOnlyPixels() {
+    byte[] pixels = bordered();
+    ExampleBlock block = ExampleBlock.ofPixels(4, 32, 1, FOUR_IDS, pixels, new double[4]);
+    float[] expected = block.storedFeatureMatrix(new float[21 * 4]);
+    int[] calls = {0};
+    ExampleBlock.PixelDecoder decoder =
+        (from, start, into, offset, n) -> {
+          calls[0]++;
+          for (int i = 0; i < n; i++) {
+            into[offset + i] = (from[start + i] & 0xff) / 255f;
+          }
+        };
+    assertArrayEquals(expected, block.storedFeatureMatrix(new float[21 * 4], decoder), 0f);
+    assertEquals(1, calls[0]);
+    List<Example> examples =
+        List.of(new Example(0, new double[] {1, 0}, null, new double[] {0.1, -2.5}));
+    ExampleBlock floats = ExampleBlock.pack(examples.iterator(), SHAPE, 8, true).next();
+    floats.storedFeatureMatrix(new float[2], decoder);
+    assertEquals(1, calls[0], "a block of floats has no pixels to decode");
+  }
+
+  @Test
   void fewerThanOneSixteenthOfTheRowsZero_keepsAllRows() {
     int cols = 32;
     long[] ids = new long[cols];

@@ -123,6 +123,34 @@ class ElementWiseTest {
 
   @ParameterizedTest
   @MethodSource("implementations")
+  void pixels_everyByteAtEveryPosition_isTheFloatNearestItsValueOver255(ElementWise kernels) {
+    for (int n : new int[] {1, 7, 8, 15, 16, 17, 33, 64, 255, 256, 257, 1000}) {
+      for (int shift : new int[] {0, 3}) {
+        byte[] pixels = new byte[n + shift];
+        for (int i = 0; i < pixels.length; i++) {
+          pixels[i] = (byte) (i * 37 + n);
+        }
+        float[] into = new float[n + 2];
+        into[0] = 9f;
+        into[n + 1] = 9f;
+        kernels.pixels(pixels, shift, into, 1, n);
+        for (int i = 0; i < n; i++) {
+          int p = pixels[shift + i] & 0xff;
+          // The nearest float to p/255: the double quotient (accurate to 2^−53) rounded once.
+          float expected = (float) (p / 255.0);
+          assertEquals(
+              Float.floatToRawIntBits(expected),
+              Float.floatToRawIntBits(into[1 + i]),
+              "pixel " + p + " at " + i + " of " + n);
+        }
+        assertEquals(9f, into[0], "before the range");
+        assertEquals(9f, into[n + 1], "after the range");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
   void reluMask_zeroesExactlyWhereTheActivationIsNotPositive(ElementWise kernels) {
     for (int n : LENGTHS) {
       double[] a = inputs(n, 7 * n);
