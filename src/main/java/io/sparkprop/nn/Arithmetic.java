@@ -152,19 +152,15 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
     @Override
     void addRowSums(double[] matrix, int rows, int cols, double[] into, int offset) {
+      ElementWise kernels = ElementWise.get();
       for (int c = 0; c < cols; c++) {
-        int base = c * rows;
-        for (int r = 0; r < rows; r++) {
-          into[offset + r] += matrix[base + r];
-        }
+        kernels.add(matrix, c * rows, into, offset, rows);
       }
     }
 
     @Override
     void addRange(double[] values, int from, double[] into, int offset, int length) {
-      for (int i = 0; i < length; i++) {
-        into[offset + i] += values[from + i];
-      }
+      ElementWise.get().add(values, from, into, offset, length);
     }
 
     @Override
@@ -248,19 +244,15 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
     @Override
     void addRowSums(float[] matrix, int rows, int cols, float[] into, int offset) {
+      ElementWise kernels = ElementWise.get();
       for (int c = 0; c < cols; c++) {
-        int base = c * rows;
-        for (int r = 0; r < rows; r++) {
-          into[offset + r] += matrix[base + r];
-        }
+        kernels.add(matrix, c * rows, into, offset, rows);
       }
     }
 
     @Override
     void addRange(float[] values, int from, float[] into, int offset, int length) {
-      for (int i = 0; i < length; i++) {
-        into[offset + i] += values[from + i];
-      }
+      ElementWise.get().add(values, from, into, offset, length);
     }
 
     @Override

@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /**
  * The element-wise loops of the hidden layers, on doubles and on floats: σ, tanh and ReLU forward,
- * and ReLU's derivative mask backward; and the decoding of 8-bit pixels into floats. Two
- * implementations: {@link VectorElementWise}, on the Java Vector API (SIMD exp and tanh,
- * branch-free masks), and {@link ScalarElementWise}, plain loops. One is chosen per JVM, at first
- * use; the other arithmetic (σ' = a(1 − a), tanh' = 1 − a²) is simple enough for HotSpot to
- * vectorise by itself and stays in {@link Activation}.
+ * and ReLU's derivative mask backward; the sums of arrays the gradient is gathered with; and the
+ * decoding of 8-bit pixels into floats. Two implementations: {@link VectorElementWise}, on the Java
+ * Vector API (SIMD exp and tanh, branch-free masks), and {@link ScalarElementWise}, plain loops.
+ * One is chosen per JVM, at first use; the other arithmetic (σ' = a(1 − a), tanh' = 1 − a²) is
+ * simple enough for HotSpot to vectorise by itself and stays in {@link Activation}.
  *
  * <p>The Vector API is used when the module {@code jdk.incubator.vector} is resolved (Spark 4's
  * launcher adds it to every driver and executor; so do sparkprop's scripts and tests), the CPU is
@@ -109,4 +109,9 @@ abstract class ElementWise {
    * i &lt; n. That is the float nearest to (p & 0xff) × (1/255) in double, for all 256 p.
    */
   abstract void pixels(byte[] pixels, int from, float[] into, int offset, int n);
+
+  /** into[offset + i] += values[from + i] for i &lt; n (each sum exactly as in scalar code). */
+  abstract void add(double[] values, int from, double[] into, int offset, int n);
+
+  abstract void add(float[] values, int from, float[] into, int offset, int n);
 }

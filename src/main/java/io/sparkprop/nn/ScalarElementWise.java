@@ -75,4 +75,18 @@ final class ScalarElementWise extends ElementWise {
       into[offset + i] = (pixels[from + i] & 0xff) / 255f;
     }
   }
+
+  @Override
+  void add(double[] values, int from, double[] into, int offset, int n) {
+    for (int i = 0; i < n; i++) {
+      into[offset + i] += values[from + i];
+    }
+  }
+
+  @Override
+  void add(float[] values, int from, float[] into, int offset, int n) {
+    for (int i = 0; i < n; i++) {
+      into[offset + i] += values[from + i];
+    }
+  }
 }

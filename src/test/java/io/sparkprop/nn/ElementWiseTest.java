@@ -1,5 +1,6 @@
 package io.sparkprop.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,6 +120,36 @@ class ElementWiseTest {
     assertTrue(Double.isNaN(rd[0]) && Float.isNaN(rf[0]), "relu passes NaN on");
     assertEquals(0.0, rd[1]);
     assertEquals(0.0f, rf[1]);
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void add_addsEachValueIntoItsPlace_andNothingElse(ElementWise kernels) {
+    for (int n : LENGTHS) {
+      double[] values = inputs(n + 5, n);
+      double[] into = inputs(n + 9, 3L * n);
+      double[] expected = into.clone();
+      for (int i = 0; i < n; i++) {
+        expected[4 + i] = into[4 + i] + values[5 + i];
+      }
+      kernels.add(values, 5, into, 4, n);
+      assertArrayEquals(expected, into, 0.0, "doubles, length " + n);
+
+      float[] vf = new float[n + 5];
+      float[] intoF = new float[n + 9];
+      for (int i = 0; i < vf.length; i++) {
+        vf[i] = (float) values[i];
+      }
+      for (int i = 0; i < intoF.length; i++) {
+        intoF[i] = (float) expected[i] * 0.5f;
+      }
+      float[] expectedF = intoF.clone();
+      for (int i = 0; i < n; i++) {
+        expectedF[4 + i] = intoF[4 + i] + vf[5 + i];
+      }
+      kernels.add(vf, 5, intoF, 4, n);
+      assertArrayEquals(expectedF, intoF, 0f, "floats, length " + n);
+    }
   }
 
   @ParameterizedTest
