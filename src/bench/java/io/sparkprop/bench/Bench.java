@@ -182,8 +182,9 @@ public final class Bench {
   }
 
   /**
-   * Alternates the two sides, {@code repeats} times; measures the GEMM limit after, at the shapes
-   * our pass runs: the first layer on the {@code inputRows} feature rows a block stores on average.
+   * Alternates the two sides, {@code repeats} times after one unrecorded warm-up round; measures
+   * the GEMM limit after, at the shapes our pass runs: the first layer on the {@code inputRows}
+   * feature rows a block stores on average.
    */
   private static Report.Passes passes(
       Settings settings,
@@ -200,19 +201,21 @@ public final class Bench {
     List<Double> floatSeconds = new ArrayList<>();
     List<Double> mllibSeconds = new ArrayList<>();
     int passes = settings.passes;
-    for (int r = 1; r <= settings.repeats; r++) {
+    // Round 0 warms both sides up (JIT compilation goes on for seconds) and is not recorded.
+    for (int r = 0; r <= settings.repeats; r++) {
       List<Double> oursRound =
           ours.secondsPerPass(train.blocks(), spec, Precision.FLOAT64, passes, timer);
       List<Double> mllibRound = mllib.secondsPerPass(mlTrain, layers, passes, timer);
       List<Double> floatRound =
           ours.secondsPerPass(train.blocks(), spec, Precision.FLOAT32, passes, timer);
-      oursSeconds.addAll(oursRound);
-      mllibSeconds.addAll(mllibRound);
-      floatSeconds.addAll(floatRound);
+      if (r > 0) {
+        oursSeconds.addAll(oursRound);
+        mllibSeconds.addAll(mllibRound);
+        floatSeconds.addAll(floatRound);
+      }
       log(
           spec.layersString()
-              + " round "
-              + r
+              + (r == 0 ? " warm-up round" : " round " + r)
               + ": ours "
               + oursRound
               + ", MLlib "
