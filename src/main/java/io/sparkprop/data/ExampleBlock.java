@@ -308,11 +308,7 @@ public final class ExampleBlock implements Serializable {
    * least storedRows × size long) filled with them.
    */
   public double[] storedFeatureMatrix(double[] buffer) {
-    if (features != null) {
-      return features;
-    }
-    decode(0, size * storedRows, buffer, 0);
-    return buffer;
+    return storedFeatureMatrix(buffer, null);
   }
 
   /**
@@ -324,18 +320,37 @@ public final class ExampleBlock implements Serializable {
   }
 
   /**
-   * Decodes 8-bit pixels into floats: into[offset + i] = p/255 rounded to the nearest float, for
-   * the unsigned bytes p = pixels[from + i], i &lt; n. A faster implementation may be supplied by
-   * the caller (the block's own is a plain loop).
+   * Decodes 8-bit pixels p (read unsigned) into doubles, (p & 0xff) × (1/255) with 1/255 the double
+   * nearest it, or into floats, p/255 rounded to the nearest float: the values the block's own
+   * loops give. A faster implementation may be supplied by the caller.
    */
-  @FunctionalInterface
   public interface PixelDecoder {
+    /** into[offset + i] = (pixels[from + i] & 0xff) × (1.0/255) for i &lt; n. */
+    void decode(byte[] pixels, int from, double[] into, int offset, int n);
+
+    /** into[offset + i] = (pixels[from + i] & 0xff)/255 rounded to a float, for i &lt; n. */
     void decode(byte[] pixels, int from, float[] into, int offset, int n);
   }
 
   /**
+   * Like {@link #storedFeatureMatrix(double[])}, decoding pixels with {@code pixelDecoder} (null:
+   * the block's own loop).
+   */
+  public double[] storedFeatureMatrix(double[] buffer, PixelDecoder pixelDecoder) {
+    if (features != null) {
+      return features;
+    }
+    if (pixels != null && pixelDecoder != null) {
+      pixelDecoder.decode(pixels, 0, buffer, 0, size * storedRows);
+    } else {
+      decode(0, size * storedRows, buffer, 0);
+    }
+    return buffer;
+  }
+
+  /**
    * Like {@link #storedFeatureMatrix(float[])}, decoding pixels with {@code pixelDecoder} (null:
-   * the block's own loop), which must give p/255 rounded to the nearest float.
+   * the block's own loop).
    */
   public float[] storedFeatureMatrix(float[] buffer, PixelDecoder pixelDecoder) {
     if (floats != null) {

@@ -29,6 +29,15 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
     ElementWise.get().pixels(pixels, from, into, offset, n);
   }
 
+  /**
+   * into[offset + i] = (p & 0xff) × (1.0/255) for the bytes p = pixels[from + i], i &lt; n, with
+   * 1.0/255 rounded to a double: as {@link #decodePixels(byte[], int, float[], int, int)}, in
+   * doubles.
+   */
+  public static void decodePixels(byte[] pixels, int from, double[] into, int offset, int n) {
+    ElementWise.get().pixels(pixels, from, into, offset, n);
+  }
+
   /** A new zeroed array of {@code length} values. */
   public abstract A allocate(int length);
 

@@ -24,6 +24,9 @@ abstract class ElementWise {
 
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
+  /** 1/255 rounded to a double: what a pixel is multiplied by. */
+  static final double PIXEL_SCALE = 1.0 / 255.0;
+
   private static volatile ElementWise instance;
 
   /** The implementation this JVM uses. */
@@ -109,6 +112,12 @@ abstract class ElementWise {
    * i &lt; n. That is the float nearest to (p & 0xff) × (1/255) in double, for all 256 p.
    */
   abstract void pixels(byte[] pixels, int from, float[] into, int offset, int n);
+
+  /**
+   * into[offset + i] = (p & 0xff) × (1.0/255), p = pixels[from + i], for i &lt; n: one exact
+   * widening and one rounded product, the same in any implementation.
+   */
+  abstract void pixels(byte[] pixels, int from, double[] into, int offset, int n);
 
   /** into[offset + i] += values[from + i] for i &lt; n (each sum exactly as in scalar code). */
   abstract void add(double[] values, int from, double[] into, int offset, int n);

@@ -89,4 +89,11 @@ final class ScalarElementWise extends ElementWise {
       into[offset + i] += values[from + i];
     }
   }
+
+  @Override
+  void pixels(byte[] pixels, int from, double[] into, int offset, int n) {
+    for (int i = 0; i < n; i++) {
+      into[offset + i] = (pixels[from + i] & 0xff) * PIXEL_SCALE;
+    }
+  }
 }

@@ -24,6 +24,12 @@ final class VectorElementWise extends ElementWise {
           ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * FLOATS.length()))
           : null;
 
+  /** As many bytes as DOUBLES has lanes, or null (as for PIXELS). */
+  private static final VectorSpecies<Byte> PIXELS_FOR_DOUBLES =
+      DOUBLES.length() >= 8
+          ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * DOUBLES.length()))
+          : null;
+
   static int doubleLanes() {
     return DOUBLES.length();
   }
@@ -205,6 +211,26 @@ final class VectorElementWise extends ElementWise {
     }
     for (; i < n; i++) {
       into[offset + i] += values[from + i];
+    }
+  }
+
+  @Override
+  void pixels(byte[] pixels, int from, double[] into, int offset, int n) {
+    int i = 0;
+    if (PIXELS_FOR_DOUBLES != null) {
+      for (int full = PIXELS_FOR_DOUBLES.loopBound(n); i < full; i += PIXELS_FOR_DOUBLES.length()) {
+        DoubleVector signed =
+            (DoubleVector)
+                ByteVector.fromArray(PIXELS_FOR_DOUBLES, pixels, from + i)
+                    .convertShape(VectorOperators.B2D, DOUBLES, 0);
+        signed
+            .add(256.0, signed.compare(VectorOperators.LT, 0.0))
+            .mul(PIXEL_SCALE)
+            .intoArray(into, offset + i);
+      }
+    }
+    for (; i < n; i++) {
+      into[offset + i] = (pixels[from + i] & 0xff) * PIXEL_SCALE;
     }
   }
 }

@@ -39,7 +39,7 @@ final class PartitionEvaluation implements FlatMapFunction<Iterator<ExampleBlock
       ExampleBlock block = blocks.next();
       int cols = block.size();
       double[] targets = block.targetMatrix(workspace.targetBuffer());
-      double[] x = block.storedFeatureMatrix(workspace.inputBuffer());
+      double[] x = block.storedFeatureMatrix(workspace.inputBuffer(), Pixels.DECODER);
       evaluation.loss += network.loss(w, x, block.storedRuns(), targets, cols, workspace);
       evaluation.count += cols;
       double[] a = workspace.outputs();

@@ -127,8 +127,8 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
   @SuppressWarnings("unchecked")
   private static <A> A storedFeatures(ExampleBlock block, A buffer) {
     return buffer instanceof float[] floats
-        ? (A) block.storedFeatureMatrix(floats, Arithmetic::decodePixels)
-        : (A) block.storedFeatureMatrix((double[]) buffer);
+        ? (A) block.storedFeatureMatrix(floats, Pixels.DECODER)
+        : (A) block.storedFeatureMatrix((double[]) buffer, Pixels.DECODER);
   }
 
   /** Column j of the block's features into the buffer's type at {@code offset}. */

@@ -86,7 +86,7 @@ public final class Predictor {
     private List<String> lines(
         Network network, Workspace<double[]> workspace, double[] w, ExampleBlock block) {
       int outputs = spec.numOutputs();
-      double[] x = block.storedFeatureMatrix(workspace.inputBuffer());
+      double[] x = block.storedFeatureMatrix(workspace.inputBuffer(), Pixels.DECODER);
       network.forward(w, x, block.storedRuns(), block.size(), workspace);
       double[] a = workspace.outputs();
       List<String> lines = new ArrayList<>(block.size());

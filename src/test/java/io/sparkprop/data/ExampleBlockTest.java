@@ -165,20 +165,35 @@ class ExampleBlockTest {
     ExampleBlock block = ExampleBlock.ofPixels(4, 32, 1, FOUR_IDS, pixels, new double[4]);
     float[] expected = block.storedFeatureMatrix(new float[21 * 4]);
     int[] calls = {0};
+    double[] expectedDoubles = block.storedFeatureMatrix(new double[21 * 4]);
     ExampleBlock.PixelDecoder decoder =
-        (from, start, into, offset, n) -> {
-          calls[0]++;
-          for (int i = 0; i < n; i++) {
-            into[offset + i] = (from[start + i] & 0xff) / 255f;
+        new ExampleBlock.PixelDecoder() {
+          @Override
+          public void decode(byte[] from, int start, float[] into, int offset, int n) {
+            calls[0]++;
+            for (int i = 0; i < n; i++) {
+              into[offset + i] = (from[start + i] & 0xff) / 255f;
+            }
+          }
+
+          @Override
+          public void decode(byte[] from, int start, double[] into, int offset, int n) {
+            calls[0]++;
+            for (int i = 0; i < n; i++) {
+              into[offset + i] = (from[start + i] & 0xff) * (1.0 / 255);
+            }
           }
         };
     assertArrayEquals(expected, block.storedFeatureMatrix(new float[21 * 4], decoder), 0f);
     assertEquals(1, calls[0]);
+    assertArrayEquals(expectedDoubles, block.storedFeatureMatrix(new double[21 * 4], decoder), 0.0);
+    assertEquals(2, calls[0]);
     List<Example> examples =
         List.of(new Example(0, new double[] {1, 0}, null, new double[] {0.1, -2.5}));
     ExampleBlock floats = ExampleBlock.pack(examples.iterator(), SHAPE, 8, true).next();
     floats.storedFeatureMatrix(new float[2], decoder);
-    assertEquals(1, calls[0], "a block of floats has no pixels to decode");
+    floats.storedFeatureMatrix(new double[2], decoder);
+    assertEquals(2, calls[0], "a block of floats has no pixels to decode");
   }
 
   @Test

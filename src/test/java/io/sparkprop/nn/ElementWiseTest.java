@@ -154,7 +154,7 @@ class ElementWiseTest {
 
   @ParameterizedTest
   @MethodSource("implementations")
-  void pixels_everyByteAtEveryPosition_isTheFloatNearestItsValueOver255(ElementWise kernels) {
+  void pixels_everyByteAtEveryPosition_decodesLikeTheScalarFormulas(ElementWise kernels) {
     for (int n : new int[] {1, 7, 8, 15, 16, 17, 33, 64, 255, 256, 257, 1000}) {
       for (int shift : new int[] {0, 3}) {
         byte[] pixels = new byte[n + shift];
@@ -176,6 +176,20 @@ class ElementWiseTest {
         }
         assertEquals(9f, into[0], "before the range");
         assertEquals(9f, into[n + 1], "after the range");
+
+        double[] doubles = new double[n + 2];
+        doubles[0] = 9;
+        doubles[n + 1] = 9;
+        kernels.pixels(pixels, shift, doubles, 1, n);
+        for (int i = 0; i < n; i++) {
+          int p = pixels[shift + i] & 0xff;
+          assertEquals(
+              Double.doubleToRawLongBits(p * (1.0 / 255)),
+              Double.doubleToRawLongBits(doubles[1 + i]),
+              "pixel " + p + " as a double, at " + i + " of " + n);
+        }
+        assertEquals(9.0, doubles[0], "before the range");
+        assertEquals(9.0, doubles[n + 1], "after the range");
       }
     }
   }
