@@ -182,9 +182,9 @@ public final class Bench {
   }
 
   /**
-   * Alternates the two sides, {@code repeats} times after one unrecorded warm-up round; measures
-   * the GEMM limit after, at the shapes our pass runs: the first layer on the {@code inputRows}
-   * feature rows a block stores on average.
+   * Alternates the two sides, {@code repeats} times after one unrecorded warm-up round, and
+   * measures the GEMM limit in each recorded round at the shapes our pass runs: the first layer on
+   * the {@code inputRows} feature rows a block stores on average.
    */
   private static Report.Passes passes(
       Settings settings,
@@ -201,6 +201,9 @@ public final class Bench {
     List<Double> floatSeconds = new ArrayList<>();
     List<Double> mllibSeconds = new ArrayList<>();
     int passes = settings.passes;
+    List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE, inputRows);
+    double dgemm = 0;
+    double sgemm = 0;
     // Round 0 warms both sides up (JIT compilation goes on for seconds) and is not recorded.
     for (int r = 0; r <= settings.repeats; r++) {
       List<Double> oursRound =
@@ -212,6 +215,10 @@ public final class Bench {
         oursSeconds.addAll(oursRound);
         mllibSeconds.addAll(mllibRound);
         floatSeconds.addAll(floatRound);
+        // The limit is measured in every round, under the same conditions as its passes; the
+        // best of them counts, since a limit is what the machine can reach.
+        dgemm = Math.max(dgemm, Roofline.measure(gemms, PARTITIONS, 1.0, false));
+        sgemm = Math.max(sgemm, Roofline.measure(gemms, PARTITIONS, 1.0, true));
       }
       log(
           spec.layersString()
@@ -223,7 +230,6 @@ public final class Bench {
               + ", ours float32 "
               + floatRound);
     }
-    List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE, inputRows);
     return new Report.Passes(
         spec.layersString(),
         spec.numParameters(),
@@ -231,8 +237,8 @@ public final class Bench {
         floatSeconds,
         mllibSeconds,
         Roofline.flops(gemms) / Ours.BLOCK_SIZE,
-        Roofline.measure(gemms, PARTITIONS, 2.0, false),
-        Roofline.measure(gemms, PARTITIONS, 2.0, true));
+        dgemm,
+        sgemm);
   }
 
   private static void convergence(
