@@ -200,6 +200,8 @@ public final class Bench {
     List<Double> oursSeconds = new ArrayList<>();
     List<Double> floatSeconds = new ArrayList<>();
     List<Double> mllibSeconds = new ArrayList<>();
+    List<Double> oursCpu = new ArrayList<>();
+    List<Double> floatCpu = new ArrayList<>();
     int passes = settings.passes;
     List<Roofline.Gemm> gemms = Roofline.blockGemms(layers, Ours.BLOCK_SIZE, inputRows);
     double dgemm = 0;
@@ -208,13 +210,17 @@ public final class Bench {
     for (int r = 0; r <= settings.repeats; r++) {
       List<Double> oursRound =
           ours.secondsPerPass(train.blocks(), spec, Precision.FLOAT64, passes, timer);
+      List<Double> oursCpuRound = timer.taskCpuSeconds(Ours.PASS_JOB);
       List<Double> mllibRound = mllib.secondsPerPass(mlTrain, layers, passes, timer);
       List<Double> floatRound =
           ours.secondsPerPass(train.blocks(), spec, Precision.FLOAT32, passes, timer);
+      List<Double> floatCpuRound = timer.taskCpuSeconds(Ours.PASS_JOB);
       if (r > 0) {
         oursSeconds.addAll(oursRound);
         mllibSeconds.addAll(mllibRound);
         floatSeconds.addAll(floatRound);
+        oursCpu.addAll(oursCpuRound);
+        floatCpu.addAll(floatCpuRound);
         // The limit is measured in every round, under the same conditions as its passes; the
         // best of them counts, since a limit is what the machine can reach.
         dgemm = Math.max(dgemm, Roofline.measure(gemms, PARTITIONS, 1.0, false));
@@ -236,6 +242,8 @@ public final class Bench {
         oursSeconds,
         floatSeconds,
         mllibSeconds,
+        oursCpu,
+        floatCpu,
         Roofline.flops(gemms) / Ours.BLOCK_SIZE,
         dgemm,
         sgemm);

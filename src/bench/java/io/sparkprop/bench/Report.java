@@ -9,13 +9,18 @@ import java.util.Locale;
 
 /** The benchmark's figures, as a Markdown table and an SVG bar chart. */
 final class Report {
-  /** Gradient-pass samples of one architecture, both sides, and its GEMM limit. */
+  /**
+   * Gradient-pass samples of one architecture, both sides, and its GEMM limit; for our passes also
+   * the mean CPU seconds of each pass's tasks (one per partition).
+   */
   record Passes(
       String layers,
       int parameters,
       List<Double> ours,
       List<Double> oursFloat32,
       List<Double> mllib,
+      List<Double> oursTaskCpu,
+      List<Double> oursFloat32TaskCpu,
       double gemmFlopsPerExample,
       double rooflineFlops,
       double sgemmRooflineFlops) {}
@@ -77,6 +82,20 @@ final class Report {
       row(md, p.layers(), p.oursFloat32(), p.mllib(), p, p.sgemmRooflineFlops());
     }
     md.append(
+        "\n| within the tasks (ms a partition) | double task CPU | GEMMs at the roofline |"
+            + " of roofline | float32 task CPU | GEMMs at the roofline | of roofline |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (Passes p : passes) {
+      double gemm = 1e3 * p.gemmFlopsPerExample() * examples / p.rooflineFlops();
+      double sgemm = 1e3 * p.gemmFlopsPerExample() * examples / p.sgemmRooflineFlops();
+      double cpu = 1e3 * median(p.oursTaskCpu());
+      double floatCpu = 1e3 * median(p.oursFloat32TaskCpu());
+      md.append(
+          f(
+              "| %s | %.0f | %.0f | %.0f %% | %.0f | %.0f | %.0f %% |%n",
+              p.layers(), cpu, gemm, 100 * gemm / cpu, floatCpu, sgemm, 100 * sgemm / floatCpu));
+    }
+    md.append(
         f(
             "%nCached training data: sparkprop %.2f bytes per feature per example (loading and"
                 + " caching %.1f s, once); MLlib %.2f (its DataFrame cache plus the blocks its fit"
@@ -120,7 +139,10 @@ final class Report {
             + " counted. The roofline runs one block's dgemm (or sgemm) calls (the pass's"
             + " shapes) on both cores at once, in every recorded round, and keeps the best"
             + " rate; \"of roofline\" is the time those GEMMs need at that rate for the whole"
-            + " pass, over the pass's median time. A cached block leaves out the feature rows"
+            + " pass, over the pass's median time; within the tasks, the time one partition's"
+            + " share of them needs (the roofline is both cores' rate, the share one"
+            + " partition's) over the median CPU time of the pass's tasks, which leaves out"
+            + " Spark's scheduling and any wait for a core. A cached block leaves out the feature rows"
             + f(
                 " that are zero in all its examples: the first layer's GEMMs run on %.1f of the %d"
                     + " rows on average, so the GEMMs performed (\"GEMM GFLOP/s performed\", and"
