@@ -50,11 +50,7 @@ public enum Activation {
       case TANH -> ElementWise.get().tanh(values, n);
       case RELU -> ElementWise.get().relu(values, n);
       case IDENTITY -> {}
-      case SOFTMAX -> {
-        for (int c = 0; c < cols; c++) {
-          softmaxColumn(values, c * rows, rows);
-        }
-      }
+      case SOFTMAX -> softmax(values, rows, cols);
     }
   }
 
@@ -145,21 +141,34 @@ public enum Activation {
     return 1.0 / (1.0 + Math.exp(-z));
   }
 
-  private static void softmaxColumn(double[] values, int offset, int rows) {
-    // Subtracting the column maximum keeps exp() from overflowing; the result is unchanged.
-    double max = Double.NEGATIVE_INFINITY;
-    for (int r = 0; r < rows; r++) {
-      max = Math.max(max, values[offset + r]);
+  /**
+   * Softmax of each column: the column's maximum subtracted first, which keeps e^z from overflowing
+   * and leaves the result unchanged; then one exponential pass over the whole block (SIMD where the
+   * element-wise kernels have it) and each column scaled by 1/Σ. The column's largest entry becomes
+   * e⁰/Σ = 1/Σ, from which {@link Loss} reads ln Σ back.
+   */
+  private static void softmax(double[] values, int rows, int cols) {
+    for (int c = 0; c < cols; c++) {
+      int offset = c * rows;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int r = 0; r < rows; r++) {
+        max = Math.max(max, values[offset + r]);
+      }
+      for (int r = 0; r < rows; r++) {
+        values[offset + r] -= max;
+      }
     }
-    double sum = 0;
-    for (int r = 0; r < rows; r++) {
-      double e = Math.exp(values[offset + r] - max);
-      values[offset + r] = e;
-      sum += e;
-    }
-    double inverse = 1.0 / sum;
-    for (int r = 0; r < rows; r++) {
-      values[offset + r] *= inverse;
+    ElementWise.get().exp(values, rows * cols);
+    for (int c = 0; c < cols; c++) {
+      int offset = c * rows;
+      double sum = 0;
+      for (int r = 0; r < rows; r++) {
+        sum += values[offset + r];
+      }
+      double inverse = 1.0 / sum;
+      for (int r = 0; r < rows; r++) {
+        values[offset + r] *= inverse;
+      }
     }
   }
 

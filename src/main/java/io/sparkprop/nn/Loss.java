@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  *       No factor ½: the gradient carries the 2 of the seed's derivation.
  * </ul>
  *
- * Cross-entropy is evaluated from the logits z, never from ln(a), so it stays finite when a
- * saturates to 0 or 1.
+ * Cross-entropy is evaluated from the logits z, never from ln(a) of an entry that may saturate to 0
+ * or 1, so it stays finite; with softmax, {@code activations} must be the softmax of {@code
+ * logits}, whose largest entry (at least 1/rows) gives ln Σ e^z.
  */
 public enum Loss {
   CROSS_ENTROPY("cross-entropy"),
@@ -85,19 +86,23 @@ public enum Loss {
     return loss;
   }
 
+  /**
+   * One column's −Σ y ln softmax(z) = Σ y (logsumexp(z) − z) and δ. The softmax has already been
+   * computed (a = e^{z − max}/Σ), so ln Σ is read back from the entry at the maximum, whose a is
+   * e⁰/Σ ≥ 1/rows and never underflows: logsumexp(z) = max − ln a_max, one logarithm instead of the
+   * column's exponentials again.
+   */
   private static double softmaxCrossEntropyColumn(
       double[] logits, double[] activations, double[] targets, double[] delta, int off, int rows) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int r = 0; r < rows; r++) {
-      max = Math.max(max, logits[off + r]);
-    }
-    double sumExp = 0;
+    int argMax = off;
     double targetSum = 0;
     for (int r = 0; r < rows; r++) {
-      sumExp += Math.exp(logits[off + r] - max);
+      if (logits[off + r] > logits[argMax]) {
+        argMax = off + r;
+      }
       targetSum += targets[off + r];
     }
-    double logSumExp = max + Math.log(sumExp);
+    double logSumExp = logits[argMax] - Math.log(activations[argMax]);
     double loss = 0;
     for (int r = 0; r < rows; r++) {
       double y = targets[off + r];

@@ -22,6 +22,13 @@ final class ScalarElementWise extends ElementWise {
   }
 
   @Override
+  void exp(double[] values, int n) {
+    for (int i = 0; i < n; i++) {
+      values[i] = Math.exp(values[i]);
+    }
+  }
+
+  @Override
   void tanh(double[] values, int n) {
     for (int i = 0; i < n; i++) {
       values[i] = Math.tanh(values[i]);

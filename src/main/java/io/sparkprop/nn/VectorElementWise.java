@@ -73,6 +73,20 @@ final class VectorElementWise extends ElementWise {
   }
 
   @Override
+  void exp(double[] values, int n) {
+    int i = 0;
+    for (int full = DOUBLES.loopBound(n); i < full; i += DOUBLES.length()) {
+      DoubleVector.fromArray(DOUBLES, values, i).lanewise(VectorOperators.EXP).intoArray(values, i);
+    }
+    if (i < n) {
+      VectorMask<Double> tail = DOUBLES.indexInRange(i, n);
+      DoubleVector.fromArray(DOUBLES, values, i, tail)
+          .lanewise(VectorOperators.EXP)
+          .intoArray(values, i, tail);
+    }
+  }
+
+  @Override
   void tanh(double[] values, int n) {
     int i = 0;
     for (int full = DOUBLES.loopBound(n); i < full; i += DOUBLES.length()) {

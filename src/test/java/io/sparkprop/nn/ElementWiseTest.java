@@ -65,6 +65,19 @@ class ElementWiseTest {
 
   @ParameterizedTest
   @MethodSource("implementations")
+  void exp_doubles_matchesStrictMath(ElementWise kernels) {
+    for (int n : LENGTHS) {
+      double[] z = inputs(n, 7 * n);
+      double[] exp = z.clone();
+      kernels.exp(exp, n);
+      for (int i = 0; i < n; i++) {
+        assertClose(StrictMath.exp(z[i]), exp[i], "exp(" + z[i] + ")");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
   void sigmoidTanhRelu_doubles_matchReferences(ElementWise kernels) {
     for (int n : LENGTHS) {
       double[] z = inputs(n, n);

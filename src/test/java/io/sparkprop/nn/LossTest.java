@@ -23,6 +23,59 @@ class LossTest {
     assertEquals(-1.0, delta[1], TOLERANCE);
   }
 
+  /**
+   * Softmax and its cross-entropy on columns of every kind (narrow and 800 wide, ties at the
+   * maximum, the target at an entry whose softmax underflows to 0) against a log-sum-exp written
+   * here with StrictMath and no read-back from the softmax.
+   */
+  @Test
+  void softmaxCrossEntropy_variedColumns_matchesIndependentLogSumExp() {
+    int rows = 10;
+    int cols = 40;
+    java.util.Random random = new java.util.Random(11);
+    double[] z = new double[rows * cols];
+    double[] y = new double[rows * cols];
+    for (int c = 0; c < cols; c++) {
+      double width = c % 4 == 0 ? 800 : c % 4 == 1 ? 0.01 : 5;
+      for (int r = 0; r < rows; r++) {
+        z[c * rows + r] = random.nextGaussian() * width;
+      }
+      if (c % 5 == 2) {
+        z[c * rows + 3] = z[c * rows + 7] = 1e3; // a tie at the maximum
+      }
+      y[c * rows + random.nextInt(rows)] = 1;
+    }
+    double[] a = z.clone();
+    Activation.SOFTMAX.apply(a, rows, cols);
+    double[] delta = new double[rows * cols];
+    double loss = Loss.CROSS_ENTROPY.lossAndDelta(Activation.SOFTMAX, z, a, y, delta, rows, cols);
+
+    double expected = 0;
+    for (int c = 0; c < cols; c++) {
+      int off = c * rows;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int r = 0; r < rows; r++) {
+        max = Math.max(max, z[off + r]);
+      }
+      double sum = 0;
+      for (int r = 0; r < rows; r++) {
+        sum += StrictMath.exp(z[off + r] - max);
+      }
+      double logSumExp = max + StrictMath.log(sum);
+      for (int r = 0; r < rows; r++) {
+        double softmax = StrictMath.exp(z[off + r] - max) / sum;
+        assertEquals(softmax, a[off + r], 1e-15, "softmax at column " + c + " row " + r);
+        assertEquals(softmax - y[off + r], delta[off + r], 1e-15, "δ at column " + c);
+        if (y[off + r] != 0) {
+          double columnLoss = logSumExp - z[off + r];
+          assertTrue(Double.isFinite(columnLoss));
+          expected += columnLoss;
+        }
+      }
+    }
+    assertEquals(expected, loss, 1e-12 * Math.abs(expected));
+  }
+
   @Test
   void sigmoidCrossEntropy_saturatedOutput_givesLogitNotInfinity() {
     double[] z = {-800.0};
