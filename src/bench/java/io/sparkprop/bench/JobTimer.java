@@ -49,9 +49,9 @@ final class JobTimer extends SparkListener {
       finishedSeconds.add((job.time() - start) / 1e3);
       List<Long> cpu = taskCpuNanos.remove(job.jobId());
       finishedTaskCpu.add(
-          cpu == null || cpu.isEmpty()
+          cpu == null
               ? Double.NaN
-              : cpu.stream().mapToLong(Long::longValue).average().orElse(0) / 1e9);
+              : cpu.stream().mapToLong(Long::longValue).average().orElse(Double.NaN) / 1e9);
     }
   }
 

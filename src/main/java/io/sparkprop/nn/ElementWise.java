@@ -95,10 +95,10 @@ abstract class ElementWise {
   /** v[i] = tanh(v[i]) for i &lt; n. */
   abstract void tanh(double[] values, int n);
 
+  abstract void tanh(float[] values, int n);
+
   /** values[i] = e^{values[i]} for i &lt; n, in place. */
   abstract void exp(double[] values, int n);
-
-  abstract void tanh(float[] values, int n);
 
   /** v[i] = max(v[i], 0) for i &lt; n; NaN stays NaN. */
   abstract void relu(double[] values, int n);
