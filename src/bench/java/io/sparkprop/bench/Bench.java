@@ -2,14 +2,15 @@ package io.sparkprop.bench;
 
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Blas;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.OptimizerSpec;
-import io.sparkprop.spark.Datasets;
+import io.sparkprop.spark.TrainerConfig;
+import io.sparkprop.spark.load.Datasets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -274,7 +275,6 @@ public final class Bench {
             OptimizerSpec.Kind.LBFGS,
             1.0,
             0.0,
-            1.0,
             0.9,
             0.999,
             1e-8,
@@ -290,6 +290,7 @@ public final class Bench {
             test.blocks(),
             spec(layers),
             lbfgs,
+            1.0,
             Precision.FLOAT64,
             100,
             TARGET));
@@ -298,12 +299,14 @@ public final class Bench {
     // Candidates for the fastest route to 97 %: 784-128-10 ReLU, different step sizes and samples.
     NetworkSpec relu =
         NetworkSpec.of(layers, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-    OptimizerSpec momentum = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.2, 0.9, 0.01);
-    OptimizerSpec adam = new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.003, 0.0, 0.02);
-    OptimizerSpec bigMomentum = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.5, 0.9, 0.05);
-    candidate(report, ours, train, test, relu, "momentum η 0.2 μ 0.9, 1 % a step", momentum, 10);
-    candidate(report, ours, train, test, relu, "adam η 0.003, 2 % a step", adam, 5);
-    candidate(report, ours, train, test, relu, "momentum η 0.5 μ 0.9, 5 % a step", bigMomentum, 8);
+    OptimizerSpec momentum = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.2, 0.9);
+    OptimizerSpec adam = new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.003, 0.0);
+    OptimizerSpec bigMomentum = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.5, 0.9);
+    candidate(
+        report, ours, train, test, relu, "momentum η 0.2 μ 0.9, 1 % a step", momentum, 0.01, 10);
+    candidate(report, ours, train, test, relu, "adam η 0.003, 2 % a step", adam, 0.02, 5);
+    candidate(
+        report, ours, train, test, relu, "momentum η 0.5 μ 0.9, 5 % a step", bigMomentum, 0.05, 8);
     Ours.Run single =
         ours.train(
             "sparkprop float32, momentum η 0.5 μ 0.9, 5 % a step, 784-128-10 relu, 8 epochs",
@@ -311,8 +314,9 @@ public final class Bench {
             test.blocks(),
             relu,
             bigMomentum,
+            0.05,
             Precision.FLOAT32,
-            8 * bigMomentum.stepsPerEpoch(),
+            8 * TrainerConfig.stepsPerEpoch(0.05),
             TARGET);
     report.runs.add(single);
     log(single.toString());
@@ -326,6 +330,7 @@ public final class Bench {
       NetworkSpec spec,
       String name,
       OptimizerSpec optimizer,
+      double fraction,
       int epochs) {
     Ours.Run run =
         ours.train(
@@ -334,8 +339,9 @@ public final class Bench {
             test.blocks(),
             spec,
             optimizer,
+            fraction,
             Precision.FLOAT64,
-            epochs * optimizer.stepsPerEpoch(),
+            epochs * TrainerConfig.stepsPerEpoch(fraction),
             TARGET);
     report.runs.add(run);
     log(run.toString());

@@ -1,13 +1,16 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.data.ExampleBlock;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.OptimizerSpec;
-import io.sparkprop.spark.EpochStats;
+import io.sparkprop.report.EpochStats;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
+import io.sparkprop.spark.TrainingListener;
+import io.sparkprop.spark.eval.Evaluator;
+import io.sparkprop.spark.run.HeldOutEvaluation;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,7 +22,7 @@ final class Ours {
   private static final long SEED = 1;
 
   /** The call site of the gradient job. */
-  static final String PASS_JOB = "treeAggregate at Trainer.java";
+  static final String PASS_JOB = "treeAggregate at GradientPass.java";
 
   private final JavaSparkContext jsc;
 
@@ -38,8 +41,8 @@ final class Ours {
       int passes,
       JobTimer timer)
       throws InterruptedException {
-    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0, 1.0);
-    Trainer trainer = new Trainer(jsc, config(spec, gd, 1, precision));
+    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0);
+    Trainer trainer = new Trainer(jsc, config(spec, gd, 1.0, 1, precision));
     double[] weights = Initializer.initialize(spec, SEED);
     // Cleared first, so the wait below is for this untimed pass and not an earlier call's.
     timer.clear();
@@ -75,29 +78,41 @@ final class Ours {
       JavaRDD<ExampleBlock> test,
       NetworkSpec spec,
       OptimizerSpec optimizer,
+      double fraction,
       Precision precision,
       int steps,
       double target) {
-    Trainer trainer = new Trainer(jsc, config(spec, optimizer, steps, precision));
     double[] reached = {Double.NaN};
     double[] last = {Double.NaN};
     long start = System.nanoTime();
-    trainer.fit(
-        train,
-        test,
-        Initializer.initialize(spec, SEED),
-        (EpochStats s) -> {
-          last[0] = s.testAccuracy();
-          if (Double.isNaN(reached[0]) && s.testAccuracy() >= target) {
-            reached[0] = (System.nanoTime() - start) / 1e9;
+    TrainingListener clock =
+        new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochEnd epoch) {
+            EpochStats s = epoch.stats();
+            last[0] = s.testAccuracy();
+            if (Double.isNaN(reached[0]) && s.testAccuracy() >= target) {
+              reached[0] = (System.nanoTime() - start) / 1e9;
+            }
           }
-        });
+        };
+    new Trainer(jsc, config(spec, optimizer, fraction, steps, precision))
+        .addListener(
+            new HeldOutEvaluation(new Evaluator(jsc, spec, BLOCK_SIZE, TREE_DEPTH), null, test))
+        .addListener(clock)
+        .fit(train, Initializer.initialize(spec, SEED));
     return new Run(name, reached[0], last[0], (System.nanoTime() - start) / 1e9);
   }
 
   private static TrainerConfig config(
-      NetworkSpec spec, OptimizerSpec optimizer, int steps, Precision precision) {
-    return new TrainerConfig(
-        spec, optimizer, steps, SEED, TREE_DEPTH, BLOCK_SIZE, 0, 0, 0.0, precision);
+      NetworkSpec spec, OptimizerSpec optimizer, double fraction, int steps, Precision precision) {
+    return TrainerConfig.builder(spec, optimizer)
+        .batchFraction(fraction)
+        .steps(steps)
+        .seed(SEED)
+        .treeDepth(TREE_DEPTH)
+        .blockSize(BLOCK_SIZE)
+        .precision(precision)
+        .build();
   }
 }

@@ -1,9 +1,9 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.data.ExampleBlock;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.NetworkSpec;
-import io.sparkprop.spark.Datasets;
+import io.sparkprop.nn.Precision;
+import io.sparkprop.spark.load.Datasets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -35,9 +35,15 @@ final class StepOverhead {
     List<Double> empty = new ArrayList<>();
     List<Double> broadcast = new ArrayList<>();
     List<Double> real = new ArrayList<>();
-    OptimizerSpec sgd = new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0.0, fraction);
+    OptimizerSpec sgd = new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0.0);
     Trainer trainer =
-        new Trainer(jsc, new TrainerConfig(spec, sgd, steps, 1, 2, Ours.BLOCK_SIZE, 0));
+        new Trainer(
+            jsc,
+            TrainerConfig.builder(spec, sgd)
+                .batchFraction(fraction)
+                .steps(steps)
+                .blockSize(Ours.BLOCK_SIZE)
+                .build());
     for (int i = 0; i <= steps; i++) {
       long t0 = System.nanoTime();
       emptyJob(train, null);

@@ -1,6 +1,5 @@
 package io.sparkprop.cli;
 
-import io.sparkprop.spark.Failures;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,7 +27,7 @@ public final class Main {
     }
     String command = args[0];
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    if (!Options.ALL.contains(command)) {
+    if (!OptionTable.COMMANDS.contains(command)) {
       err.println(
           "sparkprop: unknown command '"
               + command

@@ -1,13 +1,16 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.BadRecords;
+import io.sparkprop.data.CachePrecision;
 import io.sparkprop.data.DataSource;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.spark.TrainerConfig;
+import java.util.Locale;
 import org.apache.spark.storage.StorageLevel;
 
 /** Turns parsed options into the validated spec records; every error is a usage error. */
@@ -18,7 +21,7 @@ final class Settings {
   static DataSource dataSource(Options o, String pathOption, String labelsOption)
       throws UsageException {
     String path = o.required(pathOption);
-    Precision precision = precision(o, "cache-precision");
+    CachePrecision precision = parse(o, "cache-precision", CachePrecision::parse);
     try {
       DataSource.Format format = DataSource.Format.parse(o.get("format"));
       DataSource source =
@@ -46,10 +49,11 @@ final class Settings {
     }
   }
 
-  /** The precision named by {@code option}. */
-  static Precision precision(Options o, String option) throws UsageException {
+  /** A named value of {@code option}: an error names the option and the allowed values. */
+  static <T> T parse(Options o, String option, java.util.function.Function<String, T> parser)
+      throws UsageException {
     try {
-      return Precision.parse(o.get(option));
+      return parser.apply(o.get(option));
     } catch (IllegalArgumentException e) {
       throw new UsageException(o.where(option) + ": " + e.getMessage());
     }
@@ -67,19 +71,31 @@ final class Settings {
     return d.charAt(0);
   }
 
-  /** The architecture from --layers, --activation, --output and --loss. */
-  static NetworkSpec network(Options o) throws UsageException {
-    int[] layers = layers(o);
+  /**
+   * The architecture from --layers, --activation, --output and --loss. What is not given comes from
+   * {@code defaults} (a warm start's model), or, without one, from the options' defaults: softmax
+   * output for 2+ outputs (else sigmoid), squared error for identity output (else cross-entropy).
+   */
+  static NetworkSpec network(Options o, NetworkSpec defaults) throws UsageException {
+    boolean fromModel = defaults != null;
+    int[] layers = fromModel && !o.has("layers") ? defaults.layerSizes() : layers(o);
     try {
-      Activation hidden = Activation.parse(o.get("activation"));
+      Activation hidden =
+          fromModel && !o.has("activation")
+              ? defaults.hiddenActivation()
+              : Activation.parse(o.get("activation"));
       Activation output =
           o.has("output")
               ? Activation.parse(o.get("output"))
-              : layers[layers.length - 1] > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+              : fromModel
+                  ? defaults.outputActivation()
+                  : layers[layers.length - 1] > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
       Loss loss =
           o.has("loss")
               ? Loss.parse(o.get("loss"))
-              : output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY;
+              : fromModel
+                  ? defaults.loss()
+                  : output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY;
       return new NetworkSpec(layers, hidden, output, loss);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -109,11 +125,7 @@ final class Settings {
   static OptimizerSpec optimizer(Options o) throws UsageException {
     try {
       OptimizerSpec.Kind kind = OptimizerSpec.Kind.parse(o.get("optimizer"));
-      double fraction =
-          o.has("batch-fraction")
-              ? o.getDouble("batch-fraction")
-              : kind == OptimizerSpec.Kind.SGD ? 0.01 : 1.0;
-      int stepsPerEpoch = OptimizerSpec.stepsPerEpoch(fraction);
+      int stepsPerEpoch = TrainerConfig.stepsPerEpoch(batchFraction(o, kind));
       LearningRateSchedule schedule =
           new LearningRateSchedule(
               LearningRateSchedule.Kind.parse(o.get("schedule")),
@@ -125,7 +137,6 @@ final class Settings {
           kind,
           o.getDouble("learning-rate"),
           o.getDouble("momentum"),
-          fraction,
           o.getDouble("beta1"),
           o.getDouble("beta2"),
           o.getDouble("epsilon"),
@@ -139,21 +150,51 @@ final class Settings {
     }
   }
 
+  /** --batch-fraction, by default 0.01 for sgd and 1 for the others. */
+  static double batchFraction(Options o, OptimizerSpec.Kind kind) throws UsageException {
+    if (o.has("batch-fraction")) {
+      return o.getDouble("batch-fraction");
+    }
+    return kind == OptimizerSpec.Kind.SGD ? 0.01 : 1.0;
+  }
+
+  /**
+   * The trainer's settings for {@code network}, from --batch-fraction, --epochs or --iterations,
+   * --seed, --tree-depth, --block-size and --precision.
+   */
+  static TrainerConfig trainerConfig(Options o, NetworkSpec network, OptimizerSpec optimizer)
+      throws UsageException {
+    double fraction = batchFraction(o, optimizer.kind());
+    TrainerConfig.Builder builder =
+        TrainerConfig.builder(network, optimizer)
+            .batchFraction(fraction)
+            .steps(steps(o, TrainerConfig.stepsPerEpoch(fraction)))
+            .seed(o.getLong("seed"))
+            .treeDepth(o.getInt("tree-depth", 1))
+            .blockSize(o.getInt("block-size", 1))
+            .precision(parse(o, "precision", Precision::parse));
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
   /** The number of steps: --iterations when given, else --epochs × steps per epoch. */
-  static int steps(Options o, OptimizerSpec optimizer) throws UsageException {
+  static int steps(Options o, int stepsPerEpoch) throws UsageException {
     if (o.has("iterations")) {
       return o.getInt("iterations", 1);
     }
     int epochs = o.getInt("epochs", 1);
     try {
-      return Math.multiplyExact(epochs, optimizer.stepsPerEpoch());
+      return Math.multiplyExact(epochs, stepsPerEpoch);
     } catch (ArithmeticException e) {
       throw new UsageException(
           o.where("epochs")
               + " "
               + epochs
               + " × "
-              + optimizer.stepsPerEpoch()
+              + stepsPerEpoch
               + " steps per epoch is more than "
               + Integer.MAX_VALUE
               + " steps");
@@ -162,8 +203,7 @@ final class Settings {
 
   static StorageLevel storageLevel(Options o) throws UsageException {
     try {
-      return StorageLevel.fromString(
-          o.get("storage-level").trim().toUpperCase(java.util.Locale.ROOT));
+      return StorageLevel.fromString(o.get("storage-level").trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new UsageException(
           o.where("storage-level")

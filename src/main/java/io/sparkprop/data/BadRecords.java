@@ -1,7 +1,7 @@
 package io.sparkprop.data;
 
+import io.sparkprop.common.Named;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * What a text reader does with a malformed record (a LIBSVM line or a CSV row): fail at the first
@@ -28,12 +28,18 @@ public record BadRecords(boolean skip, long max) implements Serializable {
    * @throws IllegalArgumentException naming the allowed values
    */
   public static BadRecords parse(String policy, long max) {
-    return switch (policy.trim().toLowerCase(Locale.ROOT)) {
-      case "fail" -> FAIL;
-      case "skip" -> new BadRecords(true, max);
-      default ->
-          throw new IllegalArgumentException(
-              "unknown policy '" + policy + "' (expected fail or skip)");
-    };
+    return Named.parse(Policy.class, "policy", policy) == Policy.FAIL
+        ? FAIL
+        : new BadRecords(true, max);
+  }
+
+  private enum Policy implements Named {
+    FAIL,
+    SKIP;
+
+    @Override
+    public String id() {
+      return Named.idOf(this);
+    }
   }
 }

@@ -1,7 +1,7 @@
 package io.sparkprop.data;
 
+import io.sparkprop.common.Named;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * Where a data set is and how to read it.
@@ -24,30 +24,24 @@ public record DataSource(
     char delimiter,
     int labelColumn,
     boolean header,
-    Precision precision,
+    CachePrecision precision,
     BadRecords badRecords)
     implements Serializable {
 
   /** The supported file formats. */
-  public enum Format {
+  public enum Format implements Named {
     LIBSVM,
     CSV,
     IDX;
 
-    /** The name used in flags. */
+    @Override
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return Named.idOf(this);
     }
 
     /** Parses a format name; the error names the allowed values. */
     public static Format parse(String name) {
-      for (Format f : values()) {
-        if (f.id().equals(name.trim().toLowerCase(Locale.ROOT))) {
-          return f;
-        }
-      }
-      throw new IllegalArgumentException(
-          "unknown format '" + name + "' (expected one of libsvm, csv, idx)");
+      return Named.parse(Format.class, "format", name);
     }
   }
 
@@ -64,7 +58,7 @@ public record DataSource(
   }
 
   /** This source with cached text features kept at {@code p}. */
-  public DataSource withPrecision(Precision p) {
+  public DataSource withPrecision(CachePrecision p) {
     return new DataSource(format, path, labelsPath, delimiter, labelColumn, header, p, badRecords);
   }
 
@@ -77,19 +71,26 @@ public record DataSource(
   /** A LIBSVM source, cached as float32, failing at a malformed line. */
   public static DataSource libsvm(String path) {
     return new DataSource(
-        Format.LIBSVM, path, null, ',', 0, false, Precision.FLOAT32, BadRecords.FAIL);
+        Format.LIBSVM, path, null, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL);
   }
 
   /** A CSV source, cached as float32, failing at a malformed row. */
   public static DataSource csv(String path, char delimiter, int labelColumn, boolean header) {
     return new DataSource(
-        Format.CSV, path, null, delimiter, labelColumn, header, Precision.FLOAT32, BadRecords.FAIL);
+        Format.CSV,
+        path,
+        null,
+        delimiter,
+        labelColumn,
+        header,
+        CachePrecision.FLOAT32,
+        BadRecords.FAIL);
   }
 
   /** An IDX image/label pair. */
   public static DataSource idx(String imagesPath, String labelsPath) {
     return new DataSource(
-        Format.IDX, imagesPath, labelsPath, ',', 0, false, Precision.FLOAT32, BadRecords.FAIL);
+        Format.IDX, imagesPath, labelsPath, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL);
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.ParameterLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,31 +76,35 @@ public final class ModelFile {
     }
     gen.writeEndObject();
     gen.writeArrayFieldStart("parameters");
+    ParameterLayout layout = spec.layout();
     for (int l = 1; l <= spec.numLayers(); l++) {
-      int rows = spec.size(l);
-      int cols = spec.size(l - 1);
-      int wOff = spec.weightOffset(l);
-      gen.writeStartObject();
-      gen.writeArrayFieldStart("weights");
-      for (int r = 0; r < rows; r++) {
-        gen.writeStartArray();
-        for (int c = 0; c < cols; c++) {
-          gen.writeNumber(w[wOff + c * rows + r]);
-        }
-        gen.writeEndArray();
-      }
-      gen.writeEndArray();
-      gen.writeArrayFieldStart("biases");
-      for (int r = 0; r < rows; r++) {
-        gen.writeNumber(w[spec.biasOffset(l) + r]);
-      }
-      gen.writeEndArray();
-      gen.writeEndObject();
+      writeLayer(gen, layout.layer(l), w);
     }
     gen.writeEndArray();
     gen.writeEndObject();
     gen.writeRaw('\n');
     gen.flush();
+  }
+
+  /** One layer's object: its weights row by row (row i: the weights into neuron i), its biases. */
+  private static void writeLayer(JsonGenerator gen, ParameterLayout.Layer layer, double[] w)
+      throws IOException {
+    gen.writeStartObject();
+    gen.writeArrayFieldStart("weights");
+    for (int r = 0; r < layer.rows(); r++) {
+      gen.writeStartArray();
+      for (int c = 0; c < layer.cols(); c++) {
+        gen.writeNumber(w[layer.weightIndex(r, c)]);
+      }
+      gen.writeEndArray();
+    }
+    gen.writeEndArray();
+    gen.writeArrayFieldStart("biases");
+    for (int r = 0; r < layer.rows(); r++) {
+      gen.writeNumber(w[layer.biasOffset() + r]);
+    }
+    gen.writeEndArray();
+    gen.writeEndObject();
   }
 
   /**
@@ -202,56 +207,62 @@ public final class ModelFile {
               + (parameters == null || !parameters.isArray() ? "none" : parameters.size()));
     }
     double[] w = new double[spec.numParameters()];
+    ParameterLayout layout = spec.layout();
     for (int l = 1; l <= spec.numLayers(); l++) {
-      JsonNode layer = parameters.get(l - 1);
-      int rows = spec.size(l);
-      int cols = spec.size(l - 1);
-      JsonNode weights = layer.get("weights");
-      if (weights == null || !weights.isArray() || weights.size() != rows) {
-        throw new ModelFormatException(
-            path,
-            "layer "
-                + l
-                + " weights: expected "
-                + rows
-                + " rows, found "
-                + (weights == null || !weights.isArray() ? "none" : weights.size()));
-      }
-      for (int r = 0; r < rows; r++) {
-        JsonNode row = weights.get(r);
-        if (!row.isArray() || row.size() != cols) {
-          throw new ModelFormatException(
-              path,
-              "layer "
-                  + l
-                  + " weights row "
-                  + r
-                  + ": expected "
-                  + cols
-                  + " numbers, found "
-                  + (row.isArray() ? row.size() : row.getNodeType()));
-        }
-        for (int c = 0; c < cols; c++) {
-          w[spec.weightOffset(l) + c * rows + r] =
-              number(path, row.get(c), "layer " + l + " weight [" + r + "][" + c + "]");
-        }
-      }
-      JsonNode biases = layer.get("biases");
-      if (biases == null || !biases.isArray() || biases.size() != rows) {
-        throw new ModelFormatException(
-            path,
-            "layer "
-                + l
-                + " biases: expected "
-                + rows
-                + " numbers, found "
-                + (biases == null || !biases.isArray() ? "none" : biases.size()));
-      }
-      for (int r = 0; r < rows; r++) {
-        w[spec.biasOffset(l) + r] = number(path, biases.get(r), "layer " + l + " bias " + r);
-      }
+      readLayer(path, parameters.get(l - 1), l, layout.layer(l), w);
     }
     return w;
+  }
+
+  /** Reads layer l's weights and biases into the flat array {@code w}, checking every shape. */
+  private static void readLayer(
+      String path, JsonNode node, int l, ParameterLayout.Layer layer, double[] w) {
+    int rows = layer.rows();
+    int cols = layer.cols();
+    JsonNode weights = node.get("weights");
+    if (weights == null || !weights.isArray() || weights.size() != rows) {
+      throw new ModelFormatException(
+          path,
+          "layer "
+              + l
+              + " weights: expected "
+              + rows
+              + " rows, found "
+              + (weights == null || !weights.isArray() ? "none" : weights.size()));
+    }
+    for (int r = 0; r < rows; r++) {
+      JsonNode row = weights.get(r);
+      if (!row.isArray() || row.size() != cols) {
+        throw new ModelFormatException(
+            path,
+            "layer "
+                + l
+                + " weights row "
+                + r
+                + ": expected "
+                + cols
+                + " numbers, found "
+                + (row.isArray() ? row.size() : row.getNodeType()));
+      }
+      for (int c = 0; c < cols; c++) {
+        w[layer.weightIndex(r, c)] =
+            number(path, row.get(c), "layer " + l + " weight [" + r + "][" + c + "]");
+      }
+    }
+    JsonNode biases = node.get("biases");
+    if (biases == null || !biases.isArray() || biases.size() != rows) {
+      throw new ModelFormatException(
+          path,
+          "layer "
+              + l
+              + " biases: expected "
+              + rows
+              + " numbers, found "
+              + (biases == null || !biases.isArray() ? "none" : biases.size()));
+    }
+    for (int r = 0; r < rows; r++) {
+      w[layer.biasOffset() + r] = number(path, biases.get(r), "layer " + l + " bias " + r);
+    }
   }
 
   private static double number(String path, JsonNode node, String what) {

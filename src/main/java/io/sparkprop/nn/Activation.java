@@ -1,16 +1,14 @@
 package io.sparkprop.nn;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import io.sparkprop.common.Named;
 
 /**
  * Element-wise activation functions g and their derivatives g'(z), the latter written in terms of
- * the output a = g(z) so the backward pass never needs z again (seed 000: σ'(z) = σ(z)(1 − σ(z))).
- * {@link #SOFTMAX} normalises each column and is allowed only as the output activation, paired with
- * cross-entropy, where δ^L = a − y needs no Jacobian.
+ * the output a = g(z) so the backward pass never needs z again (for the sigmoid σ'(z) = σ(z)(1 −
+ * σ(z))). {@link #SOFTMAX} normalises each column and is allowed only as the output activation,
+ * paired with cross-entropy, where δ^L = a − y needs no Jacobian.
  */
-public enum Activation {
+public enum Activation implements Named {
   SIGMOID("sigmoid"),
   TANH("tanh"),
   RELU("relu"),
@@ -23,7 +21,7 @@ public enum Activation {
     this.id = id;
   }
 
-  /** The name used in flags, config files and model files. */
+  @Override
   public String id() {
     return id;
   }
@@ -178,17 +176,6 @@ public enum Activation {
    * @throws IllegalArgumentException naming the allowed values
    */
   public static Activation parse(String name) {
-    for (Activation a : values()) {
-      if (a.id.equals(name.trim().toLowerCase(Locale.ROOT))) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown activation '" + name + "' (expected one of " + allowedIds() + ")");
-  }
-
-  /** The accepted names, comma separated. */
-  public static String allowedIds() {
-    return Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", "));
+    return Named.parse(Activation.class, "activation", name);
   }
 }

@@ -14,16 +14,17 @@ public final class Initializer {
   public static double[] initialize(NetworkSpec spec, long seed) {
     double[] weights = new double[spec.numParameters()];
     SplittableRandom random = new SplittableRandom(seed);
+    ParameterLayout layout = spec.layout();
     for (int l = 1; l <= spec.numLayers(); l++) {
-      int fanIn = spec.size(l - 1);
-      int fanOut = spec.size(l);
+      ParameterLayout.Layer layer = layout.layer(l);
+      int fanIn = layer.cols();
+      int fanOut = layer.rows();
       double limit =
           spec.activation(l) == Activation.RELU
               ? Math.sqrt(6.0 / fanIn)
               : Math.sqrt(6.0 / (fanIn + fanOut));
-      int offset = spec.weightOffset(l);
-      for (int i = 0; i < fanIn * fanOut; i++) {
-        weights[offset + i] = (2 * random.nextDouble() - 1) * limit;
+      for (int i = 0; i < layer.weightCount(); i++) {
+        weights[layer.weightOffset() + i] = (2 * random.nextDouble() - 1) * limit;
       }
     }
     return weights;

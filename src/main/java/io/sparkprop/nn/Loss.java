@@ -1,8 +1,6 @@
 package io.sparkprop.nn;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import io.sparkprop.common.Named;
 
 /**
  * The cost of one example and the output error δ^L = ∂C/∂z^L it induces, for each supported pair of
@@ -10,18 +8,18 @@ import java.util.stream.Collectors;
  * divides by m.
  *
  * <ul>
- *   <li>sigmoid + cross-entropy (seed 000): C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)], δ = a −
- *       y. Also serves multi-label targets.
+ *   <li>sigmoid + cross-entropy: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)], δ = a − y. Also
+ *       serves multi-label targets.
  *   <li>softmax + cross-entropy: C = −Σ_k y_k ln a_k, δ = a·Σ_k y_k − y (= a − y for one-hot y).
- *   <li>identity or sigmoid + squared error (seed 001): C = Σ_k (a_k − y_k)², δ = 2(a − y) ⊙ g'(z).
- *       No factor ½: the gradient carries the 2 of the seed's derivation.
+ *   <li>identity or sigmoid + squared error: C = Σ_k (a_k − y_k)², δ = 2(a − y) ⊙ g'(z). No factor
+ *       ½: the gradient carries the 2 of ∂(a − y)²/∂a.
  * </ul>
  *
  * Cross-entropy is evaluated from the logits z, never from ln(a) of an entry that may saturate to 0
  * or 1, so it stays finite; with softmax, {@code activations} must be the softmax of {@code
  * logits}, whose largest entry (at least 1/rows) gives ln Σ e^z.
  */
-public enum Loss {
+public enum Loss implements Named {
   CROSS_ENTROPY("cross-entropy"),
   SQUARED_ERROR("squared-error");
 
@@ -31,7 +29,7 @@ public enum Loss {
     this.id = id;
   }
 
-  /** The name used in flags, config files and model files. */
+  @Override
   public String id() {
     return id;
   }
@@ -121,17 +119,6 @@ public enum Loss {
    * @throws IllegalArgumentException naming the allowed values
    */
   public static Loss parse(String name) {
-    for (Loss l : values()) {
-      if (l.id.equals(name.trim().toLowerCase(Locale.ROOT))) {
-        return l;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown loss '" + name + "' (expected one of " + allowedIds() + ")");
-  }
-
-  /** The accepted names, comma separated. */
-  public static String allowedIds() {
-    return Arrays.stream(values()).map(Loss::id).collect(Collectors.joining(", "));
+    return Named.parse(Loss.class, "loss", name);
   }
 }

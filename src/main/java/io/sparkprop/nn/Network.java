@@ -2,7 +2,8 @@ package io.sparkprop.nn;
 
 /**
  * Forward and backward propagation over a block of B examples stacked as the columns of a
- * column-major matrix, following the four equations of seed 000:
+ * column-major matrix: backpropagation's four equations (output error, error propagated back
+ * through the weights, and the weight and bias gradients), vectorised over the block:
  *
  * <pre>
  *   Z^l = W^l A^{l−1} + b^l 1ᵀ,  A^l = g(Z^l)                      (one GEMM per layer)
@@ -22,9 +23,11 @@ package io.sparkprop.nn;
  */
 public final class Network {
   private final NetworkSpec spec;
+  private final ParameterLayout layout;
 
   public Network(NetworkSpec spec) {
     this.spec = spec;
+    this.layout = spec.layout();
   }
 
   public NetworkSpec spec() {
@@ -55,18 +58,19 @@ public final class Network {
     int numLayers = spec.numLayers();
     A previous = input;
     for (int l = 1; l <= numLayers; l++) {
-      int rows = spec.size(l);
-      int inner = spec.size(l - 1);
+      ParameterLayout.Layer layer = layout.layer(l);
+      int rows = layer.rows();
+      int inner = layer.cols();
       int n = rows * cols;
       A w = weights;
-      int wOffset = spec.weightOffset(l);
+      int wOffset = layer.weightOffset();
       if (l == 1 && inputRuns != null) {
-        inner = gatherColumns(weights, wOffset, rows, inputRuns, workspace.firstLayerWeights);
+        inner = gatherColumns(weights, layer, inputRuns, workspace.firstLayerWeights);
         w = workspace.firstLayerWeights;
         wOffset = 0;
       }
       A out = l == numLayers ? workspace.logits : workspace.activation(l);
-      arithmetic.fillColumns(weights, spec.biasOffset(l), out, rows, cols);
+      arithmetic.fillColumns(weights, layer.biasOffset(), out, rows, cols);
       if (inner > 0) {
         arithmetic.gemm(
             false, false, rows, cols, inner, w, wOffset, rows, previous, 0, inner, 1.0, out, 0,
@@ -84,13 +88,14 @@ public final class Network {
   }
 
   /**
-   * Copies the columns of the rows × ? matrix at {@code offset} that {@code runs} lists, in order,
-   * into {@code into}; returns how many.
+   * Copies the columns of the layer's weight matrix that {@code runs} lists, in order, into {@code
+   * into}; returns how many.
    */
-  private static <A> int gatherColumns(A matrix, int offset, int rows, int[] runs, A into) {
+  private static <A> int gatherColumns(A weights, ParameterLayout.Layer layer, int[] runs, A into) {
+    int rows = layer.rows();
     int to = 0;
     for (int r = 0; r < runs.length; r += 2) {
-      System.arraycopy(matrix, offset + runs[r] * rows, into, to * rows, runs[r + 1] * rows);
+      System.arraycopy(weights, layer.columnOffset(runs[r]), into, to * rows, runs[r + 1] * rows);
       to += runs[r + 1];
     }
     return to;
@@ -129,53 +134,65 @@ public final class Network {
     arithmetic.store(
         workspace.outputDeltaInDoubles, spec.numOutputs() * cols, workspace.delta(numLayers));
     for (int l = numLayers; l >= 1; l--) {
-      int rows = spec.size(l);
-      int inner = spec.size(l - 1);
+      ParameterLayout.Layer layer = layout.layer(l);
       A delta = workspace.delta(l);
       A previous = l == 1 ? input : workspace.activation(l - 1);
       if (l == 1 && inputRuns != null) {
         addFirstLayerGradient(arithmetic, delta, input, inputRuns, cols, workspace, gradient);
       } else {
+        // ∂C/∂W^l += Δ^l (A^{l−1})ᵀ
         arithmetic.gemm(
             false,
             true,
-            rows,
-            inner,
+            layer.rows(),
+            layer.cols(),
             cols,
             delta,
             0,
-            rows,
+            layer.rows(),
             previous,
             0,
-            inner,
+            layer.cols(),
             1.0,
             gradient,
-            spec.weightOffset(l),
-            rows);
+            layer.weightOffset(),
+            layer.rows());
       }
-      arithmetic.addRowSums(delta, rows, cols, gradient, spec.biasOffset(l));
+      arithmetic.addRowSums(delta, layer.rows(), cols, gradient, layer.biasOffset());
       if (l > 1) {
-        A below = workspace.delta(l - 1);
-        arithmetic.gemm(
-            true,
-            false,
-            inner,
-            cols,
-            rows,
-            weights,
-            spec.weightOffset(l),
-            rows,
-            delta,
-            0,
-            rows,
-            0.0,
-            below,
-            0,
-            inner);
-        arithmetic.multiplyByDerivative(spec.activation(l - 1), below, previous, inner * cols);
+        propagateBack(arithmetic, weights, layer, l, cols, workspace);
       }
     }
     return loss;
+  }
+
+  /** Δ^{l−1} = ((W^l)ᵀ Δ^l) ⊙ g'(Z^{l−1}), with g' computed from A^{l−1}. */
+  private <A> void propagateBack(
+      Arithmetic<A> arithmetic,
+      A weights,
+      ParameterLayout.Layer layer,
+      int l,
+      int cols,
+      Workspace<A> workspace) {
+    A below = workspace.delta(l - 1);
+    arithmetic.gemm(
+        true,
+        false,
+        layer.cols(),
+        cols,
+        layer.rows(),
+        weights,
+        layer.weightOffset(),
+        layer.rows(),
+        workspace.delta(l),
+        0,
+        layer.rows(),
+        0.0,
+        below,
+        0,
+        layer.cols());
+    arithmetic.multiplyByDerivative(
+        spec.activation(l - 1), below, workspace.activation(l - 1), layer.cols() * cols);
   }
 
   /**
@@ -190,8 +207,8 @@ public final class Network {
       int cols,
       Workspace<A> workspace,
       A gradient) {
-    int rows = spec.size(1);
-    int offset = spec.weightOffset(1);
+    ParameterLayout.Layer layer = layout.layer(1);
+    int rows = layer.rows();
     int inner = 0;
     for (int r = 1; r < runs.length; r += 2) {
       inner += runs[r];
@@ -205,7 +222,7 @@ public final class Network {
     int from = 0;
     for (int r = 0; r < runs.length; r += 2) {
       int length = runs[r + 1] * rows;
-      arithmetic.addRange(compact, from, gradient, offset + runs[r] * rows, length);
+      arithmetic.addRange(compact, from, gradient, layer.columnOffset(runs[r]), length);
       from += length;
     }
   }

@@ -8,8 +8,7 @@ import java.util.Objects;
  * The architecture of a fully connected network: layer sizes n_0 … n_L, the activation of every
  * hidden layer, the output activation and the loss. Validates itself on construction.
  *
- * <p>Parameter layout (the layout of Spark MLlib's MLP weight vector): for l = 1 … L, the weights
- * W^l as an n_l × n_{l−1} column-major matrix, then the biases b^l (n_l entries).
+ * <p>Its parameters live in one flat array laid out by {@link #layout()}.
  *
  * @param layerSizes n_0 (inputs) … n_L (outputs); at least two entries, all positive
  */
@@ -107,23 +106,18 @@ public record NetworkSpec(
     return l == numLayers() ? outputActivation : hiddenActivation;
   }
 
-  /** Offset of W^l (l = 1 … L) in the flat parameter array. */
-  public int weightOffset(int l) {
-    int offset = 0;
-    for (int k = 1; k < l; k++) {
-      offset += layerSizes[k] * layerSizes[k - 1] + layerSizes[k];
-    }
-    return offset;
-  }
-
-  /** Offset of b^l (l = 1 … L) in the flat parameter array. */
-  public int biasOffset(int l) {
-    return weightOffset(l) + layerSizes[l] * layerSizes[l - 1];
+  /** Where each layer's weights and biases sit in the flat parameter array. */
+  public ParameterLayout layout() {
+    return new ParameterLayout(layerSizes);
   }
 
   /** Length of the flat parameter array. */
   public int numParameters() {
-    return weightOffset(layerSizes.length);
+    int total = 0;
+    for (int l = 1; l < layerSizes.length; l++) {
+      total += layerSizes[l] * layerSizes[l - 1] + layerSizes[l];
+    }
+    return total;
   }
 
   /** Layer sizes as "784-128-10". */

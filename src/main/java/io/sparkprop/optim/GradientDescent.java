@@ -3,7 +3,7 @@ package io.sparkprop.optim;
 import dev.ludovic.netlib.blas.BLAS;
 import java.util.Map;
 
-/** Plain gradient descent, the update rule of both seeds: w ← w − η ∂C/∂w. Stateless. */
+/** Plain gradient descent, backpropagation's classic update: w ← w − η ∂C/∂w. Stateless. */
 public final class GradientDescent implements Optimizer {
 
   @Override

@@ -1,6 +1,6 @@
 package io.sparkprop.optim;
 
-import java.util.Locale;
+import io.sparkprop.common.Named;
 
 /**
  * The learning rate of each step (steps count from 1): an optional linear warm-up from η/w to η
@@ -24,25 +24,20 @@ public record LearningRateSchedule(
     Kind kind, double decayRate, int decaySteps, int warmupSteps, double minRate) {
 
   /** The supported shapes. */
-  public enum Kind {
+  public enum Kind implements Named {
     CONSTANT,
     STEP,
     EXPONENTIAL,
     COSINE;
 
+    @Override
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return Named.idOf(this);
     }
 
     /** Parses a name; the error names the allowed values. */
     public static Kind parse(String name) {
-      for (Kind k : values()) {
-        if (k.id().equals(name.trim().toLowerCase(Locale.ROOT))) {
-          return k;
-        }
-      }
-      throw new IllegalArgumentException(
-          "unknown schedule '" + name + "' (expected one of constant, step, exponential, cosine)");
+      return Named.parse(Kind.class, "schedule", name);
     }
   }
 

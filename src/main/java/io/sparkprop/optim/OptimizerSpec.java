@@ -1,6 +1,6 @@
 package io.sparkprop.optim;
 
-import java.util.Locale;
+import io.sparkprop.common.Named;
 
 /**
  * Which update rule, its hyper-parameters, and what happens to the averaged gradient before it: L2
@@ -9,7 +9,6 @@ import java.util.Locale;
  * @param kind the update rule
  * @param learningRate base η &gt; 0 (the schedule scales it)
  * @param momentum μ in [0, 1) for momentum and nesterov
- * @param batchFraction fraction of examples each step samples, in (0, 1]; exactly 1 for gd
  * @param beta1 Adam's first-moment decay β₁ in [0, 1)
  * @param beta2 Adam's second-moment decay β₂ in [0, 1)
  * @param epsilon Adam's ε &gt; 0
@@ -24,7 +23,6 @@ public record OptimizerSpec(
     Kind kind,
     double learningRate,
     double momentum,
-    double batchFraction,
     double beta1,
     double beta2,
     double epsilon,
@@ -35,35 +33,22 @@ public record OptimizerSpec(
     double tolerance) {
 
   /** The supported update rules. */
-  public enum Kind {
-    GD("gd"),
-    SGD("sgd"),
-    MOMENTUM("momentum"),
-    NESTEROV("nesterov"),
-    ADAM("adam"),
-    LBFGS("lbfgs");
+  public enum Kind implements Named {
+    GD,
+    SGD,
+    MOMENTUM,
+    NESTEROV,
+    ADAM,
+    LBFGS;
 
-    private final String id;
-
-    Kind(String id) {
-      this.id = id;
-    }
-
+    @Override
     public String id() {
-      return id;
+      return Named.idOf(this);
     }
 
     /** Parses a name; the error names the allowed values. */
     public static Kind parse(String name) {
-      for (Kind k : values()) {
-        if (k.id.equals(name.trim().toLowerCase(Locale.ROOT))) {
-          return k;
-        }
-      }
-      throw new IllegalArgumentException(
-          "unknown optimizer '"
-              + name
-              + "' (expected one of gd, sgd, momentum, nesterov, adam, lbfgs)");
+      return Named.parse(Kind.class, "optimizer", name);
     }
   }
 
@@ -78,13 +63,6 @@ public record OptimizerSpec(
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), found " + momentum);
     }
-    checkFraction(batchFraction);
-    if (kind == Kind.GD && batchFraction != 1.0) {
-      throw new IllegalArgumentException(
-          "gd uses every example in each step; found batch fraction "
-              + batchFraction
-              + " (use --optimizer sgd to sample)");
-    }
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
       throw new IllegalArgumentException(
           "beta1 and beta2 must be in [0, 1), found " + beta1 + " and " + beta2);
@@ -96,14 +74,6 @@ public record OptimizerSpec(
     if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
       throw new IllegalArgumentException(
           "weight decay must be finite and >= 0, found " + weightDecay);
-    }
-    if (kind == Kind.LBFGS && (batchFraction != 1.0 || clipNorm != 0)) {
-      throw new IllegalArgumentException(
-          "lbfgs works on the full gradient; found batch fraction "
-              + batchFraction
-              + " and clip norm "
-              + clipNorm
-              + " (expected 1 and 0)");
     }
     if (historySize < 1) {
       throw new IllegalArgumentException("history size must be at least 1, found " + historySize);
@@ -120,12 +90,11 @@ public record OptimizerSpec(
    * Plain settings: Adam's usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no decay, no clipping, a constant
    * rate, L-BFGS with 10 pairs and tolerance 1e-9.
    */
-  public OptimizerSpec(Kind kind, double learningRate, double momentum, double batchFraction) {
+  public OptimizerSpec(Kind kind, double learningRate, double momentum) {
     this(
         kind,
         learningRate,
         momentum,
-        batchFraction,
         0.9,
         0.999,
         1e-8,
@@ -134,24 +103,6 @@ public record OptimizerSpec(
         LearningRateSchedule.CONSTANT_RATE,
         10,
         1e-9);
-  }
-
-  /** Steps that make one pass over the data on average: 1 / batchFraction, rounded, at least 1. */
-  public int stepsPerEpoch() {
-    return stepsPerEpoch(batchFraction);
-  }
-
-  /** Steps that make one pass over the data when each samples {@code batchFraction} of it. */
-  public static int stepsPerEpoch(double batchFraction) {
-    checkFraction(batchFraction);
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, Math.round(1.0 / batchFraction)));
-  }
-
-  private static void checkFraction(double batchFraction) {
-    if (!(batchFraction > 0 && batchFraction <= 1)) {
-      throw new IllegalArgumentException(
-          "batch fraction must be in (0, 1], found " + batchFraction);
-    }
   }
 
   /** A fresh optimizer for a parameter vector of {@code numParameters} entries. */

@@ -3,7 +3,7 @@ package io.sparkprop.optim;
 /**
  * L2 regularisation of the weights, not the biases: the cost becomes C + (λ/2) Σ w² over the weight
  * entries, so λw is added to their gradient. Applied on the driver to the averaged gradient, before
- * clipping and the optimizer's update.
+ * {@link GradientClipping} and the optimizer's update.
  */
 public final class WeightDecay {
   private final double lambda;
@@ -37,24 +37,5 @@ public final class WeightDecay {
       }
     }
     return 0.5 * lambda * sumOfSquares;
-  }
-
-  /**
-   * Scales {@code gradient} to Euclidean norm {@code maxNorm} when it is longer; 0 turns clipping
-   * off. Returns the norm before clipping.
-   */
-  public static double clip(double[] gradient, double maxNorm) {
-    double sum = 0;
-    for (double g : gradient) {
-      sum += g * g;
-    }
-    double norm = Math.sqrt(sum);
-    if (maxNorm > 0 && norm > maxNorm) {
-      double scale = maxNorm / norm;
-      for (int i = 0; i < gradient.length; i++) {
-        gradient[i] *= scale;
-      }
-    }
-    return norm;
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.nn.Blas;
 import java.io.Serializable;
 
 /**
@@ -25,7 +26,7 @@ public final class GradientSum implements Serializable {
     if (gradient == null) {
       gradient = other.gradient;
     } else {
-      io.sparkprop.nn.Blas.get().daxpy(gradient.length, 1.0, other.gradient, 1, gradient, 1);
+      Blas.get().daxpy(gradient.length, 1.0, other.gradient, 1, gradient, 1);
     }
     loss += other.loss;
     count += other.count;
@@ -45,7 +46,7 @@ public final class GradientSum implements Serializable {
   /** ∂C/∂w = (1/m) Σ, a new array. */
   public double[] meanGradient() {
     double[] mean = gradient.clone();
-    io.sparkprop.nn.Blas.get().dscal(mean.length, 1.0 / count, mean, 1);
+    Blas.get().dscal(mean.length, 1.0 / count, mean, 1);
     return mean;
   }
 }

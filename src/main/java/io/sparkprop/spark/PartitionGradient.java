@@ -1,31 +1,26 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.data.ExampleBlock;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Arithmetic;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Workspace;
 import java.util.Collections;
 import java.util.Iterator;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Sums one partition's loss and gradient at the broadcast weights into a single {@link
- * GradientSum}. With a batch fraction below 1 the sampled examples are gathered into full blocks
- * first, so each GEMM still runs on a wide block; a full pass keeps each cached block's own rows,
- * so the first layer skips the feature rows that are zero throughout a block. In {@link
- * Precision#FLOAT32} the matrices are floats (sgemm); the partition's sum is handed on in double.
- * Holds only the spec, the broadcast handle and scalars: the weights never travel in the task
- * closure.
+ * GradientSum}: for each block, Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ, and the count of examples. With a
+ * batch fraction below 1 the sampled examples are gathered into full blocks first, so each GEMM
+ * still runs on a wide block; a full pass keeps each cached block's own rows, so the first layer
+ * skips the feature rows that are zero throughout a block. In {@link Precision#FLOAT32} the
+ * matrices are floats (sgemm); the partition's sum is handed on in double.
  */
-final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>, GradientSum> {
+final class PartitionGradient extends BlockFunction<GradientSum> {
   private static final long serialVersionUID = 1L;
 
-  private final NetworkSpec spec;
-  private final Broadcast<double[]> weights;
-  private final int blockSize;
   private final double fraction;
   private final long seed;
   private final long step;
@@ -39,9 +34,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
       long seed,
       long step,
       Precision precision) {
-    this.spec = spec;
-    this.weights = weights;
-    this.blockSize = blockSize;
+    super(spec, weights, blockSize);
     this.fraction = fraction;
     this.seed = seed;
     this.step = step;
@@ -53,11 +46,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     GradientSum sum = new GradientSum();
     if (blocks.hasNext()) {
       sum.gradient = new double[weights.value().length];
-      if (precision == Precision.FLOAT32) {
-        accumulate(Arithmetic.FLOAT32, blocks, sum);
-      } else {
-        accumulate(Arithmetic.FLOAT64, blocks, sum);
-      }
+      accumulate(precision.arithmetic(), blocks, sum);
     }
     return Collections.singletonList(sum).iterator();
   }
@@ -75,8 +64,8 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     if (fraction >= 1.0) {
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
-        A x = storedFeatures(block, workspace.inputBuffer());
-        double[] y = block.targetMatrix(workspace.targetBuffer());
+        A x = storedFeatures(block, workspace);
+        double[] y = targets(block, workspace);
         sum.loss +=
             network.accumulateGradient(
                 w, x, block.storedRuns(), y, block.size(), workspace, gradient);
@@ -90,6 +79,7 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
     }
   }
 
+  /** Gathers the examples of this step's sample into full blocks and sums their gradient. */
   private <A> void sampled(
       Iterator<ExampleBlock> blocks,
       Network network,
@@ -121,14 +111,6 @@ final class PartitionGradient implements FlatMapFunction<Iterator<ExampleBlock>,
       sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, gradient);
       sum.count += filled;
     }
-  }
-
-  /** The block's stored feature rows in the buffer's type (double[] or float[]). */
-  @SuppressWarnings("unchecked")
-  private static <A> A storedFeatures(ExampleBlock block, A buffer) {
-    return buffer instanceof float[] floats
-        ? (A) block.storedFeatureMatrix(floats, Pixels.DECODER)
-        : (A) block.storedFeatureMatrix((double[]) buffer, Pixels.DECODER);
   }
 
   /** Column j of the block's features into the buffer's type at {@code offset}. */

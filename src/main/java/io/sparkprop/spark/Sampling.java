@@ -5,11 +5,11 @@ package io.sparkprop.spark;
  * depends only on (seed, step, example id), never on partitioning or task order, so the same seed
  * gives the same samples on any cluster layout.
  */
-final class Sampling {
+public final class Sampling {
   private Sampling() {}
 
   /** Whether example {@code id} is in step {@code step}'s sample of the given fraction. */
-  static boolean keep(long seed, long step, long id, double fraction) {
+  public static boolean keep(long seed, long step, long id, double fraction) {
     if (fraction >= 1.0) {
       return true;
     }
@@ -18,7 +18,7 @@ final class Sampling {
   }
 
   /** A strong 64-bit mixer (the SplitMix64 finaliser). */
-  static long mix(long z) {
+  public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

@@ -1,72 +1,53 @@
 package io.sparkprop.spark;
 
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.OptimizerSpec;
 
 /**
- * Everything the training loop needs besides data and initial weights.
+ * Everything the training loop needs besides data, initial weights and listeners; validates itself.
+ * Build one with {@link #builder}.
  *
+ * @param network the architecture
+ * @param optimizer the update rule and its hyper-parameters
+ * @param batchFraction the fraction of examples each step samples, in (0, 1]; 1 takes every example
+ *     (required by gd and lbfgs)
  * @param steps the number of optimizer steps to take (epochs × steps per epoch)
- * @param seed seeds sgd's per-step samples
+ * @param seed seeds each step's sample
  * @param treeDepth depth of the treeAggregate that combines partition sums, at least 1
  * @param blockSize examples per block (GEMM width), as the data was loaded
- * @param patience stop after this many epochs without improvement of the monitored held-out loss; 0
- *     never stops early
- * @param minDelta how much lower a loss must be to count as an improvement
  * @param precision the arithmetic of the gradient passes (evaluation is always in double)
- * @param logEvery log a progress line every this many steps within an epoch; 0 picks about five
- *     lines per epoch for long epochs
  */
 public record TrainerConfig(
     NetworkSpec network,
     OptimizerSpec optimizer,
+    double batchFraction,
     int steps,
     long seed,
     int treeDepth,
     int blockSize,
-    int logEvery,
-    int patience,
-    double minDelta,
     Precision precision) {
 
-  /** In double precision. */
-  public TrainerConfig(
-      NetworkSpec network,
-      OptimizerSpec optimizer,
-      int steps,
-      long seed,
-      int treeDepth,
-      int blockSize,
-      int logEvery,
-      int patience,
-      double minDelta) {
-    this(
-        network,
-        optimizer,
-        steps,
-        seed,
-        treeDepth,
-        blockSize,
-        logEvery,
-        patience,
-        minDelta,
-        Precision.FLOAT64);
-  }
-
-  /** Without early stopping, in double precision. */
-  public TrainerConfig(
-      NetworkSpec network,
-      OptimizerSpec optimizer,
-      int steps,
-      long seed,
-      int treeDepth,
-      int blockSize,
-      int logEvery) {
-    this(network, optimizer, steps, seed, treeDepth, blockSize, logEvery, 0, 0.0);
-  }
-
   public TrainerConfig {
+    if (network == null || optimizer == null || precision == null) {
+      throw new IllegalArgumentException("a network, an optimizer and a precision are required");
+    }
+    checkFraction(batchFraction);
+    if (optimizer.kind() == OptimizerSpec.Kind.GD && batchFraction != 1.0) {
+      throw new IllegalArgumentException(
+          "gd uses every example in each step; found batch fraction "
+              + batchFraction
+              + " (use --optimizer sgd to sample)");
+    }
+    if (optimizer.kind() == OptimizerSpec.Kind.LBFGS
+        && (batchFraction != 1.0 || optimizer.clipNorm() != 0)) {
+      throw new IllegalArgumentException(
+          "lbfgs works on the full gradient; found batch fraction "
+              + batchFraction
+              + " and clip norm "
+              + optimizer.clipNorm()
+              + " (expected 1 and 0)");
+    }
     if (steps <= 0) {
       throw new IllegalArgumentException("steps must be positive, found " + steps);
     }
@@ -76,18 +57,88 @@ public record TrainerConfig(
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive, found " + blockSize);
     }
-    if (patience < 0 || !(minDelta >= 0) || Double.isInfinite(minDelta)) {
+  }
+
+  /**
+   * A builder with every example in each step, 1 step, seed 1, tree depth 2, blocks of 128 and
+   * double precision.
+   */
+  public static Builder builder(NetworkSpec network, OptimizerSpec optimizer) {
+    return new Builder(network, optimizer);
+  }
+
+  /** Steps that make one pass over the data on average: 1 / batch fraction, rounded, at least 1. */
+  public int stepsPerEpoch() {
+    return stepsPerEpoch(batchFraction);
+  }
+
+  /** Steps that make one pass over the data when each samples {@code batchFraction} of it. */
+  public static int stepsPerEpoch(double batchFraction) {
+    checkFraction(batchFraction);
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, Math.round(1.0 / batchFraction)));
+  }
+
+  /** The number of epochs the steps make; the last may be partial. */
+  public int epochs() {
+    return (steps + stepsPerEpoch() - 1) / stepsPerEpoch();
+  }
+
+  private static void checkFraction(double batchFraction) {
+    if (!(batchFraction > 0 && batchFraction <= 1)) {
       throw new IllegalArgumentException(
-          "early-stopping patience and min delta must be >= 0, found "
-              + patience
-              + " and "
-              + minDelta);
+          "batch fraction must be in (0, 1], found " + batchFraction);
     }
-    if (precision == null) {
-      throw new IllegalArgumentException("a precision is required");
+  }
+
+  /** Sets the optional settings one by one; {@link #build} validates them all. */
+  public static final class Builder {
+    private final NetworkSpec network;
+    private final OptimizerSpec optimizer;
+    private double batchFraction = 1.0;
+    private int steps = 1;
+    private long seed = 1;
+    private int treeDepth = 2;
+    private int blockSize = 128;
+    private Precision precision = Precision.FLOAT64;
+
+    private Builder(NetworkSpec network, OptimizerSpec optimizer) {
+      this.network = network;
+      this.optimizer = optimizer;
     }
-    if (logEvery < 0) {
-      throw new IllegalArgumentException("log-every must be 0 or positive, found " + logEvery);
+
+    public Builder batchFraction(double fraction) {
+      this.batchFraction = fraction;
+      return this;
+    }
+
+    public Builder steps(int steps) {
+      this.steps = steps;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder treeDepth(int depth) {
+      this.treeDepth = depth;
+      return this;
+    }
+
+    public Builder blockSize(int size) {
+      this.blockSize = size;
+      return this;
+    }
+
+    public Builder precision(Precision precision) {
+      this.precision = precision;
+      return this;
+    }
+
+    public TrainerConfig build() {
+      return new TrainerConfig(
+          network, optimizer, batchFraction, steps, seed, treeDepth, blockSize, precision);
     }
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.spark.TrainerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,11 @@ class MainTest {
     return CliRun.of(args);
   }
 
+  /** A train command line that passes every option check, lacking only a master. */
+  private static Args valid() {
+    return Args.of("train").with("--train", "x", "--model-out", "m", "--layers", "2,1");
+  }
+
   private static void assertUsageError(CliRun run, String expectedMessage) {
     assertEquals(2, run.code(), run.err());
     assertTrue(run.err().contains(expectedMessage), run.err());
@@ -40,40 +46,29 @@ class MainTest {
   @Test
   void adoptWorkerSecret_onlyWhenAuthenticationIsOnAndNoSecretIsSet() {
     SparkConf driverOfAuthenticatedCluster = new SparkConf(false).set("spark.authenticate", "true");
-    Commands.adoptWorkerSecret(driverOfAuthenticatedCluster, "from-worker");
+    SparkStart.adoptWorkerSecret(driverOfAuthenticatedCluster, "from-worker");
     assertEquals("from-worker", driverOfAuthenticatedCluster.get("spark.authenticate.secret"));
 
     SparkConf explicit =
         new SparkConf(false)
             .set("spark.authenticate", "true")
             .set("spark.authenticate.secret", "mine");
-    Commands.adoptWorkerSecret(explicit, "from-worker");
+    SparkStart.adoptWorkerSecret(explicit, "from-worker");
     assertEquals("mine", explicit.get("spark.authenticate.secret"));
 
     SparkConf unauthenticated = new SparkConf(false);
-    Commands.adoptWorkerSecret(unauthenticated, "from-worker");
+    SparkStart.adoptWorkerSecret(unauthenticated, "from-worker");
     assertFalse(unauthenticated.contains("spark.authenticate.secret"));
   }
 
   @Test
   void refusal_whenAStandaloneMasterNeverRegisteredTheApplication() {
     String master = "spark://127.0.0.1:7077";
-    String unregistered = Commands.refusal(master, "spark-application-1763800000000", false);
+    String unregistered = SparkStart.refusal(master, "spark-application-1763800000000", false);
     assertTrue(unregistered != null && unregistered.contains(master), unregistered);
-    assertNull(Commands.refusal(master, "app-20261122102208-0003", false));
-    assertNull(Commands.refusal("local[2]", "local-1763800000000", false));
-    assertNotNull(Commands.refusal("local[2]", "local-1763800000000", true));
-  }
-
-  @Test
-  void readme_documentsEveryOption() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    List<String> missing =
-        Options.DEFINITIONS.stream()
-            .map(d -> "`--" + d.name())
-            .filter(flag -> !readme.contains(flag))
-            .toList();
-    assertEquals(List.of(), missing);
+    assertNull(SparkStart.refusal(master, "app-20261122102208-0003", false));
+    assertNull(SparkStart.refusal("local[2]", "local-1763800000000", false));
+    assertNotNull(SparkStart.refusal("local[2]", "local-1763800000000", true));
   }
 
   @Test
@@ -91,32 +86,14 @@ class MainTest {
   @Test
   void run_malformedNumber_exits2NamingTheFlag() {
     assertUsageError(
-        run(
-            "train",
-            "--train",
-            "x",
-            "--model-out",
-            "m",
-            "--layers",
-            "2,1",
-            "--learning-rate",
-            "fast"),
+        valid().with("--learning-rate", "fast").run(),
         "--learning-rate expects a number, found 'fast'");
   }
 
   @Test
   void run_negativeLearningRate_exits2() {
     assertUsageError(
-        run(
-            "train",
-            "--train",
-            "x",
-            "--model-out",
-            "m",
-            "--layers",
-            "2,1",
-            "--learning-rate",
-            "-1"),
+        valid().with("--learning-rate", "-1").run(),
         "learning rate must be a positive finite number, found -1.0");
   }
 
@@ -124,7 +101,7 @@ class MainTest {
   void run_unknownPrecision_exits2NamingTheOptionAndTheAllowedValues() {
     for (String option : List.of("--cache-precision", "--precision")) {
       assertUsageError(
-          run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", option, "half"),
+          valid().with(option, "half").run(),
           option + ": unknown precision 'half' (expected float32 or float64)");
     }
   }
@@ -147,14 +124,11 @@ class MainTest {
         "--max-bad-records many|--max-bad-records expects an integer, found 'many'",
       })
   void run_badOptionValue_exits2NamingIt(String flags, String expected) {
-    List<String> args =
-        new ArrayList<>(List.of("train", "--train", "x", "--model-out", "m", "--layers", "2,1"));
-    List<String> extra = List.of(flags.split(" "));
-    if (extra.contains("--layers")) {
-      args.subList(5, 7).clear();
+    Args args = Args.of("train").with("--train", "x", "--model-out", "m");
+    if (!flags.contains("--layers")) {
+      args.with("--layers", "2,1");
     }
-    args.addAll(extra);
-    assertUsageError(run(args.toArray(new String[0])), expected);
+    assertUsageError(args.withLine(flags).run(), expected);
   }
 
   @Test
@@ -182,8 +156,7 @@ class MainTest {
 
   @Test
   void run_allowedValuesAreInUsage() {
-    CliRun run =
-        run("train", "--train", "x", "--model-out", "m", "--layers", "2,1", "--optimizer", "adamw");
+    CliRun run = valid().with("--optimizer", "adamw").run();
     assertUsageError(
         run,
         "unknown optimizer 'adamw' (expected one of gd, sgd, momentum, nesterov, adam, lbfgs)");
@@ -193,52 +166,24 @@ class MainTest {
   @Test
   void run_earlyStoppingWithoutHeldOutData_exits2() {
     assertUsageError(
-        run(
-            "train",
-            "--train",
-            "x",
-            "--model-out",
-            "m",
-            "--layers",
-            "2,1",
-            "--early-stopping-patience",
-            "3"),
+        valid().with("--early-stopping-patience", "3").run(),
         "--early-stopping-patience needs a held-out set: --validation-fraction or --test");
   }
 
   @Test
   void run_lbfgsWithSampling_exits2() {
     assertUsageError(
-        run(
-            "train",
-            "--train",
-            "x",
-            "--model-out",
-            "m",
-            "--layers",
-            "2,1",
-            "--optimizer",
-            "lbfgs",
-            "--batch-fraction",
-            "0.5"),
+        valid().with("--optimizer", "lbfgs", "--batch-fraction", "0.5").run(),
         "lbfgs works on the full gradient; found batch fraction 0.5");
   }
 
   @Test
   void run_unsupportedLossForOutput_exits2() {
     assertUsageError(
-        run(
-            "train",
-            "--train",
-            "x",
-            "--model-out",
-            "m",
-            "--layers",
-            "2,3",
-            "--output",
-            "softmax",
-            "--loss",
-            "squared-error"),
+        Args.of("train")
+            .with("--train", "x", "--model-out", "m", "--layers", "2,3")
+            .with("--output", "softmax", "--loss", "squared-error")
+            .run(),
         "loss squared-error cannot be used with output softmax");
   }
 
@@ -265,12 +210,17 @@ class MainTest {
   @Test
   void steps_iterationsAndEpochs_iterationsWin() throws UsageException {
     Options o = Options.parse("train", new String[] {"--iterations", "5", "--epochs", "2"});
-    assertEquals(5, Settings.steps(o, Settings.optimizer(o)));
+    assertEquals(5, steps(o));
     Options sgd =
         Options.parse(
             "train",
             new String[] {"--epochs", "3", "--optimizer", "sgd", "--batch-fraction", "0.25"});
-    assertEquals(12, Settings.steps(sgd, Settings.optimizer(sgd)), "3 epochs of 1/0.25 steps");
+    assertEquals(12, steps(sgd), "3 epochs of 1/0.25 steps");
+  }
+
+  private static int steps(Options o) throws UsageException {
+    double fraction = Settings.batchFraction(o, Settings.optimizer(o).kind());
+    return Settings.steps(o, TrainerConfig.stepsPerEpoch(fraction));
   }
 
   @Test
@@ -294,14 +244,10 @@ class MainTest {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, XOR);
     assertUsageError(
-        run(
-            "train",
-            "--train",
-            data.toString(),
-            "--layers",
-            "2,4,1",
-            "--model-out",
-            dir.resolve("m.json").toString()),
+        Args.of("train")
+            .with("--train", data.toString(), "--layers", "2,4,1")
+            .with("--model-out", dir.resolve("m.json").toString())
+            .run(),
         "no Spark master");
   }
 
@@ -340,23 +286,18 @@ class MainTest {
         "the training loss fell");
 
     CliRun evaluate =
-        run("evaluate", "--master", "local[2]", "--test", data.toString(), "--model", model);
+        Args.of("evaluate").local().with("--test", data.toString(), "--model", model).run();
     assertEquals(0, evaluate.code(), evaluate.err());
     assertTrue(evaluate.out().contains("accuracy 1.0000"), evaluate.out());
     assertTrue(evaluate.out().contains("   0:      2      0"), evaluate.out());
 
     Path predictions = dir.resolve("predictions");
     CliRun predict =
-        run(
-            "predict",
-            "--master",
-            "local[2]",
-            "--input",
-            data.toString(),
-            "--model",
-            model,
-            "--predictions",
-            predictions.toString());
+        Args.of("predict")
+            .local()
+            .with("--input", data.toString(), "--model", model)
+            .with("--predictions", predictions.toString())
+            .run();
     assertEquals(0, predict.code(), predict.err());
     List<String> classes = new ArrayList<>();
     try (Stream<Path> parts = Files.list(predictions)) {
@@ -370,7 +311,7 @@ class MainTest {
     Path wider = dir.resolve("wider.libsvm");
     Files.writeString(wider, "1 1:1 3:1\n");
     CliRun mismatch =
-        run("evaluate", "--master", "local[2]", "--test", wider.toString(), "--model", model);
+        Args.of("evaluate").local().with("--test", wider.toString(), "--model", model).run();
     assertEquals(1, mismatch.code(), mismatch.err());
     assertTrue(
         mismatch
@@ -391,23 +332,11 @@ class MainTest {
   }
 
   private static CliRun trainXorLike(Path data, String model, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "train",
-                "--master",
-                "local[2]",
-                "--train",
-                data.toString(),
-                "--layers",
-                "2,4,1",
-                "--model-out",
-                model));
-    args.addAll(List.of(extra));
-    if (!args.contains("--iterations")) {
-      args.addAll(List.of("--iterations", "3"));
+    Args args = Args.train(data, model).with("--layers", "2,4,1").with(extra);
+    if (!args.has("--iterations")) {
+      args.with("--iterations", "3");
     }
-    return run(args.toArray(new String[0]));
+    return args.run();
   }
 
   @Test
@@ -516,22 +445,10 @@ class MainTest {
 
     String warm = dir.resolve("warm.json").toString();
     CliRun run =
-        run(
-            "train",
-            "--master",
-            "local[2]",
-            "--train",
-            data.toString(),
-            "--init-model",
-            first,
-            "--learning-rate",
-            "1e-9",
-            "--iterations",
-            "1",
-            "--seed",
-            "99",
-            "--model-out",
-            warm);
+        Args.train(data, warm)
+            .with("--init-model", first, "--learning-rate", "1e-9")
+            .with("--iterations", "1", "--seed", "99")
+            .run();
     assertEquals(0, run.code(), run.err());
     double[] before = ModelFile.read(first, new Configuration()).weights();
     double[] after = ModelFile.read(warm, new Configuration()).weights();
@@ -541,19 +458,9 @@ class MainTest {
     }
 
     assertUsageError(
-        run(
-            "train",
-            "--master",
-            "local[2]",
-            "--train",
-            data.toString(),
-            "--init-model",
-            first,
-            "--layers",
-            "2,5,1",
-            "--model-out",
-            warm,
-            "--overwrite"),
+        Args.train(data, warm)
+            .with("--init-model", first, "--layers", "2,5,1", "--overwrite")
+            .run(),
         "--init-model " + first + " is 2-4-1");
   }
 
@@ -564,18 +471,7 @@ class MainTest {
     Path model = dir.resolve("m.json");
     Files.writeString(model, "keep me");
     CliRun run =
-        run(
-            "train",
-            "--master",
-            "local[2]",
-            "--train",
-            data.toString(),
-            "--layers",
-            "2,4,1",
-            "--iterations",
-            "2",
-            "--model-out",
-            model.toString());
+        Args.train(data, model.toString()).with("--layers", "2,4,1", "--iterations", "2").run();
     assertEquals(1, run.code());
     assertTrue(
         run.err().contains(model + " already exists (pass --overwrite to replace it)"), run.err());
@@ -587,18 +483,9 @@ class MainTest {
     Path data = dir.resolve("xor.libsvm");
     Files.writeString(data, "0 1:0 2:0\n1 1:0 2:1\n5 1:1 2:0\n");
     CliRun run =
-        run(
-            "train",
-            "--master",
-            "local[2]",
-            "--train",
-            data.toString(),
-            "--layers",
-            "2,4,2",
-            "--iterations",
-            "2",
-            "--model-out",
-            dir.resolve("m.json").toString());
+        Args.train(data, dir.resolve("m.json").toString())
+            .with("--layers", "2,4,2", "--iterations", "2")
+            .run();
     assertEquals(1, run.code());
     assertTrue(
         run.err()

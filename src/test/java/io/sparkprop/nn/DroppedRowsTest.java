@@ -101,7 +101,7 @@ class DroppedRowsTest {
         continue;
       }
       for (int r = 0; r < rows; r++) {
-        int k = spec.weightOffset(1) + i * rows + r;
+        int k = spec.layout().layer(1).weightOffset() + i * rows + r;
         assertEquals(start[k], gradient[k], 0.0, "∂C/∂W¹ entry (" + r + ", " + i + ") changed");
       }
     }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A 1-1-1 network (w1 = 0.5, b1 = 0.1, w2 = −0.3, b2 = 0.2, x = 1) whose expected values were
- * worked out separately from the seeds' scalar equations: z = w a + b, a = σ(z), δ^L = a^L − y
- * (seed 000, cross-entropy) or δ^L = 2(a^L − y) (seed 001, identity output, squared error), δ^1 =
- * w2 δ^2 σ'(z^1), ∂C/∂w = δ a^{l−1}, ∂C/∂b = δ, w ← w − η ∂C/∂w.
+ * worked out separately from backpropagation's scalar equations: z = w a + b, a = σ(z), δ^L = a^L −
+ * y (sigmoid output, cross-entropy) or δ^L = 2(a^L − y) (identity output, squared error), δ^1 = w2
+ * δ^2 σ'(z^1), ∂C/∂w = δ a^{l−1}, ∂C/∂b = δ, w ← w − η ∂C/∂w.
  */
 class HandComputedNetworkTest {
   private static final double TOLERANCE = 1e-15;

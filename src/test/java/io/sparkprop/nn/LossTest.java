@@ -117,10 +117,14 @@ class LossTest {
     NetworkSpec spec =
         NetworkSpec.of(
             new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-    assertEquals(0, spec.weightOffset(1));
-    assertEquals(12, spec.biasOffset(1));
-    assertEquals(16, spec.weightOffset(2));
-    assertEquals(24, spec.biasOffset(2));
+    ParameterLayout layout = spec.layout();
+    assertEquals(0, layout.layer(1).weightOffset());
+    assertEquals(12, layout.layer(1).biasOffset());
+    assertEquals(16, layout.layer(2).weightOffset());
+    assertEquals(24, layout.layer(2).biasOffset());
     assertEquals(26, spec.numParameters());
+    assertEquals(26, layout.size());
+    // W¹ is 4 × 3 column-major: entry (row 1, column 2) sits at 2·4 + 1.
+    assertEquals(9, layout.layer(1).weightIndex(1, 2));
   }
 }

@@ -76,25 +76,6 @@ class OptimizerTest {
   }
 
   @Test
-  void spec_gdWithSampling_isRejected() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 0.5));
-    assertEquals(
-        "gd uses every example in each step; found batch fraction 0.5 (use --optimizer "
-            + "sgd to sample)",
-        e.getMessage());
-  }
-
-  @Test
-  void spec_stepsPerEpoch_isInverseFraction() {
-    assertEquals(100, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, 0.01).stepsPerEpoch());
-    assertEquals(3, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, 0.3).stepsPerEpoch());
-    assertEquals(1, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1).stepsPerEpoch());
-  }
-
-  @Test
   void adam_twoStepsWithDifferentGradients_matchReference() {
     // Kingma & Ba, Algorithm 1, η = 0.1, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, g₁ = (0.5, −1),
     // g₂ = (−0.2, 0.4); worked scalar by scalar outside this code base: m₂ = (0.025, −0.05),
@@ -183,11 +164,11 @@ class OptimizerTest {
   }
 
   @Test
-  void clip_longGradient_isScaledToTheNorm() {
+  void clipToNorm_longGradient_isScaledToTheNorm() {
     double[] g = {3.0, 4.0};
-    assertEquals(5.0, WeightDecay.clip(g, 10), TOLERANCE);
+    assertEquals(5.0, GradientClipping.clipToNorm(g, 10), TOLERANCE);
     assertArrayEquals(new double[] {3.0, 4.0}, g, TOLERANCE, "short enough: unchanged");
-    assertEquals(5.0, WeightDecay.clip(g, 1), TOLERANCE);
+    assertEquals(5.0, GradientClipping.clipToNorm(g, 1), TOLERANCE);
     assertArrayEquals(new double[] {0.6, 0.8}, g, TOLERANCE);
   }
 

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.data.ExampleBlock;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.OptimizerSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -102,10 +102,12 @@ class BroadcastOnlyIT {
     Trainer trainer =
         new Trainer(
             jsc,
-            new TrainerConfig(
-                SPEC, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.02, 0, 1), 3, 1, 2, 16, 0));
+            TrainerConfig.builder(SPEC, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.02, 0))
+                .steps(3)
+                .blockSize(16)
+                .build());
     double before = trainer.gradient(data, start, 1).meanLoss();
-    double[] end = trainer.fit(data, null, start, s -> {});
+    double[] end = trainer.fit(data, start).weights();
     double after = trainer.gradient(data, end, 1).meanLoss();
     assertTrue(after < before, "loss " + before + " → " + after);
   }

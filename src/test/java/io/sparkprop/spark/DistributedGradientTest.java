@@ -7,14 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkprop.Weights;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
-import io.sparkprop.data.Precision;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.ParameterLayout;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Workspace;
 import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.optim.WeightDecay;
+import io.sparkprop.report.EpochStats;
+import io.sparkprop.spark.eval.Evaluator;
+import io.sparkprop.spark.run.EarlyStopping;
+import io.sparkprop.spark.run.HeldOutEvaluation;
+import io.sparkprop.spark.run.History;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
@@ -104,7 +111,21 @@ class DistributedGradientTest {
   }
 
   private static Trainer trainer(OptimizerSpec optimizer, int steps, int depth) {
-    return new Trainer(jsc, new TrainerConfig(SPEC, optimizer, steps, 11, depth, BLOCK, 0));
+    return trainer(optimizer, 1.0, steps, depth);
+  }
+
+  private static Trainer trainer(OptimizerSpec optimizer, double fraction, int steps, int depth) {
+    return new Trainer(jsc, config(optimizer, fraction, steps, depth).build());
+  }
+
+  private static TrainerConfig.Builder config(
+      OptimizerSpec optimizer, double fraction, int steps, int depth) {
+    return TrainerConfig.builder(SPEC, optimizer)
+        .batchFraction(fraction)
+        .steps(steps)
+        .seed(11)
+        .treeDepth(depth)
+        .blockSize(BLOCK);
   }
 
   @ParameterizedTest(name = "{0} partitions")
@@ -112,7 +133,7 @@ class DistributedGradientTest {
   void gradient_anyPartitioning_equalsSingleJvmGradient(int partitions) {
     double[] weights = Initializer.initialize(SPEC, 5);
     GradientSum sum =
-        trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1), 1, 2)
+        trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0), 1, 2)
             .gradient(partitioned(partitions), weights, 1);
 
     assertEquals(100, sum.count(), "m must count every example exactly once");
@@ -126,7 +147,7 @@ class DistributedGradientTest {
     double[] weights = Initializer.initialize(SPEC, 5);
     double fraction = 0.3;
     GradientSum sum =
-        trainer(new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, fraction), 1, 3)
+        trainer(new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0), fraction, 1, 3)
             .gradient(partitioned(partitions), weights, 4);
 
     long expectedCount =
@@ -150,17 +171,9 @@ class DistributedGradientTest {
     Trainer trainer =
         new Trainer(
             jsc,
-            new TrainerConfig(
-                SPEC,
-                new OptimizerSpec(kind, 0.1, 0, fraction),
-                1,
-                11,
-                2,
-                BLOCK,
-                0,
-                0,
-                0.0,
-                Precision.FLOAT32));
+            config(new OptimizerSpec(kind, 0.1, 0), fraction, 1, 2)
+                .precision(Precision.FLOAT32)
+                .build());
     GradientSum sum = trainer.gradient(partitioned(partitions), weights, 4);
 
     long expectedCount =
@@ -173,11 +186,11 @@ class DistributedGradientTest {
 
   @Test
   void fit_sameSeedDifferentPartitioning_givesSameWeights() {
-    OptimizerSpec sgd = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.2, 0.9, 0.5);
+    OptimizerSpec sgd = new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.2, 0.9);
     double[] start = Initializer.initialize(SPEC, 5);
-    double[] a = trainer(sgd, 20, 2).fit(partitioned(3), null, start, s -> {});
-    double[] b = trainer(sgd, 20, 2).fit(partitioned(8), null, start, s -> {});
-    double[] c = trainer(sgd, 20, 2).fit(partitioned(3), null, start, s -> {});
+    double[] a = trainer(sgd, 0.5, 20, 2).fit(partitioned(3), start).weights();
+    double[] b = trainer(sgd, 0.5, 20, 2).fit(partitioned(8), start).weights();
+    double[] c = trainer(sgd, 0.5, 20, 2).fit(partitioned(3), start).weights();
 
     assertTrue(Weights.maxRelativeDifference(a, b) < REPRODUCIBILITY_TOLERANCE);
     assertTrue(Weights.maxRelativeDifference(a, c) < REPRODUCIBILITY_TOLERANCE);
@@ -187,9 +200,9 @@ class DistributedGradientTest {
   @Test
   void fit_everyStep_destroysItsBroadcast() {
     List<Broadcast<double[]>> seen = new ArrayList<>();
-    Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0, 1), 5, 2);
+    Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0), 5, 2);
     trainer.observeBroadcasts(seen::add);
-    trainer.fit(partitioned(3), null, Initializer.initialize(SPEC, 5), s -> {});
+    trainer.fit(partitioned(3), Initializer.initialize(SPEC, 5));
 
     assertEquals(5, seen.size());
     for (Broadcast<double[]> b : seen) {
@@ -207,17 +220,14 @@ class DistributedGradientTest {
     Trainer trainer =
         new Trainer(
             jsc,
-            new TrainerConfig(
-                regression, new OptimizerSpec(OptimizerSpec.Kind.GD, 1e3, 0, 1), 500, 1, 2, 32, 0));
+            TrainerConfig.builder(regression, new OptimizerSpec(OptimizerSpec.Kind.GD, 1e3, 0))
+                .steps(500)
+                .blockSize(32)
+                .build());
     DivergenceException e =
         assertThrows(
             DivergenceException.class,
-            () ->
-                trainer.fit(
-                    jsc.parallelize(data, 2),
-                    null,
-                    Initializer.initialize(regression, 1),
-                    s -> {}));
+            () -> trainer.fit(jsc.parallelize(data, 2), Initializer.initialize(regression, 1)));
     assertTrue(e.step() > 1 && e.step() < 500, "step " + e.step());
     assertTrue(
         e.getMessage().startsWith("training diverged at step " + e.step() + ": "), e.getMessage());
@@ -236,7 +246,6 @@ class DistributedGradientTest {
             OptimizerSpec.Kind.LBFGS,
             1,
             0,
-            1,
             0.9,
             0.999,
             1e-8,
@@ -245,11 +254,13 @@ class DistributedGradientTest {
             io.sparkprop.optim.LearningRateSchedule.CONSTANT_RATE,
             10,
             0);
-    Trainer trainer = new Trainer(jsc, new TrainerConfig(convex, lbfgs, 60, 1, 2, 64, 0));
-    double[] end = trainer.fit(data, null, Initializer.initialize(convex, 2), s -> {});
+    Trainer trainer =
+        new Trainer(jsc, TrainerConfig.builder(convex, lbfgs).steps(60).blockSize(64).build());
+    double[] end = trainer.fit(data, Initializer.initialize(convex, 2)).weights();
 
     double[] gradient = trainer.gradient(data, end, 1).meanGradient();
-    Trainer.weightDecay(convex, 0.01).apply(end, gradient);
+    ParameterLayout layout = convex.layout();
+    new WeightDecay(0.01, layout.weightOffsets(), layout.weightCounts()).apply(end, gradient);
     double norm = Math.sqrt(java.util.Arrays.stream(gradient).map(g -> g * g).sum());
     assertTrue(norm < 1e-7, "gradient norm at the end " + norm);
   }
@@ -270,11 +281,17 @@ class DistributedGradientTest {
     }
     JavaRDD<ExampleBlock> validation =
         jsc.parallelize(TestData.blocks(SPEC, flipped, BLOCK_SIZES), 2).cache();
-    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 1.0, 0, 1);
-    Trainer.History history = new Trainer.History();
-    Trainer trainer = new Trainer(jsc, new TrainerConfig(SPEC, gd, 200, 11, 2, BLOCK, 0, 3, 0.0));
+    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 1.0, 0);
+    History history = new History();
+    EarlyStopping stopping = new EarlyStopping(3, 0.0);
+    Trainer trainer =
+        trainer(gd, 200, 2)
+            .addListener(
+                new HeldOutEvaluation(new Evaluator(jsc, SPEC, BLOCK, 2), validation, null))
+            .addListener(history)
+            .addListener(stopping);
     double[] start = Initializer.initialize(SPEC, 5);
-    double[] kept = trainer.fit(partitioned(2), validation, null, start, history);
+    Trainer.Result kept = stopping.kept(trainer.fit(partitioned(2), start));
 
     int epochsRun = history.epochs().size();
     assertTrue(epochsRun < 200, "stopped early after " + epochsRun + " epochs");
@@ -284,11 +301,11 @@ class DistributedGradientTest {
         best = e.epoch();
       }
     }
-    assertEquals(best, trainer.keptEpoch());
+    assertEquals(best, kept.epoch());
     assertEquals(best + 3, epochsRun, "three epochs of patience after the best");
-    double[] replay = trainer(gd, best, 2).fit(partitioned(2), null, start, s -> {});
+    double[] replay = trainer(gd, best, 2).fit(partitioned(2), start).weights();
     assertTrue(
-        Weights.maxRelativeDifference(replay, kept) < GRADIENT_TOLERANCE,
+        Weights.maxRelativeDifference(replay, kept.weights()) < GRADIENT_TOLERANCE,
         "the kept weights are those after epoch " + best);
   }
 
@@ -296,9 +313,9 @@ class DistributedGradientTest {
   void fit_gd_lowersTheLoss() {
     JavaRDD<ExampleBlock> data = partitioned(3);
     double[] start = Initializer.initialize(SPEC, 5);
-    Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.5, 0, 1), 30, 2);
+    Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.5, 0), 30, 2);
     double before = trainer.gradient(data, start, 1).meanLoss();
-    double[] end = trainer.fit(data, null, start, s -> {});
+    double[] end = trainer.fit(data, start).weights();
     double after = trainer.gradient(data, end, 1).meanLoss();
     assertTrue(after < before - 0.05, "loss " + before + " → " + after);
   }

@@ -4,14 +4,14 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** A quiet local[2] Spark context for tests, bound to loopback with the UI off. */
-final class LocalSpark {
+public final class LocalSpark {
   private LocalSpark() {}
 
-  static JavaSparkContext start(String name) {
+  public static JavaSparkContext start(String name) {
     return start(name, "local[2]", new SparkConf());
   }
 
-  static JavaSparkContext start(String name, String master, SparkConf conf) {
+  public static JavaSparkContext start(String name, String master, SparkConf conf) {
     conf.setMaster(master)
         .setAppName(name)
         .set("spark.ui.enabled", "false")

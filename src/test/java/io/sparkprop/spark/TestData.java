@@ -3,12 +3,13 @@ package io.sparkprop.spark;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.spark.load.Datasets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** Random examples and blocks of chosen, uneven sizes. */
-final class TestData {
+public final class TestData {
   private TestData() {}
 
   /**
@@ -16,7 +17,7 @@ final class TestData {
    * image borders, the first feature is zero except in every 7th example and the last except in
    * every 11th, so some blocks store all rows and others leave one or two out.
    */
-  static List<Example> examples(NetworkSpec spec, int count, long seed) {
+  public static List<Example> examples(NetworkSpec spec, int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<Example> examples = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -38,7 +39,7 @@ final class TestData {
   }
 
   /** Packs examples into consecutive blocks of the given sizes (which must sum to the count). */
-  static List<ExampleBlock> blocks(NetworkSpec spec, List<Example> examples, int... sizes) {
+  public static List<ExampleBlock> blocks(NetworkSpec spec, List<Example> examples, int... sizes) {
     List<ExampleBlock> blocks = new ArrayList<>();
     int start = 0;
     for (int size : sizes) {

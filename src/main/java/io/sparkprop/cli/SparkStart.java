@@ -1,0 +1,92 @@
+package io.sparkprop.cli;
+
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
+
+/**
+ * The Spark configuration of a command, the Hadoop configuration its files are checked with before
+ * Spark starts, and the start itself, refused when a standalone master never took the application.
+ */
+final class SparkStart {
+  /** Where a standalone Worker puts the authentication secret for the processes it launches. */
+  static final String WORKER_SECRET_ENV = "_SPARK_AUTH_SECRET";
+
+  private SparkStart() {}
+
+  /** spark-submit's settings (system properties), with {@code --master} when given. */
+  static SparkConf conf(Options o, String command) {
+    SparkConf conf = new SparkConf().setAppName("sparkprop " + command);
+    if (o.has("master")) {
+      conf.setMaster(o.get("master"));
+    }
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    adoptWorkerSecret(conf, System.getenv(WORKER_SECRET_ENV));
+    return conf;
+  }
+
+  /** Refuses a configuration without a master. */
+  static void requireMaster(SparkConf conf) throws UsageException {
+    if (!conf.contains("spark.master")) {
+      throw new UsageException(
+          "no Spark master: submit with spark-submit --master …, or pass "
+              + "--master local[*] to run in this JVM");
+    }
+  }
+
+  /**
+   * The Hadoop configuration Spark will give its context (spark.hadoop.* and the rest applied), so
+   * that paths on HDFS or S3 can be checked before Spark starts.
+   */
+  static Configuration hadoopConfiguration(SparkConf conf) {
+    return SparkHadoopUtil.get().newConfiguration(conf);
+  }
+
+  /** Starts Spark; fails when the context cannot run jobs. */
+  static JavaSparkContext start(SparkConf conf) throws UsageException, IOException {
+    requireMaster(conf);
+    JavaSparkContext jsc = new JavaSparkContext(conf);
+    String refusal = refusal(jsc.master(), jsc.sc().applicationId(), jsc.sc().isStopped());
+    if (refusal != null) {
+      jsc.stop();
+      throw new IOException(refusal);
+    }
+    return jsc;
+  }
+
+  /**
+   * Why a just-started context cannot run jobs, or null. When a standalone master never registers
+   * the application (wrong secret, master unreachable), Spark's constructor still returns and a
+   * background thread stops the context a moment later; a job submitted in that window may wait
+   * forever. Only a registered application has a master-assigned id ({@code app-…}); otherwise the
+   * id is Spark's local fallback {@code spark-application-…}.
+   */
+  static String refusal(String master, String applicationId, boolean stopped) {
+    if (master.startsWith("spark://") && applicationId.startsWith("spark-application-")) {
+      return "the standalone master "
+          + master
+          + " did not register the application (see the errors above; a missing or wrong"
+          + " spark.authenticate.secret is a common cause)";
+    }
+    if (stopped) {
+      return "Spark stopped while starting (see the errors above)";
+    }
+    return null;
+  }
+
+  /**
+   * In standalone cluster deploy mode the Worker removes spark.authenticate.secret from the
+   * driver's command line and passes it in the environment, but Spark 4.1 requires the config key
+   * and the driver fails to start (SPARK-25078). The driver takes the secret it was given.
+   */
+  static void adoptWorkerSecret(SparkConf conf, String workerSecret) {
+    if (conf.getBoolean("spark.authenticate", false)
+        && !conf.contains("spark.authenticate.secret")
+        && workerSecret != null
+        && !workerSecret.isEmpty()) {
+      conf.set("spark.authenticate.secret", workerSecret);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.data.BadRecords;
+import io.sparkprop.data.DataSource;
+import io.sparkprop.model.Model;
+import io.sparkprop.model.ModelFile;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.report.HistoryFile;
+import io.sparkprop.report.TrainingReport;
+import io.sparkprop.spark.TrainerConfig;
+import io.sparkprop.spark.load.DataLoader;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Everything {@code sparkprop train} was asked to do, validated before Spark starts: every option
+ * in range, the inputs there, the outputs free (or {@code --overwrite}) and not under a file, a
+ * warm start's model read and its architecture checked.
+ *
+ * @param test the held-out set evaluated after every epoch, or null
+ * @param validationFraction the share of {@code train} split off for validation, 0 for none
+ * @param initModel the warm start's model, or null
+ * @param initModelPath where it was read from, or null
+ * @param partitions partitions of the cached data, 0 to keep the input's split
+ * @param logEvery progress lines every this many steps, 0 for about five an epoch
+ * @param patience early stopping's patience, 0 for none
+ * @param checkpoints where and how often to checkpoint, or null for never
+ * @param settings every option's effective value, kept in checkpoints and the report
+ */
+record TrainJob(
+    DataSource train,
+    DataSource test,
+    double validationFraction,
+    TrainerConfig trainer,
+    Model initModel,
+    String initModelPath,
+    int partitions,
+    StorageLevel storageLevel,
+    int logEvery,
+    int patience,
+    double minDelta,
+    CheckpointSettings checkpoints,
+    String modelOut,
+    boolean overwrite,
+    Map<String, String> settings) {
+
+  /**
+   * @param every the checkpoint interval
+   * @param bySteps whether {@code every} counts steps rather than epochs
+   * @param keep how many of the newest checkpoints stay
+   * @param resume continue from the newest usable checkpoint, if any
+   */
+  record CheckpointSettings(
+      String directory, int every, boolean bySteps, int keep, boolean resume) {}
+
+  /** The history file beside the model. */
+  String historyPath() {
+    return HistoryFile.pathFor(modelOut);
+  }
+
+  /** The HTML report beside the model. */
+  String reportPath() {
+    return TrainingReport.pathFor(modelOut);
+  }
+
+  /**
+   * Validates the train options, then (with the master known) the files they name.
+   *
+   * @throws UsageException for a bad option value or combination (exit 2)
+   * @throws IOException for an output that may not be written (exit 1)
+   */
+  static TrainJob from(Options o, SparkConf spark) throws UsageException, IOException {
+    BadRecords badRecords = Settings.badRecords(o);
+    DataSource train = Settings.dataSource(o, "train", "train-labels").withBadRecords(badRecords);
+    DataSource test =
+        o.has("test")
+            ? Settings.dataSource(o, "test", "test-labels").withBadRecords(badRecords)
+            : null;
+    String modelOut = o.required("model-out");
+    OptimizerSpec optimizer = Settings.optimizer(o);
+    double validationFraction = o.getDouble("validation-fraction");
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new UsageException(
+          o.where("validation-fraction") + " must be in [0, 1), found " + validationFraction);
+    }
+    CheckpointSettings checkpoints = checkpointSettings(o);
+    int patience = o.getInt("early-stopping-patience", 0);
+    if (patience > 0 && validationFraction == 0 && test == null) {
+      throw new UsageException(
+          "--early-stopping-patience needs a held-out set: --validation-fraction or --test");
+    }
+    // Without a warm start the architecture is checked before anything is read.
+    TrainerConfig config =
+        o.has("init-model")
+            ? null
+            : Settings.trainerConfig(o, Settings.network(o, null), optimizer);
+    SparkStart.requireMaster(spark);
+    Configuration hadoop = SparkStart.hadoopConfiguration(spark);
+    Model initial = o.has("init-model") ? ModelFile.read(o.get("init-model"), hadoop) : null;
+    if (initial != null) {
+      config = Settings.trainerConfig(o, warmStartSpec(o, initial), optimizer);
+    }
+    TrainJob job =
+        new TrainJob(
+            train,
+            test,
+            validationFraction,
+            config,
+            initial,
+            o.has("init-model") ? o.get("init-model") : null,
+            o.getInt("partitions", 0),
+            Settings.storageLevel(o),
+            o.getInt("log-every", 0),
+            patience,
+            o.getDouble("min-delta"),
+            checkpoints,
+            modelOut,
+            o.getBoolean("overwrite"),
+            o.effective());
+    job.checkFiles(hadoop);
+    return job;
+  }
+
+  private static CheckpointSettings checkpointSettings(Options o) throws UsageException {
+    String directory = o.get("checkpoint-dir");
+    int every = o.getInt("checkpoint-every", 1);
+    String unit = o.get("checkpoint-unit");
+    if (!unit.equals("epoch") && !unit.equals("step")) {
+      throw new UsageException(
+          o.where("checkpoint-unit") + " must be epoch or step, found '" + unit + "'");
+    }
+    int keep = o.getInt("keep-checkpoints", 1);
+    boolean resume = o.getBoolean("resume");
+    if (resume && directory == null) {
+      throw new UsageException("--resume needs --checkpoint-dir");
+    }
+    return directory == null
+        ? null
+        : new CheckpointSettings(directory, every, unit.equals("step"), keep, resume);
+  }
+
+  /** The spec of a warm start: the model's, with any architecture flags required to agree. */
+  private static NetworkSpec warmStartSpec(Options o, Model initial) throws UsageException {
+    NetworkSpec spec = initial.spec();
+    NetworkSpec requested = Settings.network(o, spec);
+    if (!requested.equals(spec)) {
+      throw new UsageException(
+          "--init-model "
+              + o.get("init-model")
+              + " is "
+              + spec
+              + " but the options ask for "
+              + requested);
+    }
+    return spec;
+  }
+
+  /**
+   * The inputs must be there; the model, its history and its report may replace nothing without
+   * --overwrite and may not be a directory or sit under a file; the checkpoint directory may not be
+   * a file.
+   */
+  private void checkFiles(Configuration hadoop) throws IOException {
+    DataLoader.listDataFiles(train.path(), hadoop);
+    if (test != null) {
+      DataLoader.listDataFiles(test.path(), hadoop);
+    }
+    for (String output : List.of(modelOut, historyPath(), reportPath())) {
+      checkOutput(output, hadoop);
+    }
+    if (checkpoints != null) {
+      Path dir = new Path(checkpoints.directory());
+      FileSystem fs = dir.getFileSystem(hadoop);
+      if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
+        throw new IOException("--checkpoint-dir " + dir + " is a file, not a directory");
+      }
+      requireNoFileAbove(dir, fs, "--checkpoint-dir " + dir);
+    }
+  }
+
+  private void checkOutput(String output, Configuration hadoop) throws IOException {
+    Path path = new Path(output);
+    FileSystem fs = path.getFileSystem(hadoop);
+    if (fs.exists(path)) {
+      if (fs.getFileStatus(path).isDirectory()) {
+        throw new IOException(output + " is a directory; name a file to write the model to");
+      }
+      if (!overwrite) {
+        throw new IOException(output + " already exists (pass --overwrite to replace it)");
+      }
+    }
+    requireNoFileAbove(path, fs, output);
+  }
+
+  /** Fails when a directory {@code path} would need already exists as a file. */
+  private static void requireNoFileAbove(Path path, FileSystem fs, String what) throws IOException {
+    for (Path p = path.getParent(); p != null; p = p.getParent()) {
+      if (fs.exists(p)) {
+        FileStatus status = fs.getFileStatus(p);
+        if (!status.isDirectory()) {
+          throw new IOException("cannot write " + what + ": " + p + " is a file");
+        }
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.data.DataShape;
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Blas;
+import io.sparkprop.nn.Initializer;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.spark.Trainer;
+import io.sparkprop.spark.TrainerConfig;
+import io.sparkprop.spark.TrainingState;
+import io.sparkprop.spark.eval.Evaluation;
+import io.sparkprop.spark.eval.Evaluator;
+import io.sparkprop.spark.load.Datasets;
+import io.sparkprop.spark.run.Checkpoint;
+import io.sparkprop.spark.run.CheckpointFiles;
+import io.sparkprop.spark.run.Checkpointing;
+import io.sparkprop.spark.run.EarlyStopping;
+import io.sparkprop.spark.run.HeldOutEvaluation;
+import io.sparkprop.spark.run.History;
+import io.sparkprop.spark.run.ProgressLog;
+import java.io.IOException;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code sparkprop train} on a running Spark: loads and caches the data, wires the trainer's
+ * listeners (held-out evaluation, progress, history, early stopping, checkpoints), resumes from a
+ * checkpoint when asked, fits, and evaluates the kept weights on the test set.
+ */
+final class TrainingRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+  private final JavaSparkContext jsc;
+  private final TrainJob job;
+  private final TrainerConfig config;
+
+  TrainingRun(JavaSparkContext jsc, TrainJob job) {
+    this.jsc = jsc;
+    this.job = job;
+    this.config = job.trainer();
+  }
+
+  /** The cached training, validation (or null) and test (or null) sets. */
+  private record Data(Datasets.Cached train, Datasets.Cached validation, Datasets.Cached test) {}
+
+  TrainingResult run() throws IOException {
+    logStart();
+    Data data = load();
+    Evaluator evaluator =
+        new Evaluator(jsc, config.network(), config.blockSize(), config.treeDepth());
+    CheckpointFiles files = checkpointFiles();
+    Checkpoint resumed = resumeFrom(files);
+    History history = new History(resumed == null ? List.of() : resumed.history());
+    EarlyStopping stopping =
+        job.patience() > 0 ? new EarlyStopping(job.patience(), job.minDelta()) : null;
+    Trainer trainer =
+        new Trainer(jsc, config)
+            .addListener(
+                new HeldOutEvaluation(
+                    evaluator, blocksOf(data.validation()), blocksOf(data.test())))
+            .addListener(new ProgressLog(job.logEvery(), config.stepsPerEpoch()))
+            .addListener(history);
+    if (stopping != null) {
+      stopping.restore(resumed == null ? null : resumed.earlyStopping());
+      trainer.addListener(stopping);
+    }
+    if (files != null) {
+      TrainJob.CheckpointSettings settings = job.checkpoints();
+      trainer.addListener(
+          new Checkpointing(files, settings.every(), settings.bySteps(), history, stopping));
+    }
+    Trainer.Result last =
+        trainer.fit(data.train().blocks(), resumed == null ? start() : resumed.training());
+    Trainer.Result kept = stopping == null ? last : stopping.kept(last);
+    Evaluation testEvaluation =
+        data.test() == null ? null : evaluator.evaluate(data.test().blocks(), kept.weights());
+    return new TrainingResult(
+        kept.weights(),
+        kept.epoch(),
+        history.epochs(),
+        data.train().examples(),
+        data.validation() == null ? -1 : data.validation().examples(),
+        data.test() == null ? -1 : data.test().examples(),
+        testEvaluation);
+  }
+
+  private void logStart() {
+    NetworkSpec spec = config.network();
+    LOG.info(
+        "network {} ({} parameters), optimizer {} η={} batch fraction {}, {} steps, {} on BLAS {},"
+            + " element-wise loops {}",
+        spec,
+        spec.numParameters(),
+        config.optimizer().kind().id(),
+        config.optimizer().learningRate(),
+        config.batchFraction(),
+        config.steps(),
+        config.precision().id(),
+        Blas.implementationName(),
+        Activation.implementationName());
+  }
+
+  private Data load() {
+    DataShape shape = Datasets.shapeOf(config.network());
+    int partitions = job.partitions();
+    int blockSize = config.blockSize();
+    Datasets.Cached train;
+    Datasets.Cached validation = null;
+    if (job.validationFraction() > 0) {
+      Datasets.Split split =
+          Datasets.loadSplitAndCache(
+              jsc,
+              job.train(),
+              shape,
+              partitions,
+              blockSize,
+              job.storageLevel(),
+              job.validationFraction(),
+              config.seed());
+      train = split.train();
+      validation = split.validation();
+    } else {
+      train =
+          Datasets.loadAndCache(
+              jsc, "train", job.train(), shape, partitions, blockSize, job.storageLevel());
+    }
+    Datasets.requireTwoClasses(train, shape, job.train().path());
+    Datasets.Cached test =
+        job.test() == null
+            ? null
+            : Datasets.loadAndCache(
+                jsc, "test", job.test(), shape, partitions, blockSize, job.storageLevel());
+    return new Data(train, validation, test);
+  }
+
+  private static JavaRDD<ExampleBlock> blocksOf(Datasets.Cached cached) {
+    return cached == null ? null : cached.blocks();
+  }
+
+  private CheckpointFiles checkpointFiles() {
+    TrainJob.CheckpointSettings settings = job.checkpoints();
+    if (settings == null) {
+      return null;
+    }
+    return new CheckpointFiles(
+            settings.directory(),
+            settings.keep(),
+            jsc.hadoopConfiguration(),
+            config.network(),
+            config.optimizer(),
+            config.seed())
+        .withSettings(job.settings());
+  }
+
+  /** The newest usable checkpoint when --resume asks for one, else null. */
+  private Checkpoint resumeFrom(CheckpointFiles files) throws IOException {
+    if (files == null || !job.checkpoints().resume()) {
+      return null;
+    }
+    Checkpoint newest = files.newest();
+    if (newest == null) {
+      LOG.info(
+          "no usable checkpoint in {}; starting from the beginning", job.checkpoints().directory());
+    }
+    return newest;
+  }
+
+  /** The initial weights: the warm start's, else seeded Glorot/He. */
+  private TrainingState start() {
+    return TrainingState.start(
+        job.initModel() == null
+            ? Initializer.initialize(config.network(), config.seed())
+            : job.initModel().weights());
+  }
+}

@@ -1,0 +1,65 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Arithmetic;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Workspace;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * What every pass over one partition's cached blocks shares (the gradient sum, evaluation,
+ * prediction): the network, the broadcast weights and the block size, and the decoding of a block's
+ * stored features into a workspace reused for every block. Holds only the spec, the broadcast
+ * handle and scalars, so the function each task receives stays a few kilobytes: the weights never
+ * travel in the task closure.
+ *
+ * @param <R> what the pass produces from a partition
+ */
+public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<ExampleBlock>, R> {
+  private static final long serialVersionUID = 1L;
+
+  protected final NetworkSpec spec;
+  protected final Broadcast<double[]> weights;
+  protected final int blockSize;
+
+  protected BlockFunction(NetworkSpec spec, Broadcast<double[]> weights, int blockSize) {
+    this.spec = spec;
+    this.weights = weights;
+    this.blockSize = blockSize;
+  }
+
+  /**
+   * The block's stored feature rows, decoded into the workspace's input buffer (pixels through the
+   * element-wise kernels, SIMD where the JVM has the Vector API): column-major (stored rows) ×
+   * (block size), in the workspace's array type.
+   */
+  @SuppressWarnings("unchecked")
+  protected static <A> A storedFeatures(ExampleBlock block, Workspace<A> workspace) {
+    A buffer = workspace.inputBuffer();
+    return buffer instanceof float[] floats
+        ? (A) block.storedFeatureMatrix(floats, PixelDecoder.INSTANCE)
+        : (A) block.storedFeatureMatrix((double[]) buffer, PixelDecoder.INSTANCE);
+  }
+
+  /** The block's targets in the workspace's target buffer: column-major n_L × (block size). */
+  protected static double[] targets(ExampleBlock block, Workspace<?> workspace) {
+    return block.targetMatrix(workspace.targetBuffer());
+  }
+
+  /** The executors' pixel decoding, which gives the same values as the block's own loops. */
+  private static final class PixelDecoder implements ExampleBlock.PixelDecoder {
+    static final PixelDecoder INSTANCE = new PixelDecoder();
+
+    @Override
+    public void decode(byte[] pixels, int from, double[] into, int offset, int n) {
+      Arithmetic.decodePixels(pixels, from, into, offset, n);
+    }
+
+    @Override
+    public void decode(byte[] pixels, int from, float[] into, int offset, int n) {
+      Arithmetic.decodePixels(pixels, from, into, offset, n);
+    }
+  }
+}

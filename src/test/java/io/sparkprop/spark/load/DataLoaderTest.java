@@ -1,0 +1,402 @@
+package io.sparkprop.spark.load;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.cli.Failures;
+import io.sparkprop.data.BadRecords;
+import io.sparkprop.data.DataFormatException;
+import io.sparkprop.data.DataShape;
+import io.sparkprop.data.DataSource;
+import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.spark.LocalSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading real files through Hadoop FS on the executors, in local[2]. */
+class DataLoaderTest {
+  private static final DataShape SHAPE = new DataShape(3, 2, DataShape.LabelKind.CLASS_INDEX);
+  private static JavaSparkContext jsc;
+
+  @BeforeAll
+  static void start() {
+    jsc = LocalSpark.start("data-loader");
+  }
+
+  @AfterAll
+  static void stop() {
+    jsc.stop();
+  }
+
+  /** The source loaded as a training set in blocks of 4, cached in memory. */
+  private static Datasets.Cached cacheTrain(DataSource source) {
+    return cacheTrain(source, SHAPE);
+  }
+
+  private static Datasets.Cached cacheTrain(DataSource source, DataShape shape) {
+    return Datasets.loadAndCache(jsc, "train", source, shape, 0, 4, StorageLevel.MEMORY_ONLY());
+  }
+
+  /** Lines "label 1:i 3:-i" for i = 1 … n, labels alternating. */
+  private static List<String> libsvmLines(int n) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      lines.add((i % 2) + " 1:" + i + " 3:-" + i);
+    }
+    return lines;
+  }
+
+  private static List<double[]> featureColumns(List<ExampleBlock> blocks) {
+    List<double[]> columns = new ArrayList<>();
+    for (ExampleBlock b : blocks) {
+      for (int j = 0; j < b.size(); j++) {
+        columns.add(java.util.Arrays.copyOfRange(b.features(), j * 3, j * 3 + 3));
+      }
+    }
+    return columns;
+  }
+
+  @Test
+  void load_libsvmFile_keepsEveryExampleInInputOrder(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    Files.write(file, libsvmLines(50));
+    List<ExampleBlock> blocks =
+        DataLoader.load(jsc, DataSource.libsvm(file.toString()), SHAPE, 0, 8, true).collect();
+    List<double[]> columns = featureColumns(blocks);
+    assertEquals(50, columns.size());
+    for (int i = 1; i <= 50; i++) {
+      assertArrayEquals(new double[] {i, 0, -i}, columns.get(i - 1));
+    }
+    assertTrue(blocks.stream().allMatch(b -> b.size() <= 8));
+  }
+
+  @Test
+  void load_givenPartitionCount_isDeterministicAndComplete(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    Files.write(file, libsvmLines(40));
+    DataSource source = DataSource.libsvm(file.toString());
+    for (int partitions : new int[] {1, 3, 8}) {
+      var rdd = DataLoader.load(jsc, source, SHAPE, partitions, 4, true);
+      assertEquals(partitions, rdd.getNumPartitions());
+      List<List<ExampleBlock>> first = rdd.glom().collect();
+      List<List<ExampleBlock>> second =
+          DataLoader.load(jsc, source, SHAPE, partitions, 4, true).glom().collect();
+      assertEquals(ids(first), ids(second), "same input and count → same partitions and order");
+      assertEquals(40, ids(first).stream().mapToInt(List::size).sum());
+    }
+  }
+
+  private static List<List<Long>> ids(List<List<ExampleBlock>> partitions) {
+    return partitions.stream()
+        .map(
+            p ->
+                p.stream()
+                    .flatMap(
+                        b -> {
+                          List<Long> ids = new ArrayList<>();
+                          for (int j = 0; j < b.size(); j++) {
+                            ids.add(b.id(j));
+                          }
+                          return ids.stream();
+                        })
+                    .collect(Collectors.toList()))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void load_badLineDeepInFile_failsNamingFileAndLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    List<String> lines = libsvmLines(30);
+    lines.set(16, "1 0:0.5 2:1");
+    Files.write(file, lines);
+    Exception e =
+        assertThrows(Exception.class, () -> cacheTrain(DataSource.libsvm(file.toString())));
+    Throwable cause = Failures.userFacingCause(e);
+    assertTrue(cause instanceof DataFormatException, "got " + e);
+    assertTrue(
+        cause
+            .getMessage()
+            .endsWith("train.libsvm:17: feature index 0 is invalid (indices are 1-based)"),
+        cause.getMessage());
+  }
+
+  @Test
+  void load_directoryWithOneBadPart_namesThatPart(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("part-00000"), libsvmLines(5));
+    Files.write(dir.resolve("part-00001"), List.of("1 1:1", "1 1:2 2:NaN"));
+    Files.write(dir.resolve("_SUCCESS"), List.of("not data"));
+    Exception e =
+        assertThrows(Exception.class, () -> cacheTrain(DataSource.libsvm(dir.toString())));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(message.endsWith("part-00001:2: feature 2 must be finite, found NaN"), message);
+  }
+
+  /** Hadoop's largest input split while {@code body} runs, so one file is read by many tasks. */
+  private static <T> T withMaxSplitBytes(long bytes, java.util.function.Supplier<T> body) {
+    String key = "mapreduce.input.fileinputformat.split.maxsize";
+    jsc.hadoopConfiguration().setLong(key, bytes);
+    try {
+      return body.get();
+    } finally {
+      jsc.hadoopConfiguration().unset(key);
+    }
+  }
+
+  /** Two part files with three malformed lines between them (lines 3 and 7, and line 2). */
+  private static DataSource partsWithThreeBadLines(Path dir, BadRecords policy) throws IOException {
+    List<String> first = libsvmLines(10);
+    first.set(2, "1 1:1 1:2");
+    first.set(6, "x 1:7 3:-7");
+    Files.write(dir.resolve("part-00000"), first);
+    List<String> second = libsvmLines(4);
+    second.set(1, "1 2:1e999");
+    Files.write(dir.resolve("part-00001"), second);
+    return DataSource.libsvm(dir.toString()).withBadRecords(policy);
+  }
+
+  @Test
+  void load_skipPolicy_leavesOutExactlyTheBadLines_acrossManySplits(@TempDir Path dir)
+      throws IOException {
+    DataSource source = partsWithThreeBadLines(dir, new BadRecords(true, 3));
+    Datasets.Cached cached = withMaxSplitBytes(24, () -> cacheTrain(source));
+    assertTrue(cached.blocks().getNumPartitions() >= 6, "each file read in several splits");
+    assertEquals(3, cached.skipped());
+    assertEquals(11, cached.examples());
+    // The good lines of part-00000 are i = 1, 2, 4, 5, 6, 8, 9, 10 ("label 1:i 3:-i"), then
+    // part-00001's i = 1, 3, 4.
+    List<Double> firstFeatures =
+        featureColumns(cached.blocks().collect()).stream().map(c -> c[0]).toList();
+    assertEquals(List.of(1.0, 2.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0, 1.0, 3.0, 4.0), firstFeatures);
+    cached.blocks().unpersist(true);
+  }
+
+  @Test
+  void load_skipPolicy_moreBadLinesThanAllowed_failsListingEachFile(@TempDir Path dir)
+      throws IOException {
+    DataSource source = partsWithThreeBadLines(dir, new BadRecords(true, 2));
+    Exception e =
+        assertThrows(Exception.class, () -> withMaxSplitBytes(24, () -> cacheTrain(source)));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.startsWith(dir + ": 3 bad records, more than --max-bad-records 2 allows: "),
+        message);
+    assertTrue(
+        message.contains(
+            "part-00000: 2 bad records (lines 3, 7); first: line 3: "
+                + "feature indices must increase, found 1 after 1"),
+        message);
+    assertTrue(
+        message.contains(
+            "part-00001: 1 bad record (line 2); first: line 2: "
+                + "feature 2 must be finite, found 1e999"),
+        message);
+  }
+
+  @Test
+  void load_skipPolicy_oneSplitOverTheLimit_stopsAtTheFirstLineTooMany(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    List<String> lines = libsvmLines(20);
+    for (int bad : new int[] {4, 9, 15}) {
+      lines.set(bad - 1, "1 1:1:1");
+    }
+    Files.write(file, lines);
+    DataSource source = DataSource.libsvm(file.toString()).withBadRecords(new BadRecords(true, 1));
+    Exception e = assertThrows(Exception.class, () -> cacheTrain(source));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.endsWith(
+            "train.libsvm:9: feature 1 is not a number (found '1:1') "
+                + "(more than --max-bad-records 1 bad records; stopped here)"),
+        message);
+  }
+
+  @Test
+  void load_skipPolicy_badCsvHeader_stillFails(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.csv");
+    Files.write(file, List.of("label,a,b", "1,0.1,0.2,0.3"));
+    DataSource source =
+        DataSource.csv(file.toString(), ',', 0, true).withBadRecords(new BadRecords(true, 10));
+    Exception e = assertThrows(Exception.class, () -> cacheTrain(source));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.endsWith("train.csv:1: header has 3 columns, expected 4 (3 features and a label)"),
+        message);
+  }
+
+  @Test
+  void load_directoryOfOnlyHiddenFiles_saysNoDataFiles(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("_SUCCESS"), List.of());
+    Files.write(dir.resolve(".part-00000.crc"), List.of("x"));
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class, () -> cacheTrain(DataSource.libsvm(dir.toString())));
+    assertEquals(dir + ": holds no data files", e.getMessage());
+  }
+
+  @Test
+  void requireTwoClasses_oneClassOnly_isRefused_twoAreAccepted(@TempDir Path dir)
+      throws IOException {
+    Path ones = dir.resolve("ones.libsvm");
+    Files.write(ones, List.of("1 1:1", "1 2:1", "1 3:1"));
+    Datasets.Cached cached = cacheTrain(DataSource.libsvm(ones.toString()), SHAPE);
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> Datasets.requireTwoClasses(cached, SHAPE, ones.toString()));
+    assertTrue(e.getMessage().startsWith(ones + ": every example has label 1 "), e.getMessage());
+    cached.blocks().unpersist(true);
+
+    // One sigmoid output: every label 0 is one class too; a 1 among them makes two.
+    DataShape binary = new DataShape(3, 1, DataShape.LabelKind.BINARY);
+    Path zeros = dir.resolve("zeros.libsvm");
+    Files.write(zeros, List.of("0 1:1", "0 2:1"));
+    Datasets.Cached allZero = cacheTrain(DataSource.libsvm(zeros.toString()), binary);
+    e =
+        assertThrows(
+            DataFormatException.class,
+            () -> Datasets.requireTwoClasses(allZero, binary, zeros.toString()));
+    assertTrue(e.getMessage().startsWith(zeros + ": every example has label 0 "), e.getMessage());
+    allZero.blocks().unpersist(true);
+
+    Files.write(zeros, List.of("0 1:1", "0 2:1", "1 3:1"));
+    Datasets.Cached both = cacheTrain(DataSource.libsvm(zeros.toString()), binary);
+    Datasets.requireTwoClasses(both, binary, zeros.toString());
+    both.blocks().unpersist(true);
+  }
+
+  @Test
+  void load_csvWithHeaderAndRaggedRow_namesLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.csv");
+    Files.write(file, List.of("label,a,b,c", "1,0.1,0.2,0.3", "0,0.1,0.2"));
+    Exception e =
+        assertThrows(
+            Exception.class, () -> cacheTrain(DataSource.csv(file.toString(), ',', 0, true)));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.endsWith(
+            "train.csv:3: expected 4 fields (3 features and a label) "
+                + "separated by ',', found 3"),
+        message);
+  }
+
+  @Test
+  void load_csvWithHeader_skipsOnlyTheHeader(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.csv");
+    Files.write(file, List.of("label,a,b,c", "1,0.1,0.2,0.3", "0,1,2,3"));
+    Datasets.Cached cached = cacheTrain(DataSource.csv(file.toString(), ',', 0, true));
+    assertEquals(2, cached.examples());
+    cached.blocks().unpersist(true);
+  }
+
+  @Test
+  void loadSplit_validationFraction_isDisjointCompleteAndIndependentOfPartitioning(
+      @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("train.libsvm");
+    Files.write(file, libsvmLines(200));
+    DataSource source = DataSource.libsvm(file.toString());
+    List<Long> trainIds = new ArrayList<>();
+    List<Long> validationIds = new ArrayList<>();
+    for (int partitions : new int[] {0, 3}) {
+      Datasets.Split split =
+          Datasets.loadSplitAndCache(
+              jsc, source, SHAPE, partitions, 16, StorageLevel.MEMORY_ONLY(), 0.25, 7);
+      List<Long> t = sortedIds(split.train().blocks());
+      List<Long> v = sortedIds(split.validation().blocks());
+      assertEquals(200, t.size() + v.size());
+      assertTrue(v.size() > 25 && v.size() < 75, v.size() + " of 200 for 25 %");
+      assertTrue(t.stream().noneMatch(v::contains), "disjoint");
+      if (partitions == 0) {
+        trainIds = t;
+        validationIds = v;
+      } else {
+        assertEquals(trainIds, t, "the split does not depend on partitioning");
+        assertEquals(validationIds, v);
+      }
+      split.train().blocks().unpersist(true);
+      split.validation().blocks().unpersist(true);
+    }
+  }
+
+  private static List<Long> sortedIds(org.apache.spark.api.java.JavaRDD<ExampleBlock> blocks) {
+    List<Long> ids = new ArrayList<>();
+    for (ExampleBlock b : blocks.collect()) {
+      for (int j = 0; j < b.size(); j++) {
+        ids.add(b.id(j));
+      }
+    }
+    ids.sort(Comparator.naturalOrder());
+    return ids;
+  }
+
+  @Test
+  void load_missingPath_saysNoSuchFile(@TempDir Path dir) {
+    String missing = dir.resolve("nope.libsvm").toString();
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> DataLoader.load(jsc, DataSource.libsvm(missing), SHAPE, 0, 4, true));
+    assertEquals(missing + ": no such file or directory", e.getMessage());
+  }
+
+  @Test
+  void load_emptyFile_saysNoExamples(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("empty.libsvm");
+    Files.write(file, new byte[0]);
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class, () -> cacheTrain(DataSource.libsvm(file.toString())));
+    assertEquals(file + ": holds no examples", e.getMessage());
+  }
+
+  @Test
+  void qualified_relativePath_isAbsoluteAgainstTheDriversWorkingDirectory() {
+    String qualified =
+        DataLoader.qualified(
+            "src/test/resources/data/tiny-images-idx3-ubyte", jsc.hadoopConfiguration());
+    assertEquals(
+        "file:" + Path.of("src/test/resources/data/tiny-images-idx3-ubyte").toAbsolutePath(),
+        qualified);
+  }
+
+  @Test
+  void load_idxPair_readsRecordRangesInParallel() {
+    Path fixtures = Path.of("src/test/resources/data").toAbsolutePath();
+    DataSource source = DataSource.idx(fixtures.resolve("tiny-images-idx3-ubyte").toString(), null);
+    List<ExampleBlock> blocks =
+        DataLoader.load(
+                jsc, source, new DataShape(4, 3, DataShape.LabelKind.CLASS_INDEX), 2, 8, true)
+            .collect();
+    List<Long> ids = new ArrayList<>();
+    blocks.forEach(
+        b -> {
+          for (int j = 0; j < b.size(); j++) {
+            ids.add(b.id(j));
+          }
+        });
+    ids.sort(Comparator.naturalOrder());
+    assertEquals(List.of(0L, 1L, 2L), ids);
+    assertEquals(2, blocks.size(), "two partitions, one block each");
+  }
+
+  @Test
+  void concentrated_fewerHoldersThanExecutorsAndPartitionsAllow() {
+    assertTrue(Datasets.concentrated(1, 2, 4), "4 partitions on 1 of 2 executors");
+    assertTrue(!Datasets.concentrated(2, 2, 4), "spread over both");
+    assertTrue(!Datasets.concentrated(1, 2, 1), "one partition can only sit on one executor");
+    assertTrue(!Datasets.concentrated(2, 3, 2), "two partitions on two of three executors");
+  }
+}
