@@ -191,7 +191,7 @@ final class OptionTable {
               "min-learning-rate",
               "ETA",
               "0",
-              "cosine: the rate at the last step",
+              "cosine: the floor the rate decays toward (reached one step after the last)",
               Set.of("train")),
           new OptionDef("learning-rate", "ETA", "0.1", "step size η", Set.of("train")),
           new OptionDef(

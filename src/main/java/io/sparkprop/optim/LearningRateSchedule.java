@@ -10,7 +10,8 @@ import io.sparkprop.common.Named;
  *   <li>constant: η;
  *   <li>step: η · rate^⌊s / every⌋, dropping by {@code decayRate} every {@code decaySteps} steps;
  *   <li>exponential: η · rate^(s / every), the same decay spread smoothly;
- *   <li>cosine: η_min + (η − η_min) · ½(1 + cos(π s / S)) over the S steps after warm-up;
+ *   <li>cosine: η_min + (η − η_min) · ½(1 + cos(π s / S)) over the S steps after warm-up, s = 0 … S
+ *       − 1: the last step runs just above η_min, which s = S would reach;
  * </ul>
  *
  * where s counts the steps after warm-up from 0.
@@ -18,7 +19,7 @@ import io.sparkprop.common.Named;
  * @param decayRate factor per {@code decaySteps} for step and exponential, in (0, 1]
  * @param decaySteps steps per decay for step and exponential, at least 1
  * @param warmupSteps steps of linear warm-up, 0 for none
- * @param minRate the final rate of cosine decay, at least 0
+ * @param minRate η_min, the floor cosine decay tends to, at least 0
  */
 public record LearningRateSchedule(
     Kind kind, double decayRate, int decaySteps, int warmupSteps, double minRate) {

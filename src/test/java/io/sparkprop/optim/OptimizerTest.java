@@ -78,14 +78,23 @@ class OptimizerTest {
   @Test
   void adam_twoStepsWithDifferentGradients_matchReference() {
     // Kingma & Ba, Algorithm 1, η = 0.1, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, g₁ = (0.5, −1),
-    // g₂ = (−0.2, 0.4); worked scalar by scalar outside this code base: m₂ = (0.025, −0.05),
-    // v₂ = (0.00028975, 0.001159), m̂₂ = m₂/0.19, v̂₂ = v₂/0.001999.
+    // g₂ = (−0.2, 0.4), worked scalar by scalar:
+    // step 1: m₁ = 0.1 g₁ = (0.05, −0.1), v₁ = 0.001 g₁² = (0.00025, 0.001); m̂₁ = m₁/0.1 = g₁,
+    //   v̂₁ = v₁/0.001 = g₁², so w₁ = w − 0.1 g₁/(|g₁| + ε) = (0.900000002, −1.900000001);
+    // step 2: m₂ = 0.9 m₁ + 0.1 g₂ = (0.025, −0.05), v₂ = 0.999 v₁ + 0.001 g₂² =
+    //   (0.00028975, 0.001159); m̂₂ = m₂/(1 − 0.9²) = m₂/0.19, v̂₂ = v₂/(1 − 0.999²) = v₂/0.001999.
     double[] w = {1.0, -2.0};
     Optimizer adam = new Adam(0.9, 0.999, 1e-8, 2);
     adam.step(w, GRADIENT, 0.1);
     assertArrayEquals(new double[] {0.900000002, -1.900000001}, w, 1e-15);
     adam.step(w, new double[] {-0.2, 0.4}, 0.1);
-    assertArrayEquals(new double[] {0.8654394181165108, -1.865439416662626}, w, 1e-13);
+    double[] m2 = {0.025, -0.05};
+    double[] v2 = {0.00028975, 0.001159};
+    double[] expected = {0.900000002, -1.900000001};
+    for (int i = 0; i < 2; i++) {
+      expected[i] -= 0.1 * (m2[i] / 0.19) / (StrictMath.sqrt(v2[i] / 0.001999) + 1e-8);
+    }
+    assertArrayEquals(expected, w, 1e-13);
     assertArrayEquals(new double[] {2}, adam.exportState().get("t"));
   }
 
@@ -152,6 +161,11 @@ class OptimizerTest {
         new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 1, 1, 2, 0.1);
     assertEquals(1.0, floor.rate(1, 3, 10), TOLERANCE, "decay starts after the warm-up");
     assertEquals(0.1 + 0.9 * 0.5, floor.rate(1, 7, 10), TOLERANCE); // s = 4 of 8
+    // What --min-learning-rate documents: the last step (s = S − 1 = 7 of S = 8) runs just above
+    // η_min, at η_min + (η − η_min)·½(1 + cos(7π/8)).
+    double last = 0.1 + 0.9 * 0.5 * (1 + Math.cos(7 * Math.PI / 8));
+    assertEquals(last, floor.rate(1, 10, 10), TOLERANCE);
+    assertTrue(floor.rate(1, 10, 10) > 0.1, "not reached at the last step");
   }
 
   @Test
