@@ -17,4 +17,30 @@ public final class Weights {
     }
     return diff / scale;
   }
+
+  /**
+   * The largest per-entry error of {@code actual} against {@code expected}, each relative to its
+   * own entry: max_i |e_i − a_i| / max(|e_i|, floor). Unlike {@link #maxRelativeDifference}, a
+   * small entry is held to the same relative standard as a large one, down to {@code floor}.
+   */
+  public static double maxEntryError(double[] expected, double[] actual, double floor) {
+    if (expected.length != actual.length) {
+      throw new AssertionError(expected.length + " vs " + actual.length + " entries");
+    }
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double error = Math.abs(expected[i] - actual[i]) / Math.max(Math.abs(expected[i]), floor);
+      worst = Math.max(worst, error);
+    }
+    return worst;
+  }
+
+  /** {@link #maxEntryError} of float entries against doubles. */
+  public static double maxEntryError(double[] expected, float[] actual, double floor) {
+    double[] widened = new double[actual.length];
+    for (int i = 0; i < actual.length; i++) {
+      widened[i] = actual[i];
+    }
+    return maxEntryError(expected, widened, floor);
+  }
 }

@@ -20,6 +20,21 @@ class HandComputedNetworkTest {
 
   private static final double[] INPUT = {1.0};
 
+  /**
+   * The working, sigmoid output, cross-entropy, y = 1 (each value to double precision, as a
+   * calculator or Python gives it):
+   *
+   * <pre>
+   *   z¹ = 0.5·1 + 0.1 = 0.6                       a¹ = σ(0.6) = 0.6456563062257954
+   *   z² = −0.3·a¹ + 0.2 = 0.006303108132261398    a² = σ(z²) = 0.5015757718160597
+   *   C  = −ln a² = 0.6900005926321096
+   *   δ² = a² − y = −0.4984242281839403
+   *   ∂C/∂w² = δ²·a¹ = −0.32181074610268584        ∂C/∂b² = δ²
+   *   δ¹ = w²·δ²·a¹(1 − a¹) = 0.03420948254107753  ∂C/∂w¹ = δ¹·x = δ¹, ∂C/∂b¹ = δ¹
+   *   w ← w − 0.5·∂C/∂w: 0.5 − 0.5·δ¹ = 0.48289525872946126, 0.1 − 0.5·δ¹ = 0.08289525872946124,
+   *                      −0.3 − 0.5·∂C/∂w² = −0.13909462694865707, 0.2 − 0.5·δ² = 0.44921211409197015
+   * </pre>
+   */
   @Test
   void gdStep_sigmoidCrossEntropy_matchesHandComputedValues() {
     NetworkSpec spec =
@@ -49,8 +64,19 @@ class HandComputedNetworkTest {
         TOLERANCE);
   }
 
+  /**
+   * The working, identity output, squared error, y = 0.25; the hidden layer as above:
+   *
+   * <pre>
+   *   a² = z² = 0.006303108132261398
+   *   C  = (a² − y)² = 0.05938817510599628
+   *   δ² = 2(a² − y) = −0.4873937837354772
+   *   ∂C/∂w² = δ²·a¹ = −0.3146888700840624         ∂C/∂b² = δ²
+   *   δ¹ = w²·δ²·a¹(1 − a¹) = 0.03345240498456523  ∂C/∂w¹ = ∂C/∂b¹ = δ¹
+   * </pre>
+   */
   @Test
-  void accumulateGradient_identitySquaredError_matchesSeed001() {
+  void accumulateGradient_identitySquaredError_matchesHandComputedValues() {
     NetworkSpec spec =
         NetworkSpec.of(
             new int[] {1, 1, 1}, Activation.SIGMOID, Activation.IDENTITY, Loss.SQUARED_ERROR);

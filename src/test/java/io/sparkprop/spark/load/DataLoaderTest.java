@@ -13,12 +13,15 @@ import io.sparkprop.data.DataSource;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.spark.LocalSpark;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.io.compress.BZip2Codec;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +84,49 @@ class DataLoaderTest {
       assertArrayEquals(new double[] {i, 0, -i}, columns.get(i - 1));
     }
     assertTrue(blocks.stream().allMatch(b -> b.size() <= 8));
+  }
+
+  /**
+   * Compressed text is read transparently (the codec chosen by the file name), and a glob takes
+   * exactly the files it matches, in name order.
+   */
+  @Test
+  void load_gzipAndBzip2Files_andAGlob_readTheSameExamples(@TempDir Path dir) throws IOException {
+    List<String> lines = libsvmLines(30);
+    Path plain = dir.resolve("plain.libsvm");
+    Files.write(plain, lines);
+    byte[] text = Files.readAllBytes(plain);
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("z.gz")))) {
+      out.write(text);
+    }
+    BZip2Codec bzip2 = new BZip2Codec();
+    bzip2.setConf(jsc.hadoopConfiguration());
+    try (OutputStream out = bzip2.createOutputStream(Files.newOutputStream(dir.resolve("z.bz2")))) {
+      out.write(text);
+    }
+    List<double[]> expected = featureColumns(load(plain.toString()));
+    assertEquals(30, expected.size());
+    for (String compressed : List.of("z.gz", "z.bz2")) {
+      List<double[]> read = featureColumns(load(dir.resolve(compressed).toString()));
+      assertEquals(expected.size(), read.size(), compressed);
+      for (int i = 0; i < expected.size(); i++) {
+        assertArrayEquals(expected.get(i), read.get(i), compressed + " example " + i);
+      }
+    }
+
+    Path parts = Files.createDirectory(dir.resolve("parts"));
+    Files.write(parts.resolve("a.libsvm"), lines.subList(0, 10));
+    Files.write(parts.resolve("b.libsvm"), lines.subList(10, 25));
+    Files.write(parts.resolve("c.txt"), lines.subList(25, 30));
+    List<double[]> globbed = featureColumns(load(parts + "/*.libsvm"));
+    assertEquals(25, globbed.size(), "a and b, not c");
+    for (int i = 0; i < 25; i++) {
+      assertArrayEquals(expected.get(i), globbed.get(i), "example " + i + " in name order");
+    }
+  }
+
+  private static List<ExampleBlock> load(String path) {
+    return DataLoader.load(jsc, DataSource.libsvm(path), SHAPE, 0, 8, true).collect();
   }
 
   @Test
@@ -306,8 +352,11 @@ class DataLoaderTest {
   void loadSplit_validationFraction_isDisjointCompleteAndIndependentOfPartitioning(
       @TempDir Path dir) throws IOException {
     Path file = dir.resolve("train.libsvm");
-    Files.write(file, libsvmLines(200));
+    int n = 2000;
+    Files.write(file, libsvmLines(n));
     DataSource source = DataSource.libsvm(file.toString());
+    // Each example goes to validation with probability 1/4: within 5 standard deviations.
+    double sigma = Math.sqrt(n * 0.25 * 0.75);
     List<Long> trainIds = new ArrayList<>();
     List<Long> validationIds = new ArrayList<>();
     for (int partitions : new int[] {0, 3}) {
@@ -316,8 +365,8 @@ class DataLoaderTest {
               jsc, source, SHAPE, partitions, 16, StorageLevel.MEMORY_ONLY(), 0.25, 7);
       List<Long> t = sortedIds(split.train().blocks());
       List<Long> v = sortedIds(split.validation().blocks());
-      assertEquals(200, t.size() + v.size());
-      assertTrue(v.size() > 25 && v.size() < 75, v.size() + " of 200 for 25 %");
+      assertEquals(n, t.size() + v.size());
+      assertTrue(Math.abs(v.size() - n * 0.25) <= 5 * sigma, v.size() + " of " + n + " for 25 %");
       assertTrue(t.stream().noneMatch(v::contains), "disjoint");
       if (partitions == 0) {
         trainIds = t;
