@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * sparkprop on a real HDFS: an in-process MiniDFSCluster (a NameNode and a DataNode on 127.0.0.1).
- * Training reads its data from hdfs:// and writes the model, history and report there; the atomic
- * writes keep the old complete model when a new one fails halfway.
+ * Training reads its data from hdfs:// and writes the model, history and report there, and gives
+ * the model the same training gives on the local disk; the atomic writes keep the old complete
+ * model when a new one fails halfway.
  */
 class HdfsIT {
   private static final String XOR = "0 1:0 2:0\n1 1:0 2:1\n1 1:1 2:0\n0 1:1 2:1\n";
@@ -83,6 +84,28 @@ class HdfsIT {
     assertEquals(0, train.code(), train.err());
     Model written = ModelFile.read(model, conf);
     assertEquals(2 * 4 + 4 + 4 + 1, written.weights().length);
+
+    // The same training from and to the local disk gives the same model.
+    Path local = base.resolve("local");
+    java.nio.file.Files.createDirectories(local);
+    java.nio.file.Files.writeString(local.resolve("xor.libsvm"), XOR);
+    String localModel = local.resolve("xor.json").toString();
+    CliRun onDisk =
+        CliRun.of(
+            "train",
+            "--master",
+            "local[2]",
+            "--train",
+            local.resolve("xor.libsvm").toString(),
+            "--layers",
+            "2,4,1",
+            "--iterations",
+            "20",
+            "--model-out",
+            localModel);
+    assertEquals(0, onDisk.code(), onDisk.err());
+    assertArrayEquals(
+        ModelFile.read(localModel, new Configuration()).weights(), written.weights(), 1e-12);
 
     // A write that fails halfway leaves the complete old model and no temporary file.
     assertThrows(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.Weights;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
 import io.sparkprop.spark.TrainerConfig;
@@ -29,6 +30,14 @@ class MainTest {
 
   private static CliRun run(String... args) {
     return CliRun.of(args);
+  }
+
+  /** A run that failed on its input: exit code 1, one line naming the problem, no stack trace. */
+  private static void assertRunFailure(CliRun run, String expectedMessage) {
+    assertEquals(1, run.code(), run.err());
+    assertTrue(run.err().contains(expectedMessage), run.err());
+    assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+    assertFalse(run.err().contains("usage: sparkprop"), "no usage text: " + run.err());
   }
 
   /** A train command line that passes every option check, lacking only a master. */
@@ -241,8 +250,7 @@ class MainTest {
 
   @Test
   void run_noMaster_exits2BeforeStartingSpark(@TempDir Path dir) throws IOException {
-    Path data = dir.resolve("xor.libsvm");
-    Files.writeString(data, XOR);
+    Path data = xor(dir);
     assertUsageError(
         Args.of("train")
             .with("--train", data.toString(), "--layers", "2,4,1")
@@ -253,8 +261,7 @@ class MainTest {
 
   @Test
   void run_trainEvaluatePredictInspect_onXor(@TempDir Path dir) throws IOException {
-    Path data = dir.resolve("xor.libsvm");
-    Files.writeString(data, XOR);
+    Path data = xor(dir);
     String model = dir.resolve("xor.json").toString();
     CliRun train =
         trainXorLike(
@@ -331,6 +338,11 @@ class MainTest {
         0.0);
   }
 
+  /** XOR's four examples as LIBSVM in {@code dir}. */
+  private static Path xor(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("xor.libsvm"), XOR);
+  }
+
   private static CliRun trainXorLike(Path data, String model, String... extra) {
     Args args = Args.train(data, model).with("--layers", "2,4,1").with(extra);
     if (!args.has("--iterations")) {
@@ -391,8 +403,7 @@ class MainTest {
    */
   @Test
   void run_divergingTraining_exits1AndKeepsTheLastGoodFiles(@TempDir Path dir) throws IOException {
-    Path data = dir.resolve("xor.libsvm");
-    Files.writeString(data, XOR);
+    Path data = xor(dir);
     String model = dir.resolve("m.json").toString();
     assertEquals(0, trainXorLike(data, model).code());
     byte[] goodModel = Files.readAllBytes(Path.of(model));
@@ -438,8 +449,7 @@ class MainTest {
   @Test
   void run_initModel_startsFromItsWeightsAndChecksArchitecture(@TempDir Path dir)
       throws IOException {
-    Path data = dir.resolve("xor.libsvm");
-    Files.writeString(data, XOR);
+    Path data = xor(dir);
     String first = dir.resolve("first.json").toString();
     assertEquals(0, trainXorLike(data, first, "--activation", "tanh").code());
 
@@ -466,15 +476,12 @@ class MainTest {
 
   @Test
   void run_trainOntoExistingModel_refusesWithoutOverwrite(@TempDir Path dir) throws IOException {
-    Path data = dir.resolve("xor.libsvm");
-    Files.writeString(data, XOR);
+    Path data = xor(dir);
     Path model = dir.resolve("m.json");
     Files.writeString(model, "keep me");
     CliRun run =
         Args.train(data, model.toString()).with("--layers", "2,4,1", "--iterations", "2").run();
-    assertEquals(1, run.code());
-    assertTrue(
-        run.err().contains(model + " already exists (pass --overwrite to replace it)"), run.err());
+    assertRunFailure(run, model + " already exists (pass --overwrite to replace it)");
     assertEquals("keep me", Files.readString(model));
   }
 
@@ -486,12 +493,116 @@ class MainTest {
         Args.train(data, dir.resolve("m.json").toString())
             .with("--layers", "2,4,2", "--iterations", "2")
             .run();
-    assertEquals(1, run.code());
-    assertTrue(
-        run.err()
-            .contains(
-                "xor.libsvm:3: label must be an integer class in 0..1 for 2 " + "outputs, found 5"),
-        run.err());
+    assertRunFailure(
+        run, "xor.libsvm:3: label must be an integer class in 0..1 for 2 outputs, found 5");
     assertFalse(Files.exists(dir.resolve("m.json")), "no model is written from bad data");
+  }
+
+  @Test
+  void run_historyOrReportExisting_isRefusedWithoutOverwrite(@TempDir Path dir) throws IOException {
+    Path data = xor(dir);
+    String model = dir.resolve("m.json").toString();
+    for (String companion : List.of("m.history.csv", "m.report.html")) {
+      Path existing = dir.resolve(companion);
+      Files.writeString(existing, "keep me");
+      assertRunFailure(
+          trainXorLike(data, model), existing + " already exists (pass --overwrite to replace it)");
+      assertEquals("keep me", Files.readString(existing));
+      assertFalse(Files.exists(Path.of(model)), "nothing is written");
+      Files.delete(existing);
+    }
+    assertEquals(0, trainXorLike(data, model).code(), "with neither there, training writes all");
+    assertEquals(0, trainXorLike(data, model, "--overwrite").code(), "and replaces all with it");
+  }
+
+  @Test
+  void run_predictIntoAnExistingDirectory_isRefused(@TempDir Path dir) throws IOException {
+    Path data = xor(dir);
+    String model = dir.resolve("m.json").toString();
+    assertEquals(0, trainXorLike(data, model).code());
+    Path predictions = Files.createDirectory(dir.resolve("predictions"));
+    Files.writeString(predictions.resolve("keep"), "keep me");
+
+    CliRun predict =
+        Args.of("predict")
+            .local()
+            .with("--input", data.toString(), "--model", model)
+            .with("--predictions", predictions.toString())
+            .run();
+    assertRunFailure(predict, predictions + " already exists; choose a new path");
+    assertEquals("keep me", Files.readString(predictions.resolve("keep")));
+  }
+
+  @Test
+  void run_predictWithSkipInTheConfigFile_stillFailsAtABadRecord(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    String model = dir.resolve("m.json").toString();
+    assertEquals(0, trainXorLike(data, model).code());
+    Path input = dir.resolve("input.libsvm");
+    Files.writeString(input, "0 1:0 2:1\n0 1:1 1:0\n");
+    Path config = dir.resolve("shared.properties");
+    Files.writeString(config, "on-bad-record = skip\nmax-bad-records = 10\n");
+
+    CliRun predict =
+        Args.of("predict")
+            .local()
+            .with("--config", config.toString(), "--input", input.toString(), "--model", model)
+            .with("--predictions", dir.resolve("predictions").toString())
+            .run();
+    assertRunFailure(predict, "input.libsvm:2: feature indices must increase, found 1 after 1");
+  }
+
+  /**
+   * The test set holds the training examples with the other label: the more training fits, the
+   * higher the test loss. Early stopping must keep the epoch with the lowest test loss (found here
+   * from the history), stop {@code patience} epochs after it, say so, and record it in the model.
+   */
+  @Test
+  void run_earlyStopping_keepsTheBestEpoch_inTheModelItsMetadataAndTheSummary(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    Path flipped = dir.resolve("flipped.libsvm");
+    Files.writeString(flipped, "1 1:0 2:0\n0 1:0 2:1\n0 1:1 2:0\n1 1:1 2:1\n");
+    String model = dir.resolve("m.json").toString();
+    CliRun train =
+        trainXorLike(
+            data,
+            model,
+            "--test",
+            flipped.toString(),
+            "--learning-rate",
+            "0.5",
+            "--iterations",
+            "50",
+            "--early-stopping-patience",
+            "2");
+    assertEquals(0, train.code(), train.err());
+
+    List<String> rows = Files.readAllLines(dir.resolve("m.history.csv"));
+    int best = 1;
+    double bestLoss = Double.POSITIVE_INFINITY;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] fields = row.split(",", -1);
+      if (Double.parseDouble(fields[5]) < bestLoss) {
+        bestLoss = Double.parseDouble(fields[5]);
+        best = Integer.parseInt(fields[0]);
+      }
+    }
+    assertEquals(best + 2, rows.size() - 1, "stopped two epochs after the best");
+    assertTrue(rows.size() - 1 < 50, "stopped early");
+    Model kept = ModelFile.read(model, new Configuration());
+    assertEquals(Integer.toString(best), kept.metadata().get("epoch"));
+    assertEquals(Double.toString(bestLoss), kept.metadata().get("testLoss"));
+    assertTrue(train.out().contains("; kept epoch " + best + ":"), train.out());
+
+    String replay = dir.resolve("replay.json").toString();
+    assertEquals(
+        0, trainXorLike(data, replay, "--learning-rate", "0.5", "--iterations", "" + best).code());
+    assertTrue(
+        Weights.maxRelativeDifference(
+                ModelFile.read(replay, new Configuration()).weights(), kept.weights())
+            < 1e-12,
+        "the model is the one after epoch " + best);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.Weights;
 import io.sparkprop.model.ModelFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,24 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A training driver (its own JVM, started by scripts/sparkprop) killed with SIGKILL after a few
- * checkpoints, then run again with --resume, ends with the model of an uninterrupted run.
+ * checkpoints, then run again with --resume, says it resumes from the newest checkpoint and ends
+ * with the model of an uninterrupted run; a resume with no usable checkpoint starts afresh.
  */
 class ResumeIT {
   private static final double SAME_MODEL = 1e-9;
 
   @Test
   void driverKilledMidRun_resumeEndsWithTheUninterruptedModel(@TempDir Path dir) throws Exception {
-    Path data = dir.resolve("train.libsvm");
-    SplittableRandom random = new SplittableRandom(2);
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      StringBuilder line = new StringBuilder(Integer.toString(random.nextInt(3)));
-      for (int f = 1; f <= 20; f++) {
-        line.append(' ').append(f).append(':').append(random.nextDouble() - 0.5);
-      }
-      lines.add(line.toString());
-    }
-    Files.write(data, lines);
+    Path data = writeData(dir.resolve("train.libsvm"));
     List<String> args =
         List.of(
             "train",
@@ -89,8 +81,10 @@ class ResumeIT {
     assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
     assertFalse(Files.exists(Path.of(resumed)), "killed mid-run: no model yet");
 
-    CliRun resume =
-        CliRun.of(
+    long newest = newestCheckpointStep(checkpoints);
+    Launched resume =
+        launch(
+            dir.resolve("resume.log"),
             with(
                 args,
                 "--model-out",
@@ -98,14 +92,151 @@ class ResumeIT {
                 "--checkpoint-dir",
                 checkpoints.toString(),
                 "--resume"));
-    assertEquals(0, resume.code(), resume.err());
+    assertEquals(0, resume.code(), resume.output());
+    assertTrue(newest >= 3, "the killed run had got to step " + newest);
+    assertTrue(
+        resume.output().contains("resuming after step " + newest + " "),
+        "resumed from the newest checkpoint, step " + newest + ": " + resume.output());
 
-    double[] expected = ModelFile.read(reference, new Configuration()).weights();
-    double[] actual = ModelFile.read(resumed, new Configuration()).weights();
-    double difference = Weights.maxRelativeDifference(expected, actual);
-    assertTrue(difference <= SAME_MODEL, "relative difference " + difference);
+    assertSameModel(reference, resumed);
     List<String> history = Files.readAllLines(dir.resolve("resumed.history.csv"));
     assertEquals(61, history.size(), "the resumed run's history holds all 60 epochs");
+  }
+
+  /**
+   * A nightly job may always pass --resume: with no checkpoint, or only checkpoints of another run
+   * (another seed, another optimizer), it says so, skips them and starts from the beginning.
+   */
+  @Test
+  void resume_withNoCheckpointOrOnlyForeignOnes_startsFromTheBeginning(@TempDir Path dir)
+      throws Exception {
+    Path data = writeData(dir.resolve("train.libsvm"));
+    String reference = dir.resolve("reference.json").toString();
+    CliRun fresh = CliRun.of(shortRun(data, "5", "momentum", reference));
+    assertEquals(0, fresh.code(), fresh.err());
+
+    Path none = dir.resolve("none");
+    String fromNone = dir.resolve("from-none.json").toString();
+    Launched empty =
+        launch(
+            dir.resolve("none.log"),
+            with(
+                List.of(shortRun(data, "5", "momentum", fromNone)),
+                "--checkpoint-dir",
+                none.toString(),
+                "--resume"));
+    assertEquals(0, empty.code(), empty.output());
+    assertTrue(empty.output().contains("no usable checkpoint in " + none), empty.output());
+    assertSameModel(reference, fromNone);
+
+    String[][] foreign = {
+      {"6", "momentum", "seed is '6', this run has '5'"},
+      {"5", "nesterov", "optimizer is 'nesterov', this run has 'momentum'"}
+    };
+    for (String[] other : foreign) {
+      String name = "seed" + other[0] + "-" + other[1];
+      Path checkpoints = dir.resolve(name);
+      CliRun writer =
+          CliRun.of(
+              with(
+                  List.of(shortRun(data, other[0], other[1], dir.resolve(name + ".json") + "")),
+                  "--checkpoint-dir",
+                  checkpoints.toString()));
+      assertEquals(0, writer.code(), writer.err());
+      assertTrue(newestCheckpointStep(checkpoints) > 0, "checkpoints of another run: " + name);
+
+      String model = dir.resolve("over-" + name + ".json").toString();
+      Launched run =
+          launch(
+              dir.resolve("over-" + name + ".log"),
+              with(
+                  List.of(shortRun(data, "5", "momentum", model)),
+                  "--checkpoint-dir",
+                  checkpoints.toString(),
+                  "--resume"));
+      assertEquals(0, run.code(), run.output());
+      assertTrue(run.output().contains("skipping checkpoint "), run.output());
+      assertTrue(run.output().contains(other[2]), run.output());
+      assertTrue(run.output().contains("no usable checkpoint in"), run.output());
+      assertSameModel(reference, model);
+    }
+  }
+
+  /** Three epochs of 4 sampled steps, in local[2]. */
+  private static String[] shortRun(Path data, String seed, String optimizer, String model) {
+    return new String[] {
+      "train",
+      "--master",
+      "local[2]",
+      "--train",
+      data.toString(),
+      "--layers",
+      "20,16,3",
+      "--optimizer",
+      optimizer,
+      "--learning-rate",
+      "0.2",
+      "--batch-fraction",
+      "0.25",
+      "--epochs",
+      "3",
+      "--partitions",
+      "2",
+      "--seed",
+      seed,
+      "--model-out",
+      model
+    };
+  }
+
+  private static void assertSameModel(String expectedPath, String actualPath) throws IOException {
+    double[] expected = ModelFile.read(expectedPath, new Configuration()).weights();
+    double[] actual = ModelFile.read(actualPath, new Configuration()).weights();
+    double difference = Weights.maxRelativeDifference(expected, actual);
+    assertTrue(difference <= SAME_MODEL, "relative difference " + difference);
+  }
+
+  private record Launched(int code, String output) {}
+
+  /** Runs sparkprop in its own JVM through the launcher, its log and output in {@code log}. */
+  private static Launched launch(Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", "scripts/sparkprop"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SPARKPROP_JAVA_OPTS", "-Xmx1g");
+    Process process = builder.start();
+    assertTrue(process.waitFor(180, TimeUnit.SECONDS), "timed out: " + Files.readString(log));
+    return new Launched(process.exitValue(), Files.readString(log));
+  }
+
+  private static long newestCheckpointStep(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(name -> name.matches("checkpoint-\\d+\\.json"))
+          .mapToLong(name -> Long.parseLong(name.replaceAll("\\D", "")))
+          .max()
+          .orElse(0);
+    }
+  }
+
+  /** 2000 examples of 20 random features and one of 3 random classes. */
+  private static Path writeData(Path data) throws IOException {
+    SplittableRandom random = new SplittableRandom(2);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder line = new StringBuilder(Integer.toString(random.nextInt(3)));
+      for (int f = 1; f <= 20; f++) {
+        line.append(' ').append(f).append(':').append(random.nextDouble() - 0.5);
+      }
+      lines.add(line.toString());
+    }
+    Files.write(data, lines);
+    return data;
   }
 
   private static long checkpointCount(Path dir) throws java.io.IOException {

@@ -185,14 +185,17 @@ class ClusterIT {
   @Test
   @Order(5)
   void executorKilledMidTraining_jobFinishesWithSameModel() throws Exception {
+    String[] victim = new String[1];
     Result result =
         submitKillingMidway(
             "executor-kill",
             output -> {
-              List<String[]> executors = executors(output);
-              return Long.parseLong(executors.get(0)[1]);
+              String[] executor = executors(output).get(0);
+              victim[0] = executor[0];
+              return Long.parseLong(executor[1]);
             });
     assertEquals(0, result.code(), result.output());
+    assertLostAndRecomputed(result.output(), "Lost executor " + victim[0] + " on ");
     assertSameModel(reference, weights("executor-kill"));
   }
 
@@ -201,6 +204,7 @@ class ClusterIT {
   void workerKilledMidTraining_jobFinishesOnTheOtherWorkerWithSameModel() throws Exception {
     Result result = submitKillingMidway("worker-kill", output -> daemonPid("worker1"));
     assertEquals(0, result.code(), result.output());
+    assertLostAndRecomputed(result.output(), "worker lost");
     assertSameModel(reference, weights("worker-kill"));
   }
 
@@ -378,6 +382,18 @@ class ClusterIT {
       list.add(new String[] {each.group(1), each.group(2)});
     }
     return list;
+  }
+
+  /**
+   * The driver's log shows the kill hit a live executor ({@code lost}) that held a cached partition
+   * (Spark's "No more replicas available" for an rdd block): that partition's task of the next step
+   * failed to find it and was run again from the input on the other executor.
+   */
+  private static void assertLostAndRecomputed(String output, String lost) {
+    assertTrue(output.contains(lost), "the driver saw the loss (" + lost + "): " + output);
+    assertTrue(
+        Pattern.compile("No more replicas available for rdd_\\d+_\\d+").matcher(output).find(),
+        "a cached partition was lost with it: " + output);
   }
 
   /** Starts a client-mode run, kills -9 the process chosen from its output at step 20. */
