@@ -14,9 +14,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.storage.StorageLevel;
 
@@ -165,8 +166,8 @@ record TrainJob(
 
   /**
    * The inputs must be there; the model, its history and its report may replace nothing without
-   * --overwrite and may not be a directory or sit under a file; the checkpoint directory may not be
-   * a file.
+   * --overwrite, may not be a directory, and need a writable directory to go in; so does the
+   * checkpoint directory, which may not be a file.
    */
   private void checkFiles(Configuration hadoop) throws IOException {
     DataLoader.listDataFiles(train.path(), hadoop);
@@ -179,10 +180,15 @@ record TrainJob(
     if (checkpoints != null) {
       Path dir = new Path(checkpoints.directory());
       FileSystem fs = dir.getFileSystem(hadoop);
-      if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
-        throw new IOException("--checkpoint-dir " + dir + " is a file, not a directory");
+      String what = "--checkpoint-dir " + dir;
+      if (fs.exists(dir)) {
+        if (!fs.getFileStatus(dir).isDirectory()) {
+          throw new IOException(what + " is a file, not a directory");
+        }
+        requireWritable(dir, fs, what);
+      } else {
+        requireWritableAncestor(dir, fs, what);
       }
-      requireNoFileAbove(dir, fs, "--checkpoint-dir " + dir);
     }
   }
 
@@ -197,19 +203,31 @@ record TrainJob(
         throw new IOException(output + " already exists (pass --overwrite to replace it)");
       }
     }
-    requireNoFileAbove(path, fs, output);
+    requireWritableAncestor(path, fs, output);
   }
 
-  /** Fails when a directory {@code path} would need already exists as a file. */
-  private static void requireNoFileAbove(Path path, FileSystem fs, String what) throws IOException {
+  /**
+   * The nearest existing directory above {@code path}, where it (and any directory between) will be
+   * created, must be a writable directory, not a file.
+   */
+  private static void requireWritableAncestor(Path path, FileSystem fs, String what)
+      throws IOException {
     for (Path p = path.getParent(); p != null; p = p.getParent()) {
       if (fs.exists(p)) {
-        FileStatus status = fs.getFileStatus(p);
-        if (!status.isDirectory()) {
+        if (!fs.getFileStatus(p).isDirectory()) {
           throw new IOException("cannot write " + what + ": " + p + " is a file");
         }
+        requireWritable(p, fs, what);
         return;
       }
+    }
+  }
+
+  private static void requireWritable(Path dir, FileSystem fs, String what) throws IOException {
+    try {
+      fs.access(dir, FsAction.WRITE);
+    } catch (AccessControlException e) {
+      throw new IOException("cannot write " + what + ": " + dir + " is not writable", e);
     }
   }
 }

@@ -15,6 +15,7 @@ import io.sparkprop.spark.TrainerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -513,6 +514,40 @@ class MainTest {
     }
     assertEquals(0, trainXorLike(data, model).code(), "with neither there, training writes all");
     assertEquals(0, trainXorLike(data, model, "--overwrite").code(), "and replaces all with it");
+  }
+
+  /**
+   * Outputs that cannot be written are refused before Spark starts: the master given cannot be
+   * reached, so a run that got as far as starting Spark would fail there instead, and later.
+   */
+  @Test
+  void run_outputsThatCannotBeWritten_areRefusedBeforeSparkStarts(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    Path file = Files.writeString(dir.resolve("plain-file"), "x");
+    Path directory = Files.createDirectory(dir.resolve("a-directory"));
+    Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+    String model = dir.resolve("m.json").toString();
+    String[][] cases = {
+      {"--model-out", file.resolve("m.json") + "", "cannot write " + file.resolve("m.json")},
+      {"--model-out", directory + "", directory + " is a directory; name a file"},
+      {"--model-out", readOnly.resolve("m.json") + "", readOnly + " is not writable"},
+      {"--checkpoint-dir", file + "", "--checkpoint-dir " + file + " is a file, not a directory"},
+      {"--checkpoint-dir", readOnly.resolve("c") + "", readOnly + " is not writable"},
+    };
+    for (String[] c : cases) {
+      Args args =
+          Args.of("train")
+              .with("--master", "spark://127.0.0.1:1", "--train", data.toString())
+              .with("--layers", "2,4,1", "--iterations", "2", c[0], c[1]);
+      if (!c[0].equals("--model-out")) {
+        args.with("--model-out", model);
+      }
+      assertRunFailure(args.run(), c[2]);
+      assertFalse(Files.exists(Path.of(model)), "nothing is written");
+    }
+    assertEquals(List.of(), List.of(readOnly.toFile().list()), "nothing under the read-only dir");
   }
 
   @Test
