@@ -138,6 +138,7 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
       this.lbfgs = config.optimizer().lbfgs(config.network().numParameters());
       this.cost =
           (w, g) -> {
+            // Full batch (TrainerConfig refuses L-BFGS with sampling): no step selects a sample.
             GradientSum sum = pass.sum(train, w, 1);
             System.arraycopy(sum.meanGradient(), 0, g, 0, g.length);
             examples += sum.count();
