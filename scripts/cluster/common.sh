@@ -1,6 +1,11 @@
 # Shared settings of the cluster scripts; sourced, not run.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export SPARK_HOME="${SPARKPROP_SPARK_HOME:-$root/target/spark-home}"
+spark_version="${SPARKPROP_SPARK_VERSION:-4.2.0}"
+if [[ "$spark_version" == 4.2.0 ]]; then
+  export SPARK_HOME="${SPARKPROP_SPARK_HOME:-$root/target/spark-home}"
+else
+  export SPARK_HOME="${SPARKPROP_SPARK_HOME:-$root/target/spark-home-$spark_version}"
+fi
 # Without it Spark's launcher looks for build directories and every executor launch fails.
 export SPARK_SCALA_VERSION=2.13
 # Everything binds to loopback: RPC, block managers, web UIs.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a Spark 4.1.0 standalone cluster on 127.0.0.1: one Master and two Workers, each its own
+# Starts a Spark standalone cluster on 127.0.0.1: one Master and two Workers, each its own
 # JVM and process group, with PIDs, logs and work directories under target/cluster/. Idempotent:
 # starts only what is not running, so it also restarts a lost Worker. Waits until the Master
 # sees both Workers alive.

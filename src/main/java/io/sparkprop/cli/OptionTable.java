@@ -29,7 +29,8 @@ final class OptionTable {
               "train",
               "PATH",
               null,
-              "training data: file, directory or glob on any Hadoop file system",
+              "training data: file, directory or glob on any Hadoop file system (a table's name"
+                  + " with --format table)",
               Set.of("train")),
           new OptionDef(
               "train-labels",
@@ -56,7 +57,40 @@ final class OptionTable {
               null,
               "where predict writes its text output (a new directory)",
               Set.of("predict")),
-          new OptionDef("format", "libsvm|csv|idx", "libsvm", "data format", DATA),
+          new OptionDef(
+              "format",
+              "libsvm|csv|idx|parquet|orc|table|SOURCE",
+              "libsvm",
+              "data format; parquet, orc or any other Spark data source (json, avro, …) is read as"
+                  + " a table, table reads a catalog table",
+              DATA),
+          new OptionDef(
+              "features-col",
+              "NAME",
+              null,
+              "tables: the column holding all features, a Spark ML vector or an array of numbers",
+              DATA),
+          new OptionDef(
+              "feature-cols",
+              "A,B,…",
+              null,
+              "tables: numeric columns holding one feature each, in order (instead of"
+                  + " --features-col)",
+              DATA),
+          new OptionDef("label-col", "NAME", "label", "tables: the label column", DATA),
+          new OptionDef(
+              "weight-col",
+              "NAME",
+              null,
+              "tables: per-example weights (finite, at least 0); the gradient, loss and accuracy"
+                  + " are averaged with them",
+              Set.of("train", "evaluate")),
+          new OptionDef(
+              "key-col",
+              "NAME",
+              null,
+              "tables: a column whose value errors show to name a bad row",
+              DATA),
           new OptionDef("delimiter", "CHAR", ",", "csv: field separator (\\t for tab)", DATA),
           new OptionDef(
               "label-column", "N", "0", "csv: 0-based position of the label column", DATA),
@@ -245,19 +279,20 @@ final class OptionTable {
               "cache-precision",
               "float32|float64",
               "float32",
-              "libsvm, csv: cached feature values as floats (4 bytes) or exact doubles (8)",
+              "libsvm, csv, tables: cached feature values as floats (4 bytes) or exact doubles (8)",
               DATA),
           new OptionDef(
               "on-bad-record",
               "fail|skip",
               "fail",
-              "libsvm, csv: fail at a malformed line, or skip it and report the count",
+              "libsvm, csv, tables: fail at a malformed line or row, or skip it and report the"
+                  + " count",
               Set.of("train", "evaluate")),
           new OptionDef(
               "max-bad-records",
               "N",
               "1000",
-              "with skip: fail when more lines than this are malformed in all",
+              "with skip: fail when more lines or rows than this are malformed in all",
               Set.of("train", "evaluate")),
           new OptionDef(
               "tree-depth", "N", "2", "depth of the treeAggregate combining partition sums", DATA),

@@ -3,6 +3,7 @@ package io.sparkprop.cli;
 import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.CachePrecision;
 import io.sparkprop.data.DataSource;
+import io.sparkprop.data.TableColumns;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
@@ -23,7 +24,7 @@ final class Settings {
     String path = o.required(pathOption);
     CachePrecision precision = parse(o, "cache-precision", CachePrecision::parse);
     try {
-      DataSource.Format format = DataSource.Format.parse(o.get("format"));
+      DataSource.Format format = DataSource.Format.ofOption(o.get("format"));
       DataSource source =
           switch (format) {
             case LIBSVM -> DataSource.libsvm(path);
@@ -31,11 +32,43 @@ final class Settings {
                 DataSource.csv(
                     path, delimiter(o), o.getInt("label-column", 0), o.getBoolean("header"));
             case IDX -> DataSource.idx(path, labelsOption == null ? null : o.get(labelsOption));
+            case TABLE -> DataSource.table(path, tableColumns(o));
           };
       return source.withPrecision(precision);
     } catch (IllegalArgumentException e) {
       throw new UsageException(o.where("format") + ": " + e.getMessage());
     }
+  }
+
+  /** The columns of a table source: --features-col or --feature-cols, and the others. */
+  private static TableColumns tableColumns(Options o) throws UsageException {
+    String reader = o.get("format").trim().toLowerCase(java.util.Locale.ROOT);
+    java.util.List<String> featureCols = new java.util.ArrayList<>();
+    if (o.has("feature-cols")) {
+      for (String name : o.get("feature-cols").split(",")) {
+        if (name.isBlank()) {
+          throw new UsageException(
+              o.where("feature-cols") + " names an empty column: " + o.get("feature-cols"));
+        }
+        featureCols.add(name.trim());
+      }
+    }
+    if (o.has("features-col") == o.has("feature-cols")) {
+      throw new UsageException(
+          "--format "
+              + reader
+              + " reads a table: name its features with --features-col NAME (a vector or array"
+              + " column) or --feature-cols A,B,… (numeric columns), one of the two");
+    }
+    String weight = o.has("weight-col") ? o.get("weight-col") : null;
+    String key = o.has("key-col") ? o.get("key-col") : null;
+    return new TableColumns(
+        reader,
+        o.has("features-col") ? o.get("features-col") : null,
+        featureCols,
+        o.get("label-col"),
+        weight,
+        key);
   }
 
   /** The policy for malformed text records: --on-bad-record and --max-bad-records. */

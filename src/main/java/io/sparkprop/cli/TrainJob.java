@@ -165,14 +165,15 @@ record TrainJob(
   }
 
   /**
-   * The inputs must be there; the model, its history and its report may replace nothing without
-   * --overwrite, may not be a directory, and need a writable directory to go in; so does the
-   * checkpoint directory, which may not be a file.
+   * The input files must be there (a catalog table is looked up once Spark runs); the model, its
+   * history and its report may replace nothing without --overwrite, may not be a directory, and
+   * need a writable directory to go in; so does the checkpoint directory, which may not be a file.
    */
   private void checkFiles(Configuration hadoop) throws IOException {
-    DataLoader.listDataFiles(train.path(), hadoop);
-    if (test != null) {
-      DataLoader.listDataFiles(test.path(), hadoop);
+    for (DataSource input : test == null ? List.of(train) : List.of(train, test)) {
+      if (input.table() == null || !input.table().isCatalogTable()) {
+        DataLoader.listDataFiles(input.path(), hadoop);
+      }
     }
     for (String output : List.of(modelOut, historyPath(), reportPath())) {
       checkOutput(output, hadoop);

@@ -35,28 +35,59 @@ public record DataShape(int numFeatures, int numOutputs, LabelKind labels) imple
    * @throws RecordException naming the expected and found label
    */
   public void encodeLabel(String field, double[] target, int offset) throws RecordException {
-    java.util.Arrays.fill(target, offset, offset + numOutputs, 0.0);
-    switch (labels) {
-      case REAL -> target[offset] = parseFinite(field, "label");
-      case BINARY -> {
-        double v = parseFinite(field, "label");
-        if (v != 0.0 && v != 1.0) {
-          throw new RecordException(
-              "label must be 0 or 1 for a single sigmoid output, found " + field);
-        }
-        target[offset] = v;
+    if (labels == LabelKind.MULTI_LABEL) {
+      String[] parts = field.split(",", -1);
+      double[] classes = new double[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        classes[i] = parseFinite(parts[i], "label");
       }
-      case CLASS_INDEX -> target[offset + classIndex(field)] = 1.0;
-      case MULTI_LABEL -> {
-        for (String part : field.split(",", -1)) {
-          target[offset + classIndex(part)] = 1.0;
-        }
-      }
+      encodeClasses(classes, target, offset);
+    } else {
+      encodeLabel(parseFinite(field, "label"), target, offset);
     }
   }
 
-  private int classIndex(String field) throws RecordException {
-    double v = parseFinite(field, "label");
+  /**
+   * Writes y for a numeric label into {@code target[offset … offset + n_L)}: the value itself
+   * (real), 0 or 1 (binary), or the one-hot (class index) or one-class multi-hot column of a class.
+   *
+   * @throws RecordException naming the expected and found label
+   */
+  public void encodeLabel(double value, double[] target, int offset) throws RecordException {
+    if (!Double.isFinite(value)) {
+      throw new RecordException("label must be finite, found " + value);
+    }
+    java.util.Arrays.fill(target, offset, offset + numOutputs, 0.0);
+    switch (labels) {
+      case REAL -> target[offset] = value;
+      case BINARY -> {
+        if (value != 0.0 && value != 1.0) {
+          throw new RecordException(
+              "label must be 0 or 1 for a single sigmoid output, found " + show(value));
+        }
+        target[offset] = value;
+      }
+      case CLASS_INDEX, MULTI_LABEL -> target[offset + classIndex(value)] = 1.0;
+    }
+  }
+
+  /**
+   * Writes the multi-hot y of a set of classes (multi-label data) into {@code target[offset …
+   * offset + n_L)}.
+   *
+   * @throws RecordException naming the expected and found class
+   */
+  public void encodeClasses(double[] classes, double[] target, int offset) throws RecordException {
+    java.util.Arrays.fill(target, offset, offset + numOutputs, 0.0);
+    for (double c : classes) {
+      if (!Double.isFinite(c)) {
+        throw new RecordException("label must be finite, found " + c);
+      }
+      target[offset + classIndex(c)] = 1.0;
+    }
+  }
+
+  private int classIndex(double v) throws RecordException {
     if (v != Math.rint(v) || v < 0 || v >= numOutputs) {
       throw new RecordException(
           "label must be an integer class in 0.."
@@ -64,9 +95,14 @@ public record DataShape(int numFeatures, int numOutputs, LabelKind labels) imple
               + " for "
               + numOutputs
               + " outputs, found "
-              + field);
+              + show(v));
     }
     return (int) v;
+  }
+
+  /** A number as a reader would write it: integers without ".0". */
+  static String show(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   /**

@@ -6,16 +6,18 @@ import java.io.Serializable;
 /**
  * Where a data set is and how to read it.
  *
- * @param format libsvm, csv or idx
- * @param path a file, directory or glob on any Hadoop file system; for idx the image file
+ * @param format libsvm, csv, idx, or table (any source Spark SQL reads)
+ * @param path a file, directory or glob on any Hadoop file system; for idx the image file; for a
+ *     catalog table its name
  * @param labelsPath idx only: the label file (null to infer it from the image file's name, or for
  *     prediction without labels)
  * @param delimiter csv only: the field separator
  * @param labelColumn csv only: 0-based position of the label column
  * @param header csv only: whether each file starts with a header line
- * @param precision libsvm and csv: how the cache keeps feature values (idx pixels always stay one
- *     byte each)
- * @param badRecords libsvm and csv: what happens to a malformed line
+ * @param precision libsvm, csv and table: how the cache keeps feature values (idx pixels always
+ *     stay one byte each)
+ * @param badRecords libsvm, csv and table: what happens to a malformed line or row
+ * @param table table only: its reader and columns; null otherwise
  */
 public record DataSource(
     Format format,
@@ -25,14 +27,16 @@ public record DataSource(
     int labelColumn,
     boolean header,
     CachePrecision precision,
-    BadRecords badRecords)
+    BadRecords badRecords,
+    TableColumns table)
     implements Serializable {
 
-  /** The supported file formats. */
+  /** The supported formats: three text or binary formats read here, and tables Spark SQL reads. */
   public enum Format implements Named {
     LIBSVM,
     CSV,
-    IDX;
+    IDX,
+    TABLE;
 
     @Override
     public String id() {
@@ -42,6 +46,19 @@ public record DataSource(
     /** Parses a format name; the error names the allowed values. */
     public static Format parse(String name) {
       return Named.parse(Format.class, "format", name);
+    }
+
+    /**
+     * The format {@code --format NAME} selects: libsvm, csv or idx by name; any other name is a
+     * Spark data source (parquet, orc, json, …) or {@code table}, read as a table.
+     */
+    public static Format ofOption(String name) {
+      for (Format f : new Format[] {LIBSVM, CSV, IDX}) {
+        if (f.id().equalsIgnoreCase(name.trim())) {
+          return f;
+        }
+      }
+      return TABLE;
     }
   }
 
@@ -55,23 +72,27 @@ public record DataSource(
       throw new IllegalArgumentException(
           "a data source needs a format, a path, a precision and a bad-record policy");
     }
+    if ((format == Format.TABLE) != (table != null)) {
+      throw new IllegalArgumentException("a table source, and only a table source, names columns");
+    }
   }
 
   /** This source with cached text features kept at {@code p}. */
   public DataSource withPrecision(CachePrecision p) {
-    return new DataSource(format, path, labelsPath, delimiter, labelColumn, header, p, badRecords);
+    return new DataSource(
+        format, path, labelsPath, delimiter, labelColumn, header, p, badRecords, table);
   }
 
   /** This source with malformed text records handled by {@code policy}. */
   public DataSource withBadRecords(BadRecords policy) {
     return new DataSource(
-        format, path, labelsPath, delimiter, labelColumn, header, precision, policy);
+        format, path, labelsPath, delimiter, labelColumn, header, precision, policy, table);
   }
 
   /** A LIBSVM source, cached as float32, failing at a malformed line. */
   public static DataSource libsvm(String path) {
     return new DataSource(
-        Format.LIBSVM, path, null, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL);
+        Format.LIBSVM, path, null, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL, null);
   }
 
   /** A CSV source, cached as float32, failing at a malformed row. */
@@ -84,13 +105,31 @@ public record DataSource(
         labelColumn,
         header,
         CachePrecision.FLOAT32,
-        BadRecords.FAIL);
+        BadRecords.FAIL,
+        null);
   }
 
   /** An IDX image/label pair. */
   public static DataSource idx(String imagesPath, String labelsPath) {
     return new DataSource(
-        Format.IDX, imagesPath, labelsPath, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL);
+        Format.IDX,
+        imagesPath,
+        labelsPath,
+        ',',
+        0,
+        false,
+        CachePrecision.FLOAT32,
+        BadRecords.FAIL,
+        null);
+  }
+
+  /**
+   * A table Spark SQL reads: files at {@code path} through {@code columns.reader()}, or the catalog
+   * table named {@code path}; cached as float32, failing at a bad row.
+   */
+  public static DataSource table(String path, TableColumns columns) {
+    return new DataSource(
+        Format.TABLE, path, null, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL, columns);
   }
 
   /**
@@ -113,7 +152,7 @@ public record DataSource(
     return switch (format) {
       case LIBSVM -> new LibsvmParser(shape);
       case CSV -> new CsvParser(shape, delimiter, labelColumn);
-      case IDX -> throw new IllegalStateException("idx is a binary format");
+      case IDX, TABLE -> throw new IllegalStateException(format.id() + " is not a text format");
     };
   }
 }

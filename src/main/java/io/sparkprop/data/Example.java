@@ -3,9 +3,10 @@ package io.sparkprop.data;
 import java.io.Serializable;
 
 /**
- * One validated example: its target column y and its features, sparse (0-based indices, strictly
- * increasing) or dense (indices null). The id is unique and stable for the same input, so sampling
- * and ordering do not depend on how the data is partitioned.
+ * One validated example: its target column y, its features, sparse (0-based indices, strictly
+ * increasing) or dense (indices null), and its weight (1 unless the data set has a weight column).
+ * The id is unique and stable for the same input, so sampling and ordering do not depend on how the
+ * data is partitioned.
  */
 public final class Example implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -14,12 +15,23 @@ public final class Example implements Serializable {
   final double[] target;
   final int[] indices;
   final double[] values;
+  final double weight;
 
   public Example(long id, double[] target, int[] indices, double[] values) {
+    this(id, target, indices, values, 1.0);
+  }
+
+  public Example(long id, double[] target, int[] indices, double[] values, double weight) {
     this.id = id;
     this.target = target;
     this.indices = indices;
     this.values = values;
+    this.weight = weight;
+  }
+
+  /** How much the example counts in sums and averages: 1 unless weighted. */
+  public double weight() {
+    return weight;
   }
 
   public long id() {
@@ -45,6 +57,6 @@ public final class Example implements Serializable {
 
   /** A copy of this example under another id. */
   public Example withId(long newId) {
-    return new Example(newId, target, indices, values);
+    return new Example(newId, target, indices, values, weight);
   }
 }

@@ -8,15 +8,16 @@ import java.util.NoSuchElementException;
  * Up to B examples stacked as columns: the unit the trainer caches and computes on.
  *
  * <p>Layout: features column-major n_0 × size, targets column-major n_L × size, {@code ids[j]} the
- * stable id of column j. Immutable once built. The cached form is compact: 8-bit pixels (IDX
- * images) stay one byte each, decoded as p/255 on use; text features may be kept as floats ({@link
- * #pack} decides); targets that are one-hot (or all zero) are kept as one class index per column;
- * anything else is kept as doubles. Feature rows that are zero in every column of the block (the
- * border pixels of images, unused one-hot slots) are not stored when dropping them pays: the block
- * keeps its other rows, listed by {@link #storedRuns}, as a smaller matrix, and the first layer's
- * GEMMs run on that alone, since a zero row adds nothing to z¹ nor to ∂C/∂W¹. The hot path decodes
- * a block into a reusable buffer, of doubles or floats, with {@link #storedFeatureMatrix} and
- * {@link #targetMatrix}, which return the block's own array when it is stored in that type; {@link
+ * stable id of column j, and optionally a weight per column. Immutable once built. The cached form
+ * is compact: 8-bit pixels (IDX images, and any block whose values are all p × (1/255)) stay one
+ * byte each, decoded as p/255 on use; other features may be kept as floats ({@link #pack} decides);
+ * targets that are one-hot (or all zero) are kept as one class index per column; anything else is
+ * kept as doubles. Feature rows that are zero in every column of the block (the border pixels of
+ * images, unused one-hot slots) are not stored when dropping them pays: the block keeps its other
+ * rows, listed by {@link #storedRuns}, as a smaller matrix, and the first layer's GEMMs run on that
+ * alone, since a zero row adds nothing to z¹ nor to ∂C/∂W¹. The hot path decodes a block into a
+ * reusable buffer, of doubles or floats, with {@link #storedFeatureMatrix} and {@link
+ * #targetMatrix}, which return the block's own array when it is stored in that type; {@link
  * #featureMatrix} and {@link #copyFeatures} give all n_0 rows.
  */
 public final class ExampleBlock implements Serializable {
@@ -50,10 +51,13 @@ public final class ExampleBlock implements Serializable {
 
   private final int[] classes;
 
+  /** Each column's example weight, or null when every weight is 1. */
+  private final double[] weights;
+
   /** A block of features kept as doubles, column-major n_0 × size, all rows stored as given. */
   public ExampleBlock(
       int size, int numFeatures, int numOutputs, long[] ids, double[] features, double[] targets) {
-    this(size, numFeatures, numOutputs, ids, null, features, null, null, targets);
+    this(size, numFeatures, numOutputs, ids, null, features, null, null, targets, null);
   }
 
   /** Stores the given features as they are; {@code runs} null for all n_0 rows. */
@@ -66,14 +70,16 @@ public final class ExampleBlock implements Serializable {
       double[] features,
       byte[] pixels,
       float[] floats,
-      double[] targets) {
+      double[] targets,
+      double[] weights) {
     int featureValues =
         features != null ? features.length : pixels != null ? pixels.length : floats.length;
     int stored = runs == null ? numFeatures : storedRows(runs, numFeatures);
     if (size <= 0
         || ids.length != size
         || featureValues != size * stored
-        || targets.length != size * numOutputs) {
+        || targets.length != size * numOutputs
+        || (weights != null && weights.length != size)) {
       throw new IllegalArgumentException(
           "inconsistent block: size "
               + size
@@ -96,6 +102,7 @@ public final class ExampleBlock implements Serializable {
     this.floats = floats;
     this.classes = oneHotClasses(targets, numOutputs, size);
     this.targets = classes == null ? targets : null;
+    this.weights = weights;
   }
 
   /**
@@ -106,7 +113,8 @@ public final class ExampleBlock implements Serializable {
       int size, int numFeatures, int numOutputs, long[] ids, byte[] pixels, double[] targets) {
     checkLength(pixels.length, size, numFeatures);
     boolean[] used = nonZeroRows(pixels, size, numFeatures);
-    return dropZeroRows(size, numFeatures, numOutputs, ids, pixels, used, Byte.BYTES, targets);
+    return dropZeroRows(
+        size, numFeatures, numOutputs, ids, pixels, used, Byte.BYTES, targets, null);
   }
 
   /**
@@ -121,7 +129,8 @@ public final class ExampleBlock implements Serializable {
       Object dense,
       boolean[] used,
       int bytesPerValue,
-      double[] targets) {
+      double[] targets,
+      double[] weights) {
     int[] runs = worthDropping(used, size, bytesPerValue);
     Object kept = runs == null ? dense : keepRows(dense, runs, size, numFeatures);
     return new ExampleBlock(
@@ -133,7 +142,8 @@ public final class ExampleBlock implements Serializable {
         kept instanceof double[] d ? d : null,
         kept instanceof byte[] b ? b : null,
         kept instanceof float[] f ? f : null,
-        targets);
+        targets,
+        weights);
   }
 
   private static void checkLength(int values, int size, int numFeatures) {
@@ -286,6 +296,28 @@ public final class ExampleBlock implements Serializable {
    */
   public int hotRow(int column) {
     return classes == null ? Integer.MIN_VALUE : classes[column];
+  }
+
+  /** The example weights of the columns, or null when all are 1. The block's own array. */
+  public double[] weights() {
+    return weights;
+  }
+
+  /** The weight of column j: 1 unless the data set has a weight column. */
+  public double weight(int column) {
+    return weights == null ? 1.0 : weights[column];
+  }
+
+  /** Σ of the columns' weights: the block's size when all are 1. */
+  public double weightSum() {
+    if (weights == null) {
+      return size;
+    }
+    double sum = 0;
+    for (double w : weights) {
+      sum += w;
+    }
+    return sum;
   }
 
   /**
@@ -510,6 +542,7 @@ public final class ExampleBlock implements Serializable {
     int n = columns.length;
     long[] newIds = new long[n];
     double[] newTargets = new double[n * numOutputs];
+    double[] newWeights = weights == null ? null : new double[n];
     double[] newFeatures = features == null ? null : new double[n * storedRows];
     byte[] newPixels = pixels == null ? null : new byte[n * storedRows];
     float[] newFloats = floats == null ? null : new float[n * storedRows];
@@ -518,11 +551,23 @@ public final class ExampleBlock implements Serializable {
     for (int k = 0; k < n; k++) {
       int j = columns[k];
       newIds[k] = ids[j];
+      if (weights != null) {
+        newWeights[k] = weights[j];
+      }
       copyTargets(j, 1, newTargets, k * numOutputs);
       System.arraycopy(from, j * storedRows, to, k * storedRows, storedRows);
     }
     return new ExampleBlock(
-        n, numFeatures, numOutputs, newIds, runs, newFeatures, newPixels, newFloats, newTargets);
+        n,
+        numFeatures,
+        numOutputs,
+        newIds,
+        runs,
+        newFeatures,
+        newPixels,
+        newFloats,
+        newTargets,
+        newWeights);
   }
 
   /**
@@ -563,10 +608,14 @@ public final class ExampleBlock implements Serializable {
         }
         long[] ids = new long[blockSize];
         double[] targets = new double[nL * blockSize];
+        double[] weights = new double[blockSize];
+        boolean weighted = false;
         int count = 0;
         while (count < blockSize && examples.hasNext()) {
           Example e = examples.next();
           ids[count] = e.id;
+          weights[count] = e.weight;
+          weighted |= e.weight != 1.0;
           e.writeFeatures(gathered, count * n0, n0);
           System.arraycopy(e.target, 0, targets, count * nL, nL);
           count++;
@@ -574,17 +623,46 @@ public final class ExampleBlock implements Serializable {
         if (count < blockSize) {
           ids = java.util.Arrays.copyOf(ids, count);
           targets = java.util.Arrays.copyOf(targets, count * nL);
+          weights = java.util.Arrays.copyOf(weights, count);
+        }
+        if (!weighted) {
+          weights = null;
+        }
+        byte[] pixels = toPixels(gathered, count * n0);
+        if (pixels != null) {
+          boolean[] used = nonZeroRows(pixels, count, n0);
+          return dropZeroRows(count, n0, nL, ids, pixels, used, Byte.BYTES, targets, weights);
         }
         float[] floats = asFloats ? toFloats(gathered, count * n0) : null;
         if (floats != null) {
           boolean[] used = nonZeroRows(floats, count, n0);
-          return dropZeroRows(count, n0, nL, ids, floats, used, Float.BYTES, targets);
+          return dropZeroRows(count, n0, nL, ids, floats, used, Float.BYTES, targets, weights);
         }
         double[] features = java.util.Arrays.copyOf(gathered, count * n0);
         boolean[] used = nonZeroRows(features, count, n0);
-        return dropZeroRows(count, n0, nL, ids, features, used, Double.BYTES, targets);
+        return dropZeroRows(count, n0, nL, ids, features, used, Double.BYTES, targets, weights);
       }
     };
+  }
+
+  /**
+   * The first {@code n} values as 8-bit pixels when each is exactly what a pixel decodes to, p ×
+   * (1/255) for p in 0…255 (image data converted to numbers, as IDX is read), else null. Such a
+   * block is kept in one byte a value, and decodes to the very same doubles.
+   */
+  private static byte[] toPixels(double[] values, int n) {
+    byte[] out = new byte[n];
+    for (int i = 0; i < n; i++) {
+      double v = values[i];
+      long p = Math.round(v * 255.0);
+      if (p < 0
+          || p > 255
+          || Double.doubleToRawLongBits(p * PIXEL_SCALE) != Double.doubleToRawLongBits(v)) {
+        return null;
+      }
+      out[i] = (byte) p;
+    }
+    return out;
   }
 
   /** The first {@code n} values as floats, or null when one of them is beyond float range. */

@@ -60,26 +60,69 @@ public enum Loss implements Named {
       double[] delta,
       int rows,
       int cols) {
-    int n = rows * cols;
+    return lossAndDelta(output, logits, activations, targets, delta, rows, cols, null);
+  }
+
+  /**
+   * Like {@link #lossAndDelta(Activation, double[], double[], double[], double[], int, int)} for
+   * weighted examples: returns Σ w_j C_j and writes w_j δ_j into column j, so that the gradient
+   * backpropagated from it is Σ w_j ∇C_j.
+   *
+   * @param weights w_j for each column, or null for all 1
+   */
+  public double lossAndDelta(
+      Activation output,
+      double[] logits,
+      double[] activations,
+      double[] targets,
+      double[] delta,
+      int rows,
+      int cols,
+      double[] weights) {
+    double loss = 0;
+    for (int c = 0; c < cols; c++) {
+      double columnLoss = columnLossAndDelta(output, logits, activations, targets, delta, c, rows);
+      loss += weights == null ? columnLoss : weights[c] * columnLoss;
+    }
+    if (this == SQUARED_ERROR) {
+      output.multiplyByDerivative(delta, activations, rows * cols);
+    }
+    if (weights != null) {
+      for (int c = 0; c < cols; c++) {
+        for (int r = c * rows; r < (c + 1) * rows; r++) {
+          delta[r] *= weights[c];
+        }
+      }
+    }
+    return loss;
+  }
+
+  /** Column c's loss and δ (for squared error, before the output derivative is applied). */
+  private double columnLossAndDelta(
+      Activation output,
+      double[] logits,
+      double[] activations,
+      double[] targets,
+      double[] delta,
+      int c,
+      int rows) {
+    int off = c * rows;
     double loss = 0;
     if (this == SQUARED_ERROR) {
-      for (int i = 0; i < n; i++) {
+      for (int i = off; i < off + rows; i++) {
         double diff = activations[i] - targets[i];
         loss += diff * diff;
         delta[i] = 2.0 * diff;
       }
-      output.multiplyByDerivative(delta, activations, n);
     } else if (output == Activation.SIGMOID) {
-      for (int i = 0; i < n; i++) {
+      for (int i = off; i < off + rows; i++) {
         double z = logits[i];
         // −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z,0) − z·y + ln(1 + e^{−|z|})
         loss += Math.max(z, 0) - z * targets[i] + Math.log1p(Math.exp(-Math.abs(z)));
         delta[i] = activations[i] - targets[i];
       }
     } else {
-      for (int c = 0; c < cols; c++) {
-        loss += softmaxCrossEntropyColumn(logits, activations, targets, delta, c * rows, rows);
-      }
+      loss = softmaxCrossEntropyColumn(logits, activations, targets, delta, off, rows);
     }
     return loss;
   }

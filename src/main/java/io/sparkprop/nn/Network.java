@@ -113,22 +113,27 @@ public final class Network {
    */
   public <A> double accumulateGradient(
       A weights, A input, double[] targets, int cols, Workspace<A> workspace, A gradient) {
-    return accumulateGradient(weights, input, null, targets, cols, workspace, gradient);
+    return accumulateGradient(weights, input, null, targets, null, cols, workspace, gradient);
   }
 
   /**
    * Like {@link #accumulateGradient(Object, Object, double[], int, Workspace, Object)} on the input
-   * rows {@code inputRuns} lists (see {@link #forward(Object, Object, int[], int, Workspace)}).
+   * rows {@code inputRuns} lists (see {@link #forward(Object, Object, int[], int, Workspace)}), for
+   * examples weighted by {@code columnWeights}: the block's Σ w_j C_j is returned and Σ w_j ∇C_j
+   * added.
+   *
+   * @param columnWeights w_j for each column, or null for all 1
    */
   public <A> double accumulateGradient(
       A weights,
       A input,
       int[] inputRuns,
       double[] targets,
+      double[] columnWeights,
       int cols,
       Workspace<A> workspace,
       A gradient) {
-    double loss = loss(weights, input, inputRuns, targets, cols, workspace);
+    double loss = loss(weights, input, inputRuns, targets, columnWeights, cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
     arithmetic.store(
@@ -232,15 +237,22 @@ public final class Network {
    * a^L for each column and the workspace holds δ^L.
    */
   public <A> double loss(A weights, A input, double[] targets, int cols, Workspace<A> workspace) {
-    return loss(weights, input, null, targets, cols, workspace);
+    return loss(weights, input, null, targets, null, cols, workspace);
   }
 
   /**
    * Like {@link #loss(Object, Object, double[], int, Workspace)} on the rows {@code inputRuns}
-   * lists.
+   * lists, for examples weighted by {@code columnWeights} (null for all 1): returns Σ w_j C_j, and
+   * the workspace's δ^L column j is w_j δ_j.
    */
   public <A> double loss(
-      A weights, A input, int[] inputRuns, double[] targets, int cols, Workspace<A> workspace) {
+      A weights,
+      A input,
+      int[] inputRuns,
+      double[] targets,
+      double[] columnWeights,
+      int cols,
+      Workspace<A> workspace) {
     forward(weights, input, inputRuns, cols, workspace);
     return spec.loss()
         .lossAndDelta(
@@ -250,7 +262,8 @@ public final class Network {
             targets,
             workspace.outputDeltaInDoubles,
             spec.numOutputs(),
-            cols);
+            cols,
+            columnWeights);
   }
 
   /**

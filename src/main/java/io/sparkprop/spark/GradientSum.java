@@ -5,9 +5,11 @@ import java.io.Serializable;
 
 /**
  * One partition's (and, merged, the whole step's) sums: Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ in the flat
- * parameter layout, and the number of examples m they cover. Starts empty, with no gradient array,
- * so the zero value shipped in each task is a few bytes; the array is created on the executor that
- * computes the first block.
+ * parameter layout, the number of examples m they cover and the sum of those examples' weights
+ * (each example's loss and gradient enter the sums times its weight; without a weight column every
+ * weight is 1 and the weight sum is m). Starts empty, with no gradient array, so the zero value
+ * shipped in each task is a few bytes; the array is created on the executor that computes the first
+ * block.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,6 +17,7 @@ public final class GradientSum implements Serializable {
   double[] gradient;
   double loss;
   long count;
+  double weight;
 
   /**
    * Adds {@code other} into this sum (reusing its array when this one has none) and returns this.
@@ -30,6 +33,7 @@ public final class GradientSum implements Serializable {
     }
     loss += other.loss;
     count += other.count;
+    weight += other.weight;
     return this;
   }
 
@@ -38,15 +42,22 @@ public final class GradientSum implements Serializable {
     return count;
   }
 
-  /** Σ loss / m: the cost C at the weights the gradient was taken at. */
-  public double meanLoss() {
-    return loss / count;
+  /** Σ w: the sum of the examples' weights, m when they are all 1. */
+  public double weight() {
+    return weight;
   }
 
-  /** ∂C/∂w = (1/m) Σ, a new array. */
+  /**
+   * Σ w·loss / Σ w (Σ loss / m unweighted): the cost C at the weights the gradient was taken at.
+   */
+  public double meanLoss() {
+    return loss / weight;
+  }
+
+  /** ∂C/∂w = Σ w∇ / Σ w ((1/m) Σ ∇ unweighted), a new array. */
   public double[] meanGradient() {
     double[] mean = gradient.clone();
-    Blas.get().dscal(mean.length, 1.0 / count, mean, 1);
+    Blas.get().dscal(mean.length, 1.0 / weight, mean, 1);
     return mean;
   }
 }

@@ -12,11 +12,12 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Sums one partition's loss and gradient at the broadcast weights into a single {@link
- * GradientSum}: for each block, Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ, and the count of examples. With a
- * batch fraction below 1 the sampled examples are gathered into full blocks first, so each GEMM
- * still runs on a wide block; a full pass keeps each cached block's own rows, so the first layer
- * skips the feature rows that are zero throughout a block. In {@link Precision#FLOAT32} the
- * matrices are floats (sgemm); the partition's sum is handed on in double.
+ * GradientSum}: for each block, Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ (each example weighted by its weight),
+ * the count of examples and the sum of their weights. With a batch fraction below 1 the sampled
+ * examples are gathered into full blocks first, so each GEMM still runs on a wide block; a full
+ * pass keeps each cached block's own rows, so the first layer skips the feature rows that are zero
+ * throughout a block. In {@link Precision#FLOAT32} the matrices are floats (sgemm); the partition's
+ * sum is handed on in double.
  */
 final class PartitionGradient extends BlockFunction<GradientSum> {
   private static final long serialVersionUID = 1L;
@@ -68,8 +69,9 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
         double[] y = targets(block, workspace);
         sum.loss +=
             network.accumulateGradient(
-                w, x, block.storedRuns(), y, block.size(), workspace, gradient);
+                w, x, block.storedRuns(), y, block.weights(), block.size(), workspace, gradient);
         sum.count += block.size();
+        sum.weight += block.weightSum();
       }
     } else {
       sampled(blocks, network, workspace, w, gradient, sum);
@@ -91,6 +93,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     int nL = spec.numOutputs();
     A inputs = workspace.inputBuffer();
     double[] targets = workspace.targetBuffer();
+    double[] columnWeights = new double[blockSize];
+    boolean weighted = false;
     int filled = 0;
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
@@ -100,16 +104,58 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
         }
         copyFeatures(block, j, inputs, filled * n0);
         block.copyTargets(j, 1, targets, filled * nL);
+        columnWeights[filled] = block.weight(j);
+        weighted |= block.weights() != null;
         if (++filled == blockSize) {
-          sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, gradient);
-          sum.count += filled;
+          addSample(
+              network,
+              workspace,
+              w,
+              inputs,
+              targets,
+              weighted ? columnWeights : null,
+              filled,
+              gradient,
+              sum);
           filled = 0;
         }
       }
     }
     if (filled > 0) {
-      sum.loss += network.accumulateGradient(w, inputs, targets, filled, workspace, gradient);
-      sum.count += filled;
+      addSample(
+          network,
+          workspace,
+          w,
+          inputs,
+          targets,
+          weighted ? columnWeights : null,
+          filled,
+          gradient,
+          sum);
+    }
+  }
+
+  /** Adds the gathered sample's loss, gradient, count and weight to the sums. */
+  private static <A> void addSample(
+      Network network,
+      Workspace<A> workspace,
+      A w,
+      A inputs,
+      double[] targets,
+      double[] columnWeights,
+      int filled,
+      A gradient,
+      GradientSum sum) {
+    sum.loss +=
+        network.accumulateGradient(
+            w, inputs, null, targets, columnWeights, filled, workspace, gradient);
+    sum.count += filled;
+    if (columnWeights == null) {
+      sum.weight += filled;
+    } else {
+      for (int k = 0; k < filled; k++) {
+        sum.weight += columnWeights[k];
+      }
     }
   }
 

@@ -97,6 +97,10 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
         LOG.warn("step {} sampled no examples; raise --batch-fraction", step);
         return new Outcome(Double.NaN, 0, learningRate, "", null);
       }
+      if (sum.weight() == 0) {
+        LOG.warn("step {} sampled only examples of weight 0; it changes nothing", step);
+        return new Outcome(Double.NaN, 0, learningRate, "", null);
+      }
       double[] gradient = sum.meanGradient();
       double loss = sum.meanLoss() + decay.apply(weights, gradient);
       checkFinite(step, loss, gradient);

@@ -144,7 +144,14 @@ class DroppedRowsTest {
     A compactGradient = arithmetic.fromDoubles(start.clone());
     double compactLoss =
         network.accumulateGradient(
-            w, arithmetic.fromDoubles(compact), runs, targets, COLS, workspace, compactGradient);
+            w,
+            arithmetic.fromDoubles(compact),
+            runs,
+            targets,
+            null,
+            COLS,
+            workspace,
+            compactGradient);
     double[] compactOutputs = workspace.outputs().clone();
     double[] dg = new double[weights.length];
     arithmetic.addInto(denseGradient, dg);

@@ -13,6 +13,8 @@ public final class Evaluation implements Serializable {
   final int classes;
   double loss;
   long count;
+  double weight;
+  double correctWeight;
   double squaredError;
   long[] confusion;
 
@@ -29,6 +31,8 @@ public final class Evaluation implements Serializable {
   public Evaluation merge(Evaluation other) {
     loss += other.loss;
     count += other.count;
+    weight += other.weight;
+    correctWeight += other.correctWeight;
     squaredError += other.squaredError;
     if (confusion != null) {
       for (int i = 0; i < confusion.length; i++) {
@@ -42,9 +46,14 @@ public final class Evaluation implements Serializable {
     return count;
   }
 
-  /** Mean loss C over the examples. */
+  /** Σ of the examples' weights: the count when every weight is 1. */
+  public double weight() {
+    return weight;
+  }
+
+  /** Mean loss C over the examples, weighted by their weights: Σ w·C / Σ w. */
   public double meanLoss() {
-    return loss / count;
+    return loss / weight;
   }
 
   /** Whether accuracy and the confusion matrix are defined. */
@@ -52,21 +61,23 @@ public final class Evaluation implements Serializable {
     return confusion != null;
   }
 
-  /** Fraction of examples whose predicted class is the true class. */
+  /**
+   * Fraction of examples whose predicted class is the true class, weighted by the examples' weights
+   * (Σ w over the right ones / Σ w).
+   */
   public double accuracy() {
-    long correct = 0;
-    for (int c = 0; c < classes; c++) {
-      correct += confusion[c * classes + c];
-    }
-    return (double) correct / count;
+    return correctWeight / weight;
   }
 
-  /** Root mean squared error per output value. */
+  /** Root mean squared error per output value, each example's error weighted by its weight. */
   public double rmse(int outputs) {
-    return Math.sqrt(squaredError / ((double) count * outputs));
+    return Math.sqrt(squaredError / (weight * outputs));
   }
 
-  /** The confusion matrix: [actual][predicted] counts, or null for regression and multi-label. */
+  /**
+   * The confusion matrix: [actual][predicted] counts of examples (not weighted), or null for
+   * regression and multi-label.
+   */
   public long[][] confusionMatrix() {
     if (confusion == null) {
       return null;

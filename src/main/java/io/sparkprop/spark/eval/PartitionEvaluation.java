@@ -34,26 +34,38 @@ final class PartitionEvaluation extends BlockFunction<Evaluation> {
       int cols = block.size();
       double[] targets = targets(block, workspace);
       double[] x = storedFeatures(block, workspace);
-      evaluation.loss += network.loss(w, x, block.storedRuns(), targets, cols, workspace);
+      evaluation.loss +=
+          network.loss(w, x, block.storedRuns(), targets, block.weights(), cols, workspace);
       evaluation.count += cols;
-      count(evaluation, workspace.outputs(), targets, cols);
+      evaluation.weight += block.weightSum();
+      count(evaluation, block, workspace.outputs(), targets);
     }
     return Collections.singletonList(evaluation).iterator();
   }
 
-  /** Adds a block's predictions to the confusion matrix, or its squared error for regression. */
-  private void count(Evaluation evaluation, double[] outputs, double[] targets, int cols) {
+  /**
+   * Adds a block's predictions to the confusion matrix and the weight of the right ones, or its
+   * weighted squared error for regression.
+   */
+  private void count(
+      Evaluation evaluation, ExampleBlock block, double[] outputs, double[] targets) {
     int rows = spec.numOutputs();
-    if (classes > 0) {
-      for (int j = 0; j < cols; j++) {
+    for (int j = 0; j < block.size(); j++) {
+      double w = block.weight(j);
+      if (classes > 0) {
         int actual = Network.classOf(targets, rows, j);
         int predicted = Network.classOf(outputs, rows, j);
         evaluation.confusion[actual * classes + predicted]++;
-      }
-    } else {
-      for (int i = 0; i < cols * rows; i++) {
-        double diff = outputs[i] - targets[i];
-        evaluation.squaredError += diff * diff;
+        if (actual == predicted) {
+          evaluation.correctWeight += w;
+        }
+      } else {
+        double squared = 0;
+        for (int i = j * rows; i < (j + 1) * rows; i++) {
+          double diff = outputs[i] - targets[i];
+          squared += diff * diff;
+        }
+        evaluation.squaredError += w * squared;
       }
     }
   }

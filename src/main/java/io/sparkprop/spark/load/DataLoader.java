@@ -32,7 +32,8 @@ import scala.Tuple2;
 /**
  * Reads a data set into an RDD of example blocks. The executors open and parse the files themselves
  * through Hadoop FileSystem (text files split by Hadoop's input format, IDX files by record
- * ranges); nothing is collected to the driver. The caller persists the result.
+ * ranges), or read a table's rows through Spark SQL ({@link TableLoader}); nothing is collected to
+ * the driver. The caller persists the result.
  */
 public final class DataLoader {
   private DataLoader() {}
@@ -58,6 +59,13 @@ public final class DataLoader {
     return switch (source.format()) {
       case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, requireLabels, conf);
       case LIBSVM, CSV -> loadText(jsc, source, shape, partitions, blockSize, conf, skipped);
+      case TABLE ->
+          pack(
+              TableLoader.examples(jsc, source, shape, requireLabels, skipped),
+              source,
+              shape,
+              partitions,
+              blockSize);
     };
   }
 
@@ -140,6 +148,19 @@ public final class DataLoader {
                 source.badRecords(),
                 skipped),
             true);
+    return pack(examples, source, shape, partitions, blockSize);
+  }
+
+  /**
+   * Packs examples into blocks, first redistributing them by id over {@code partitions} when that
+   * is given (0 keeps the input's partitions).
+   */
+  private static JavaRDD<ExampleBlock> pack(
+      JavaRDD<Example> examples,
+      DataSource source,
+      DataShape shape,
+      int partitions,
+      int blockSize) {
     if (partitions > 0) {
       examples =
           examples

@@ -111,7 +111,7 @@ final class ParseTextSplit
         reported = true;
         skipped.add(
             new SkippedRecords.Split(
-                file, splitStart, skippedCount, List.copyOf(skippedOffsets), firstError));
+                file, splitStart, skippedCount, List.copyOf(skippedOffsets), firstError, false));
       }
       return next != null;
     }

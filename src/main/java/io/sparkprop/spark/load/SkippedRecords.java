@@ -32,13 +32,16 @@ final class SkippedRecords
   static final int LINES_SHOWN = 5;
 
   /**
-   * One input split's skipped lines.
+   * One input split's skipped lines, or rows of a table.
    *
-   * @param offsets the byte offsets of the first (up to {@link #LINES_SHOWN}) skipped lines; their
-   *     line numbers are found on the driver, for the few a report shows
+   * @param offsets the byte offsets of the first (up to {@link #LINES_SHOWN}) skipped lines, whose
+   *     line numbers are found on the driver for the few a report shows; for a table, the row
+   *     numbers themselves
    * @param firstError what was wrong with the first of them
+   * @param rows whether this split is a table's, its offsets row numbers
    */
-  record Split(String file, long start, long count, List<Long> offsets, String firstError)
+  record Split(
+      String file, long start, long count, List<Long> offsets, String firstError, boolean rows)
       implements Serializable {}
 
   private final HashMap<String, Split> splits = new HashMap<>();
@@ -108,17 +111,22 @@ final class SkippedRecords
               .limit(LINES_SHOWN)
               .mapToLong(Long::longValue)
               .toArray();
-      long[] lines = ParseTextSplit.linesAt(e.getKey(), offsets, hadoopConf);
+      boolean rows = parts.get(0).rows();
+      long[] lines = rows ? offsets : ParseTextSplit.linesAt(e.getKey(), offsets, hadoopConf);
+      String unit = rows ? "row" : "line";
       String summary =
           e.getKey()
               + ": "
               + count
               + (count == 1 ? " bad record" : " bad records")
-              + " (line"
+              + " ("
+              + unit
               + (lines.length == 1 ? " " : "s ")
               + Arrays.stream(lines).mapToObj(String::valueOf).collect(Collectors.joining(", "))
               + (count > lines.length ? ", …" : "")
-              + "); first: line "
+              + "); first: "
+              + unit
+              + " "
               + lines[0]
               + ": "
               + parts.get(0).firstError();
