@@ -256,7 +256,7 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
         values[i] = row.getDouble(columns[i]);
       }
     }
-    checkFinite(values);
+    checkFinite(values, null);
     return new Example(id, target, null, values, weight);
   }
 
@@ -274,11 +274,12 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
       throw new RecordException(
           "expected " + shape.numFeatures() + " features, found a vector of size " + size);
     }
-    checkFinite(values);
     if (!sparse) {
+      checkFinite(values, null);
       return new Example(id, target, null, values, weight);
     }
     int[] indices = vector.getArray(2).toIntArray();
+    checkFinite(values, indices);
     for (int k = 0; k < indices.length; k++) {
       if (indices[k] < 0 || indices[k] >= size || (k > 0 && indices[k] <= indices[k - 1])) {
         throw new RecordException(
@@ -300,10 +301,13 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
     return array.toDoubleArray();
   }
 
-  private static void checkFinite(double[] values) throws RecordException {
+  /** Refuses NaN and ±∞; the error names the feature's index (from {@code indices} if sparse). */
+  private static void checkFinite(double[] values, int[] indices) throws RecordException {
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        throw new RecordException("feature " + i + " is not finite (found " + values[i] + ")");
+        int feature = indices == null ? i : indices[i];
+        throw new RecordException(
+            "feature " + feature + " is not finite (found " + values[i] + ")");
       }
     }
   }
