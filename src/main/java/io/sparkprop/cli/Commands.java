@@ -6,10 +6,12 @@ import io.sparkprop.model.ModelFile;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.spark.eval.Evaluation;
 import io.sparkprop.spark.eval.Evaluator;
+import io.sparkprop.spark.eval.PredictionFormat;
 import io.sparkprop.spark.eval.Predictor;
 import io.sparkprop.spark.load.Datasets;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -72,11 +74,22 @@ final class Commands {
     String modelPath = o.required("model");
     String predictions = o.required("predictions");
     int blockSize = o.getInt("block-size", 1);
+    PredictionFormat format =
+        o.has("predictions-format")
+            ? Settings.parse(o, "predictions-format", PredictionFormat::parse)
+            : input.table() != null ? PredictionFormat.PARQUET : PredictionFormat.TEXT;
+    List<String> keep = Settings.columns(o, "keep-cols");
+    if (!keep.isEmpty() && input.table() == null) {
+      throw new UsageException(
+          "--keep-cols carries table columns through: it needs table input (--format parquet,"
+              + " orc, table, …)");
+    }
     try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "predict"))) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
       refuseExisting(predictions, jsc.hadoopConfiguration());
-      Predictor.predict(jsc, model.spec(), model.weights(), input, blockSize, predictions);
-      out.println("predictions written to " + predictions);
+      Predictor.predict(
+          jsc, model.spec(), model.weights(), input, keep, blockSize, format, predictions);
+      out.println("predictions written to " + predictions + " as " + format.id());
     }
   }
 

@@ -55,7 +55,19 @@ final class OptionTable {
               "predictions",
               "DIR",
               null,
-              "where predict writes its text output (a new directory)",
+              "where predict writes its output (a new directory)",
+              Set.of("predict")),
+          new OptionDef(
+              "predictions-format",
+              "parquet|orc|csv|json|text",
+              null,
+              "how predict writes (default: parquet for table input, text otherwise)",
+              Set.of("predict")),
+          new OptionDef(
+              "keep-cols",
+              "A,B,…",
+              null,
+              "tables: input columns predict carries to its output, to join back on",
               Set.of("predict")),
           new OptionDef(
               "format",

@@ -40,19 +40,24 @@ final class Settings {
     }
   }
 
+  /** The comma-separated column names {@code option} gives; empty when it is not given. */
+  static java.util.List<String> columns(Options o, String option) throws UsageException {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    if (o.has(option)) {
+      for (String name : o.get(option).split(",", -1)) {
+        if (name.isBlank()) {
+          throw new UsageException(o.where(option) + " names an empty column: " + o.get(option));
+        }
+        names.add(name.trim());
+      }
+    }
+    return names;
+  }
+
   /** The columns of a table source: --features-col or --feature-cols, and the others. */
   private static TableColumns tableColumns(Options o) throws UsageException {
     String reader = o.get("format").trim().toLowerCase(java.util.Locale.ROOT);
-    java.util.List<String> featureCols = new java.util.ArrayList<>();
-    if (o.has("feature-cols")) {
-      for (String name : o.get("feature-cols").split(",")) {
-        if (name.isBlank()) {
-          throw new UsageException(
-              o.where("feature-cols") + " names an empty column: " + o.get("feature-cols"));
-        }
-        featureCols.add(name.trim());
-      }
-    }
+    java.util.List<String> featureCols = columns(o, "feature-cols");
     if (o.has("features-col") == o.has("feature-cols")) {
       throw new UsageException(
           "--format "

@@ -97,6 +97,14 @@ public final class Workspace<A> {
     return outputsInDoubles;
   }
 
+  /**
+   * z^L after {@link Network#forward}, the output layer's pre-activation, in doubles: column-major
+   * n_L × (block size); read only.
+   */
+  public double[] logits() {
+    return logitsInDoubles;
+  }
+
   @SuppressWarnings("unchecked")
   A activation(int layer) {
     return (A) activations[layer];

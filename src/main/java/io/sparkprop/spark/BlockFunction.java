@@ -36,7 +36,7 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
    * (block size), in the workspace's array type.
    */
   @SuppressWarnings("unchecked")
-  protected static <A> A storedFeatures(ExampleBlock block, Workspace<A> workspace) {
+  public static <A> A storedFeatures(ExampleBlock block, Workspace<A> workspace) {
     A buffer = workspace.inputBuffer();
     return buffer instanceof float[] floats
         ? (A) block.storedFeatureMatrix(floats, PixelDecoder.INSTANCE)

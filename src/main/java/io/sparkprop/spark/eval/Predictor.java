@@ -2,6 +2,7 @@ package io.sparkprop.spark.eval;
 
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
+import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
@@ -10,102 +11,244 @@ import io.sparkprop.spark.BlockFunction;
 import io.sparkprop.spark.WeightsBroadcast;
 import io.sparkprop.spark.load.DataLoader;
 import io.sparkprop.spark.load.Datasets;
+import io.sparkprop.spark.load.ReadRows;
+import io.sparkprop.spark.load.TableLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes one line of predictions per input row, in input order, as a directory of text part files
- * (read in name order they follow the input). A line is the predicted class then the output
- * activations, comma separated; for regression just the outputs.
+ * Writes a prediction for every input row (see {@link PredictionRows} for the columns), as text
+ * lines in input order or as a table, carrying the table input's key columns through so the output
+ * joins back on them. The output appears at its path only once complete: it is written beside it
+ * under a hidden name and renamed into place, and removed if the job fails.
  */
 public final class Predictor {
   private Predictor() {}
 
+  /** Text lines, without kept columns: the output predict has always written for text input. */
   public static void predict(
       JavaSparkContext jsc,
       NetworkSpec spec,
       double[] weights,
       DataSource input,
       int blockSize,
-      String outputDir) {
-    DataShape shape = Datasets.shapeOf(spec);
-    WeightsBroadcast.waiting(jsc)
-        .run(
-            weights,
-            broadcast -> {
-              DataLoader.load(jsc, input, shape, 0, blockSize, false)
-                  .mapPartitions(
-                      new PredictLines(spec, broadcast, blockSize, shape.isClassification()))
-                  .saveAsTextFile(outputDir);
-              return null;
-            });
+      String output) {
+    predict(jsc, spec, weights, input, List.of(), blockSize, PredictionFormat.TEXT, output);
   }
 
-  /** One partition's prediction lines, a block's worth at a time. */
-  private static final class PredictLines extends BlockFunction<String> {
-    private static final long serialVersionUID = 1L;
-    private final boolean classification;
+  /**
+   * @param keepCols table input only: columns carried from each input row to its prediction
+   * @param format how to write; text keeps the input's order in its part files
+   * @param output the path to create; must not exist
+   */
+  public static void predict(
+      JavaSparkContext jsc,
+      NetworkSpec spec,
+      double[] weights,
+      DataSource input,
+      List<String> keepCols,
+      int blockSize,
+      PredictionFormat format,
+      String output) {
+    if (!keepCols.isEmpty() && input.table() == null) {
+      throw new IllegalArgumentException("only table input has columns to keep");
+    }
+    DataShape shape = Datasets.shapeOf(spec);
+    PredictionRows rows = new PredictionRows(spec, shape, format);
+    Path target = new Path(output);
+    Path staging =
+        new Path(target.getParent(), "." + target.getName() + ".sparkprop-" + UUID.randomUUID());
+    try {
+      FileSystem fs = target.getFileSystem(jsc.hadoopConfiguration());
+      try {
+        WeightsBroadcast.waiting(jsc)
+            .run(
+                weights,
+                broadcast -> {
+                  write(jsc, spec, broadcast, input, keepCols, blockSize, rows, format, staging);
+                  return null;
+                });
+        if (!fs.rename(staging, target)) {
+          throw new IOException("cannot move the predictions from " + staging + " to " + target);
+        }
+      } finally {
+        fs.delete(staging, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
-    PredictLines(
-        NetworkSpec spec, Broadcast<double[]> weights, int blockSize, boolean classification) {
+  private static void write(
+      JavaSparkContext jsc,
+      NetworkSpec spec,
+      Broadcast<double[]> weights,
+      DataSource input,
+      List<String> keepCols,
+      int blockSize,
+      PredictionRows rows,
+      PredictionFormat format,
+      Path staging) {
+    DataShape shape = Datasets.shapeOf(spec);
+    JavaRDD<Row> predicted;
+    StructType kept;
+    if (input.table() != null) {
+      TableLoader.Opened opened = TableLoader.open(jsc, input, shape, false, keepCols, null);
+      kept = opened.kept();
+      predicted =
+          opened
+              .rows()
+              .mapPartitionsWithIndex(
+                  new PredictRows(spec, weights, blockSize, shape, rows, opened.reader()), true);
+    } else {
+      kept = new StructType();
+      predicted =
+          DataLoader.load(jsc, input, shape, 0, blockSize, false)
+              .mapPartitions(new PredictBlocks(spec, weights, blockSize, rows));
+    }
+    if (format == PredictionFormat.TEXT) {
+      predicted.map(r -> r.getString(0)).saveAsTextFile(staging.toString());
+    } else {
+      TableLoader.session(jsc)
+          .createDataFrame(predicted, rows.schema(kept))
+          .write()
+          .format(format.id())
+          .option("header", "true")
+          .save(staging.toString());
+    }
+  }
+
+  /** One partition's predictions for cached or loaded blocks, a block's worth at a time. */
+  private static final class PredictBlocks extends BlockFunction<Row> {
+    private static final long serialVersionUID = 1L;
+    private final PredictionRows rows;
+
+    PredictBlocks(
+        NetworkSpec spec, Broadcast<double[]> weights, int blockSize, PredictionRows rows) {
       super(spec, weights, blockSize);
-      this.classification = classification;
+      this.rows = rows;
     }
 
     @Override
-    public Iterator<String> call(Iterator<ExampleBlock> blocks) {
+    public Iterator<Row> call(Iterator<ExampleBlock> blocks) {
       Network network = new Network(spec);
       Workspace<double[]> workspace = Workspace.of(spec, blockSize);
       double[] w = weights.value();
-      // One block's lines at a time, so a partition's output is never held in memory whole.
-      return new Iterator<>() {
-        private Iterator<String> current = Collections.emptyIterator();
+      return new BlockRows(
+          () -> {
+            if (!blocks.hasNext()) {
+              return null;
+            }
+            ExampleBlock block = blocks.next();
+            return rows.rows(network, workspace, w, storedFeatures(block, workspace), block, null);
+          });
+    }
+  }
 
-        @Override
-        public boolean hasNext() {
-          while (!current.hasNext() && blocks.hasNext()) {
-            current = lines(network, workspace, w, blocks.next()).iterator();
-          }
-          return current.hasNext();
-        }
+  /**
+   * One partition's predictions for a table's rows: the rows are converted and checked as for
+   * training, gathered into blocks with their kept values, and predicted a block at a time.
+   */
+  private static final class PredictRows
+      implements Function2<Integer, Iterator<InternalRow>, Iterator<Row>> {
+    private static final long serialVersionUID = 1L;
+    private final NetworkSpec spec;
+    private final Broadcast<double[]> weights;
+    private final int blockSize;
+    private final DataShape shape;
+    private final PredictionRows rows;
+    private final ReadRows reader;
 
-        @Override
-        public String next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return current.next();
-        }
-      };
+    PredictRows(
+        NetworkSpec spec,
+        Broadcast<double[]> weights,
+        int blockSize,
+        DataShape shape,
+        PredictionRows rows,
+        ReadRows reader) {
+      this.spec = spec;
+      this.weights = weights;
+      this.blockSize = blockSize;
+      this.shape = shape;
+      this.rows = rows;
+      this.reader = reader;
     }
 
-    private List<String> lines(
-        Network network, Workspace<double[]> workspace, double[] w, ExampleBlock block) {
-      int outputs = spec.numOutputs();
-      double[] x = storedFeatures(block, workspace);
-      network.forward(w, x, block.storedRuns(), block.size(), workspace);
-      double[] a = workspace.outputs();
-      List<String> lines = new ArrayList<>(block.size());
-      for (int j = 0; j < block.size(); j++) {
-        StringBuilder line = new StringBuilder();
-        if (classification) {
-          line.append(Network.classOf(a, outputs, j));
+    @Override
+    public Iterator<Row> call(Integer partition, Iterator<InternalRow> input) {
+      ReadRows.Examples examples = reader.read(partition, input);
+      Network network = new Network(spec);
+      Workspace<double[]> workspace = Workspace.of(spec, blockSize);
+      double[] w = weights.value();
+      List<Example> gathered = new ArrayList<>(blockSize);
+      Object[][] kept = new Object[blockSize][];
+      return new BlockRows(
+          () -> {
+            gathered.clear();
+            while (gathered.size() < blockSize && examples.hasNext()) {
+              gathered.add(examples.next());
+              kept[gathered.size() - 1] = examples.kept();
+            }
+            if (gathered.isEmpty()) {
+              return null;
+            }
+            ExampleBlock block =
+                ExampleBlock.pack(gathered.iterator(), shape, blockSize, false).next();
+            return rows.rows(
+                network,
+                workspace,
+                w,
+                BlockFunction.storedFeatures(block, workspace),
+                block,
+                examples.kept() == null ? null : kept);
+          });
+    }
+  }
+
+  /** The rows of one block after another, each block's asked for when the last is used up. */
+  private static final class BlockRows implements Iterator<Row> {
+    private final java.util.function.Supplier<List<Row>> nextBlock;
+    private Iterator<Row> current = Collections.emptyIterator();
+    private boolean done;
+
+    BlockRows(java.util.function.Supplier<List<Row>> nextBlock) {
+      this.nextBlock = nextBlock;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && !done) {
+        List<Row> block = nextBlock.get();
+        if (block == null) {
+          done = true;
+        } else {
+          current = block.iterator();
         }
-        for (int r = 0; r < outputs; r++) {
-          if (line.length() > 0) {
-            line.append(',');
-          }
-          line.append(String.format(Locale.ROOT, "%.6g", a[j * outputs + r]));
-        }
-        lines.add(line.toString());
       }
-      return lines;
+      return current.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
     }
   }
 }

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -28,7 +30,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * position), and the key column's value when one is named; under {@link BadRecords#skip()} it is
  * skipped, counted and reported to {@link SkippedRecords} once the partition is read.
  */
-final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterator<Example>> {
+public final class ReadRows
+    implements Function2<Integer, Iterator<InternalRow>, Iterator<Example>> {
   private static final long serialVersionUID = 1L;
   private static final int INDEX_BITS = 40;
 
@@ -64,11 +67,25 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
 
   @Override
   public Iterator<Example> call(Integer partition, Iterator<InternalRow> rows) {
+    return read(partition, rows);
+  }
+
+  /** A partition's examples, each with the kept columns' values of its row. */
+  public interface Examples extends Iterator<Example> {
+    /**
+     * The kept columns' values of the row the last {@link #next()} example came from, as Spark's
+     * Row holds them (String, Long, Timestamp, …); null when no column is kept.
+     */
+    Object[] kept();
+  }
+
+  /** Partition {@code partition}'s examples, converted as they are asked for. */
+  public Examples read(int partition, Iterator<InternalRow> rows) {
     return new PartitionRows(partition, rows);
   }
 
   /** One partition's examples, converted as they are asked for. */
-  private final class PartitionRows implements Iterator<Example> {
+  private final class PartitionRows implements Examples {
     private final int partition;
     private final Iterator<InternalRow> rows;
     private final Map<String, SkippedRecords.Split> reports = new LinkedHashMap<>();
@@ -80,6 +97,8 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
     private long fileBits;
     private long skippedCount;
     private Example next;
+    private Object[] nextKept;
+    private Object[] kept;
     private boolean reported;
 
     PartitionRows(int partition, Iterator<InternalRow> rows) {
@@ -105,8 +124,14 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
         throw new NoSuchElementException();
       }
       Example e = next;
+      kept = nextKept;
       next = null;
       return e;
+    }
+
+    @Override
+    public Object[] kept() {
+      return kept;
     }
 
     private Example convert(InternalRow row) {
@@ -116,7 +141,9 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
       position++;
       rowInSplit++;
       try {
-        return example(row, id);
+        Example example = example(row, id);
+        nextKept = keptValues(row);
+        return example;
       } catch (RecordException e) {
         if (!policy.skip()) {
           throw new DataFormatException(where(rowNumber) + key(row) + ": " + e.getMessage());
@@ -206,6 +233,23 @@ final class ReadRows implements Function2<Integer, Iterator<InternalRow>, Iterat
               before == null ? detail : before.firstError(),
               true));
     }
+  }
+
+  /** The kept columns' values, converted from Spark's internal form. */
+  private Object[] keptValues(InternalRow row) {
+    int[] keep = layout.keep();
+    if (keep.length == 0) {
+      return null;
+    }
+    Object[] values = new Object[keep.length];
+    for (int i = 0; i < keep.length; i++) {
+      DataType type = layout.keepTypes()[i];
+      values[i] =
+          row.isNullAt(keep[i])
+              ? null
+              : CatalystTypeConverters.convertToScala(row.get(keep[i], type), type);
+    }
+    return values;
   }
 
   /** The example a valid row holds. */

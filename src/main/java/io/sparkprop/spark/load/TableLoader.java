@@ -17,6 +17,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -90,7 +91,7 @@ public final class TableLoader {
    * The examples of a table source, one per row, with the ids and bad-row policy described in
    * {@link ReadRows}.
    *
-   * @param requireLabels false for prediction: the label column may then be absent
+   * @param requireLabels false for prediction: the label column is then not read
    * @param skipped where rows skipped under the skip policy are reported; null when it fails
    */
   static JavaRDD<Example> examples(
@@ -101,16 +102,43 @@ public final class TableLoader {
       SkippedRecords skipped) {
     SparkSession spark = session(jsc);
     Dataset<Row> table = read(spark, source);
+    Opened opened = open(jsc, source, shape, requireLabels, List.of(), skipped);
+    return opened.rows().mapPartitionsWithIndex(opened.reader(), true);
+  }
+
+  /**
+   * A table's selected rows, not yet converted, and the reader that converts them.
+   *
+   * @param rows Spark's internal rows of the selected columns (nothing read yet)
+   * @param reader turns a partition's rows into examples, carrying the kept columns' values
+   * @param kept the kept columns, as the table has them
+   */
+  public record Opened(JavaRDD<InternalRow> rows, ReadRows reader, StructType kept) {}
+
+  /**
+   * Checks a table's columns and selects the example's columns and {@code keepCols}, whose values
+   * {@link ReadRows.Examples#kept()} carries to the output of prediction.
+   */
+  public static Opened open(
+      JavaSparkContext jsc,
+      DataSource source,
+      DataShape shape,
+      boolean requireLabels,
+      List<String> keepCols,
+      SkippedRecords skipped) {
+    SparkSession spark = session(jsc);
+    Dataset<Row> table = read(spark, source);
     List<Column> columns = new ArrayList<>();
-    RowLayout layout = RowLayout.of(table, source, shape, requireLabels, columns);
+    RowLayout layout = RowLayout.of(table, source, shape, requireLabels, keepCols, columns);
     Dataset<Row> selected = table.select(columns.toArray(new Column[0]));
     String[] files = layout.fileIds() ? sorted(table.inputFiles()) : null;
-    return selected
-        .queryExecution()
-        .toRdd()
-        .toJavaRDD()
-        .mapPartitionsWithIndex(
-            new ReadRows(layout, shape, source.path(), files, source.badRecords(), skipped), true);
+    StructType kept = new StructType();
+    for (int k : layout.keep()) {
+      kept = kept.add(RowLayout.find(table.schema(), layout.names()[k]));
+    }
+    ReadRows reader =
+        new ReadRows(layout, shape, source.path(), files, source.badRecords(), skipped);
+    return new Opened(selected.queryExecution().toRdd().toJavaRDD(), reader, kept);
   }
 
   private static String[] sorted(String[] files) {
@@ -139,12 +167,14 @@ public final class TableLoader {
    *     numeric ones
    * @param vector whether the single feature column is a Spark ML vector
    * @param array whether the single feature column is an array of numbers (cast to double)
-   * @param label the label's ordinal, −1 when absent (prediction)
+   * @param label the label's ordinal, −1 when not read (prediction)
    * @param labelIsArray whether the label is an array of classes
    * @param weight the weight's ordinal, or −1
    * @param key the key's ordinal (cast to string), or −1
    * @param file the ordinals of the file path and split start, or −1 for a source without files
    * @param rowIndex the ordinal of the row's index in its file (Parquet), or −1
+   * @param keep the ordinals of the columns carried to prediction output, as the table has them
+   * @param keepTypes their types
    * @param names the selected columns' names, for errors
    */
   record RowLayout(
@@ -157,6 +187,8 @@ public final class TableLoader {
       int key,
       int file,
       int rowIndex,
+      int[] keep,
+      DataType[] keepTypes,
       String[] names)
       implements java.io.Serializable {
 
@@ -177,6 +209,7 @@ public final class TableLoader {
         DataSource source,
         DataShape shape,
         boolean requireLabels,
+        List<String> keepCols,
         List<Column> columns) {
       TableColumns cols = source.table();
       StructType schema = table.schema();
@@ -210,7 +243,7 @@ public final class TableLoader {
       }
       int label = -1;
       boolean labelIsArray = false;
-      if (requireLabels || has(schema, cols.labelCol())) {
+      if (requireLabels) {
         StructField f = field(schema, source, cols.labelCol());
         labelIsArray =
             shape.labels() == DataShape.LabelKind.MULTI_LABEL && isNumericArray(f.dataType());
@@ -244,6 +277,15 @@ public final class TableLoader {
         columns.add(column(f).cast(DataTypes.StringType));
         names.add(f.name());
       }
+      int[] keep = new int[keepCols.size()];
+      DataType[] keepTypes = new DataType[keep.length];
+      for (int i = 0; i < keep.length; i++) {
+        StructField f = field(schema, source, keepCols.get(i));
+        keep[i] = columns.size();
+        keepTypes[i] = f.dataType();
+        columns.add(column(f));
+        names.add(f.name());
+      }
       int file = -1;
       int rowIndex = -1;
       StructType metadata = fileMetadata(table);
@@ -269,6 +311,8 @@ public final class TableLoader {
           key,
           file,
           rowIndex,
+          keep,
+          keepTypes,
           names.toArray(new String[0]));
     }
 
@@ -296,12 +340,8 @@ public final class TableLoader {
       return functions.col("`" + f.name().replace("`", "``") + "`");
     }
 
-    private static boolean has(StructType schema, String name) {
-      return find(schema, name) != null;
-    }
-
     /** The field named {@code name}: exactly, else the one matching it ignoring case. */
-    private static StructField find(StructType schema, String name) {
+    static StructField find(StructType schema, String name) {
       StructField caseInsensitive = null;
       for (StructField f : schema.fields()) {
         if (f.name().equals(name)) {

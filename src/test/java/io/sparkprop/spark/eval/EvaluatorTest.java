@@ -34,9 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluatorTest {
   private static final double SAME = 1e-12;
 
-  /** %.6g keeps six significant digits. */
-  private static final double PRINTED = 5e-6;
-
   /** 2-3-3, tanh hidden layer, softmax output. */
   private static final NetworkSpec CLASSIFIER =
       NetworkSpec.of(new int[] {2, 3, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
@@ -199,7 +196,7 @@ class EvaluatorTest {
       assertEquals(reference.predictedClass(X[i]), Integer.parseInt(fields[0]), "row " + i);
       double[] a = reference.outputs(X[i]);
       for (int k = 0; k < 3; k++) {
-        assertEquals(a[k], Double.parseDouble(fields[k + 1]), PRINTED * a[k], "row " + i);
+        assertEquals(a[k], Double.parseDouble(fields[k + 1]), SAME * a[k], "row " + i);
       }
     }
   }
@@ -214,7 +211,7 @@ class EvaluatorTest {
     for (int i = 0; i < X.length; i++) {
       assertEquals(1, lines.get(i).length, "the output and no class, for regression");
       double a = reference.outputs(X[i])[0];
-      assertEquals(a, Double.parseDouble(lines.get(i)[0]), PRINTED * Math.abs(a) + 1e-12);
+      assertEquals(a, Double.parseDouble(lines.get(i)[0]), SAME * Math.abs(a) + 1e-15);
     }
   }
 
@@ -237,5 +234,237 @@ class EvaluatorTest {
       }
     }
     return lines;
+  }
+
+  @Test
+  void evaluate_weightedExamples_weighsLossAccuracyAndRmseByTheWeights() {
+    double[] w = {2, 0, 1, 3, 0.5, 1, 1, 4, 0};
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < X.length; i++) {
+      examples.add(new Example(i, oneHot(LABELS[i]), null, X[i].clone(), w[i]));
+    }
+    JavaRDD<ExampleBlock> blocks =
+        jsc.parallelize(TestData.blocks(CLASSIFIER, examples, 4, 1, 4), 2);
+    ReferenceNetwork reference =
+        new ReferenceNetwork(new int[] {2, 3, 3}, "tanh", "softmax", CLASSIFIER_WEIGHTS);
+    double loss = 0;
+    double right = 0;
+    double total = 0;
+    for (int i = 0; i < X.length; i++) {
+      loss += w[i] * reference.loss(X[i], oneHot(LABELS[i]));
+      right += reference.predictedClass(X[i]) == LABELS[i] ? w[i] : 0;
+      total += w[i];
+    }
+    Evaluation e = new Evaluator(jsc, CLASSIFIER, 4, 2).evaluate(blocks, CLASSIFIER_WEIGHTS);
+    assertEquals(X.length, e.count(), "the count is of examples");
+    assertEquals(total, e.weight(), 0);
+    assertEquals(loss / total, e.meanLoss(), SAME * loss);
+    assertEquals(right / total, e.accuracy(), SAME);
+  }
+
+  /** X as a Parquet table: a string key, a vector column (sparse in odd rows), a label. */
+  private static String table(Path dir, String name, boolean withBadRow) {
+    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+    for (int i = 0; i < X.length; i++) {
+      org.apache.spark.ml.linalg.Vector v = org.apache.spark.ml.linalg.Vectors.dense(X[i]);
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              "k" + i, i % 2 == 1 ? v.toSparse() : v, (double) LABELS[i]));
+    }
+    if (withBadRow) {
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              "bad", org.apache.spark.ml.linalg.Vectors.dense(1, 2, 3), 0.0));
+    }
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("key", org.apache.spark.sql.types.DataTypes.StringType)
+            .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+            .add("label", org.apache.spark.sql.types.DataTypes.DoubleType);
+    String path = dir.resolve(name).toString();
+    io.sparkprop.spark.load.TableLoader.session(jsc)
+        .createDataFrame(rows, schema)
+        .repartition(2)
+        .write()
+        .parquet(path);
+    return path;
+  }
+
+  private static DataSource tableSource(String path) {
+    return DataSource.table(
+        path, io.sparkprop.data.TableColumns.vector("parquet", "features", "label"));
+  }
+
+  @Test
+  void predict_tableToParquet_keepsTheKeyAndWritesSparkMlColumns(@TempDir Path dir) {
+    String input = table(dir, "input", false);
+    String out = dir.resolve("predictions").toString();
+    Predictor.predict(
+        jsc,
+        CLASSIFIER,
+        CLASSIFIER_WEIGHTS,
+        tableSource(input),
+        List.of("key"),
+        4,
+        PredictionFormat.PARQUET,
+        out);
+    ReferenceNetwork reference =
+        new ReferenceNetwork(new int[] {2, 3, 3}, "tanh", "softmax", CLASSIFIER_WEIGHTS);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read =
+        io.sparkprop.spark.load.TableLoader.session(jsc).read().parquet(out);
+    assertEquals(
+        "key string, prediction double, probability vector, rawPrediction vector",
+        java.util.Arrays.stream(read.schema().fields())
+            .map(
+                f ->
+                    f.name()
+                        + " "
+                        + (f.dataType() instanceof org.apache.spark.sql.types.UserDefinedType<?>
+                            ? "vector"
+                            : f.dataType().simpleString()))
+            .collect(java.util.stream.Collectors.joining(", ")));
+    List<org.apache.spark.sql.Row> rows = read.collectAsList();
+    assertEquals(X.length, rows.size());
+    for (org.apache.spark.sql.Row row : rows) {
+      int i = Integer.parseInt(row.getString(0).substring(1));
+      double[] a = reference.outputs(X[i]);
+      assertEquals(reference.predictedClass(X[i]), row.getDouble(1), 0, "row " + i);
+      double[] probability = ((org.apache.spark.ml.linalg.Vector) row.get(2)).toArray();
+      double[] raw = ((org.apache.spark.ml.linalg.Vector) row.get(3)).toArray();
+      double max = Math.max(raw[0], Math.max(raw[1], raw[2]));
+      double sum = 0;
+      for (double z : raw) {
+        sum += Math.exp(z - max);
+      }
+      for (int k = 0; k < 3; k++) {
+        assertEquals(a[k], probability[k], SAME, "probability, row " + i);
+        // rawPrediction is z: softmax of it gives the probabilities.
+        assertEquals(a[k], Math.exp(raw[k] - max) / sum, SAME, "softmax(raw), row " + i);
+      }
+    }
+  }
+
+  @Test
+  void predict_tableToCsvAndText_flattensTheVectorsAndKeepsFullPrecision(@TempDir Path dir)
+      throws IOException {
+    String input = table(dir, "input", false);
+    ReferenceNetwork reference =
+        new ReferenceNetwork(new int[] {2, 3, 3}, "tanh", "softmax", CLASSIFIER_WEIGHTS);
+    String csv = dir.resolve("csv").toString();
+    Predictor.predict(
+        jsc,
+        CLASSIFIER,
+        CLASSIFIER_WEIGHTS,
+        tableSource(input),
+        List.of("key"),
+        4,
+        PredictionFormat.CSV,
+        csv);
+    List<org.apache.spark.sql.Row> rows =
+        io.sparkprop.spark.load.TableLoader.session(jsc)
+            .read()
+            .option("header", "true")
+            .option("inferSchema", "true")
+            .csv(csv)
+            .select("key", "prediction", "probability_0", "probability_1", "probability_2")
+            .collectAsList();
+    assertEquals(X.length, rows.size());
+    for (org.apache.spark.sql.Row row : rows) {
+      int i = Integer.parseInt(row.getString(0).substring(1));
+      double[] a = reference.outputs(X[i]);
+      for (int k = 0; k < 3; k++) {
+        assertEquals(a[k], row.getDouble(2 + k), SAME, "row " + i);
+      }
+    }
+
+    String text = dir.resolve("text").toString();
+    Predictor.predict(
+        jsc,
+        CLASSIFIER,
+        CLASSIFIER_WEIGHTS,
+        tableSource(input),
+        List.of("key"),
+        4,
+        PredictionFormat.TEXT,
+        text);
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> parts = Files.list(Path.of(text))) {
+      for (Path part :
+          parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+        lines.addAll(Files.readAllLines(part));
+      }
+    }
+    assertEquals(X.length, lines.size());
+    for (String line : lines) {
+      String[] fields = line.split(",");
+      int i = Integer.parseInt(fields[0].substring(1));
+      assertEquals(reference.predictedClass(X[i]), Integer.parseInt(fields[1]));
+      double[] a = reference.outputs(X[i]);
+      for (int k = 0; k < 3; k++) {
+        assertEquals(a[k], Double.parseDouble(fields[2 + k]), SAME, "row " + i);
+      }
+    }
+  }
+
+  @Test
+  void predict_singleSigmoid_writesSparkMlBinaryColumns(@TempDir Path dir) {
+    NetworkSpec binary =
+        NetworkSpec.of(
+            new int[] {2, 2, 1}, Activation.TANH, Activation.SIGMOID, Loss.CROSS_ENTROPY);
+    double[] weights = {0.5, -1.0, 2.0, 0.25, 0.1, 0.0, 1.5, -2.0, 0.3};
+    String out = dir.resolve("binary").toString();
+    Predictor.predict(
+        jsc,
+        binary,
+        weights,
+        tableSource(table(dir, "input", false)),
+        List.of("key"),
+        4,
+        PredictionFormat.PARQUET,
+        out);
+    ReferenceNetwork reference =
+        new ReferenceNetwork(new int[] {2, 2, 1}, "tanh", "sigmoid", weights);
+    for (org.apache.spark.sql.Row row :
+        io.sparkprop.spark.load.TableLoader.session(jsc).read().parquet(out).collectAsList()) {
+      int i = Integer.parseInt(row.getString(0).substring(1));
+      double p = reference.outputs(X[i])[0];
+      double[] probability = ((org.apache.spark.ml.linalg.Vector) row.get(2)).toArray();
+      double[] raw = ((org.apache.spark.ml.linalg.Vector) row.get(3)).toArray();
+      assertEquals(p >= 0.5 ? 1.0 : 0.0, row.getDouble(1));
+      assertEquals(1 - p, probability[0], SAME);
+      assertEquals(p, probability[1], SAME);
+      assertEquals(-raw[0], raw[1], 0);
+      assertEquals(p, 1 / (1 + Math.exp(-raw[1])), SAME, "raw is z, p = σ(z)");
+    }
+  }
+
+  @Test
+  void predict_failingOnABadRow_leavesNothingAtTheOutputPath(@TempDir Path dir) throws IOException {
+    String input = table(dir, "input", true);
+    Path out = dir.resolve("predictions");
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () ->
+                Predictor.predict(
+                    jsc,
+                    CLASSIFIER,
+                    CLASSIFIER_WEIGHTS,
+                    tableSource(input),
+                    List.of("key"),
+                    4,
+                    PredictionFormat.PARQUET,
+                    out.toString()));
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof io.sparkprop.data.DataFormatException)) {
+      t = t.getCause();
+    }
+    assertTrue(
+        t.getMessage().contains("(key bad)") || t.getMessage().contains("expected 2 features"),
+        t.getMessage());
+    assertTrue(!Files.exists(out), "nothing at the output path");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of("input"), left.map(p -> p.getFileName().toString()).toList());
+    }
   }
 }
