@@ -155,7 +155,7 @@ public final class DataLoader {
    * Packs examples into blocks, first redistributing them by id over {@code partitions} when that
    * is given (0 keeps the input's partitions).
    */
-  private static JavaRDD<ExampleBlock> pack(
+  static JavaRDD<ExampleBlock> pack(
       JavaRDD<Example> examples,
       DataSource source,
       DataShape shape,

@@ -4,6 +4,7 @@ import io.sparkprop.data.DataFormatException;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Example;
+import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.data.TableColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,18 @@ import org.apache.spark.sql.types.UserDefinedType;
  */
 public final class TableLoader {
   private TableLoader() {}
+
+  /**
+   * A DataFrame's rows as blocks of examples, to be persisted by the caller; bad rows fail the job.
+   *
+   * @param source its columns, and its name in errors
+   */
+  public static JavaRDD<ExampleBlock> blocks(
+      Dataset<Row> table, DataSource source, DataShape shape, int blockSize) {
+    Opened opened = open(table, source, shape, true, List.of(), null);
+    return DataLoader.pack(
+        opened.rows().mapPartitionsWithIndex(opened.reader(), true), source, shape, 0, blockSize);
+  }
 
   /**
    * The session over {@code jsc}'s context, with the Hive catalog when Hive is on the classpath.
@@ -126,8 +139,20 @@ public final class TableLoader {
       boolean requireLabels,
       List<String> keepCols,
       SkippedRecords skipped) {
-    SparkSession spark = session(jsc);
-    Dataset<Row> table = read(spark, source);
+    return open(read(session(jsc), source), source, shape, requireLabels, keepCols, skipped);
+  }
+
+  /**
+   * Like {@link #open(JavaSparkContext, DataSource, DataShape, boolean, List, SkippedRecords)} for
+   * a DataFrame at hand; the source gives its columns and its name in errors.
+   */
+  public static Opened open(
+      Dataset<Row> table,
+      DataSource source,
+      DataShape shape,
+      boolean requireLabels,
+      List<String> keepCols,
+      SkippedRecords skipped) {
     List<Column> columns = new ArrayList<>();
     RowLayout layout = RowLayout.of(table, source, shape, requireLabels, keepCols, columns);
     Dataset<Row> selected = table.select(columns.toArray(new Column[0]));
@@ -321,8 +346,8 @@ public final class TableLoader {
       try {
         DataType type = table.select(functions.col("_metadata")).schema().fields()[0].dataType();
         return type instanceof StructType s ? s : null;
-      } catch (RuntimeException e) {
-        return null; // not a file source: rows are named by partition and position
+      } catch (Exception e) { // AnalysisException, undeclared: not a file source
+        return null; // rows are then named by partition and position
       }
     }
 

@@ -1,0 +1,94 @@
+package io.sparkprop.ml;
+
+import io.sparkprop.model.Model;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Workspace;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+
+/** A regressor {@link MlpRegressor} trained: {@code prediction} is the network's one output. */
+public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegressionModel>
+    implements MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final NetworkSpec spec;
+  private final double[] weights;
+  private transient ThreadLocal<Workspace<double[]>> workspaces;
+
+  MlpRegressionModel(String uid, NetworkSpec spec, double[] weights) {
+    this(Uids.begin(uid), spec, weights);
+  }
+
+  private MlpRegressionModel(Uids.Pending pending, NetworkSpec spec, double[] weights) {
+    this.uid = Uids.end(pending);
+    this.spec = spec;
+    this.weights = weights;
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : Uids.pending();
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  /** The trained parameters, in sparkprop's flat layout; a copy. */
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  @Override
+  public int numFeatures() {
+    return spec.numInputs();
+  }
+
+  @Override
+  public double predict(Vector features) {
+    if (workspaces == null) {
+      workspaces = ThreadLocal.withInitial(() -> Workspace.of(spec, 1));
+    }
+    return MlpClassificationModel.Forward.logits(spec, weights, features, workspaces.get())[0];
+  }
+
+  @Override
+  public MlpRegressionModel copy(ParamMap extra) {
+    return copyValues(new MlpRegressionModel(uid, spec, weights), extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        MlFiles.saveMetadata(MlpRegressionModel.this, path, sparkSession());
+        MlFiles.saveModel(spec, weights, path, sparkSession());
+      }
+    };
+  }
+
+  /** Reads a model {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */
+  public static MLReader<MlpRegressionModel> read() {
+    return new MLReader<>() {
+      @Override
+      public MlpRegressionModel load(String path) {
+        Model model = MlFiles.loadModel(path, sparkSession());
+        return MlFiles.loadStage(
+            path,
+            sparkSession(),
+            MlpRegressionModel.class,
+            uid -> new MlpRegressionModel(uid, model.spec(), model.weights()));
+      }
+    };
+  }
+
+  public static MlpRegressionModel load(String path) {
+    return read().load(path);
+  }
+}
