@@ -1,14 +1,18 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.data.CachePrecision;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.spark.eval.Evaluation;
 import io.sparkprop.spark.eval.Evaluator;
 import io.sparkprop.spark.eval.PredictionFormat;
 import io.sparkprop.spark.eval.Predictor;
 import io.sparkprop.spark.load.Datasets;
+import io.sparkprop.spark.load.ExamplesTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -19,7 +23,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 
-/** The four subcommands. Options are fully validated before Spark starts. */
+/** The five subcommands. Options are fully validated before Spark starts. */
 final class Commands {
   private Commands() {}
 
@@ -91,6 +95,61 @@ final class Commands {
           jsc, model.spec(), model.weights(), input, keep, blockSize, format, predictions);
       out.println("predictions written to " + predictions + " as " + format.id());
     }
+  }
+
+  /**
+   * Reads a data set as training would (the network given by --layers and --output decides how
+   * labels read) and writes it as a table with columns label and features.
+   */
+  static void convert(Options o, PrintStream out) throws UsageException, IOException {
+    DataSource input =
+        Settings.dataSource(o, "input", null)
+            .withBadRecords(Settings.badRecords(o))
+            .withPrecision(CachePrecision.FLOAT64);
+    String table = o.required("table-out");
+    String format = Settings.parse(o, "table-format", Commands::tableFormat);
+    int[] layers = Settings.layers(o);
+    Activation output;
+    try {
+      output =
+          o.has("output")
+              ? Activation.parse(o.get("output"))
+              : layers[layers.length - 1] > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(o.where("output") + ": " + e.getMessage());
+    }
+    Loss loss = output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY;
+    NetworkSpec spec = new NetworkSpec(layers, Activation.SIGMOID, output, loss);
+    try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "convert"))) {
+      refuseExisting(table, jsc.hadoopConfiguration());
+      Datasets.Cached data =
+          Datasets.loadAndCache(
+              jsc,
+              "input",
+              input,
+              Datasets.shapeOf(spec),
+              o.getInt("partitions", 0),
+              o.getInt("block-size", 1),
+              StorageLevel.MEMORY_AND_DISK());
+      ExamplesTable.write(jsc, data.blocks(), Datasets.shapeOf(spec), format, table);
+      out.printf(
+          Locale.ROOT,
+          "%d examples written to %s as %s (columns label, features)%n",
+          data.examples(),
+          table,
+          format);
+    }
+  }
+
+  private static String tableFormat(String name) {
+    String f = name.trim().toLowerCase(Locale.ROOT);
+    if (!List.of("parquet", "orc", "json").contains(f)) {
+      throw new IllegalArgumentException(
+          "table format must be one of parquet, orc, json (formats that hold vectors), found '"
+              + name
+              + "'");
+    }
+    return f;
   }
 
   static void inspect(Options o, PrintStream out) throws UsageException, IOException {

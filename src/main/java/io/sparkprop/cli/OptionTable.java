@@ -8,10 +8,14 @@ import java.util.Set;
  * The usage text is made from this table, and docs/cli.md is checked against it by a test.
  */
 final class OptionTable {
-  static final Set<String> COMMANDS = Set.of("train", "evaluate", "predict", "inspect");
+  static final Set<String> COMMANDS = Set.of("train", "evaluate", "predict", "convert", "inspect");
   private static final Set<String> ALL = COMMANDS;
   private static final Set<String> DATA = Set.of("train", "evaluate", "predict");
-  private static final Set<String> SPARK = DATA;
+
+  /** The commands that read a data set. */
+  private static final Set<String> READ = Set.of("train", "evaluate", "predict", "convert");
+
+  private static final Set<String> SPARK = READ;
 
   private OptionTable() {}
 
@@ -50,7 +54,20 @@ final class OptionTable {
               null,
               "idx: label file for --test (default: inferred from its name)",
               Set.of("train", "evaluate")),
-          new OptionDef("input", "PATH", null, "data to predict", Set.of("predict")),
+          new OptionDef(
+              "input", "PATH", null, "data to predict or convert", Set.of("predict", "convert")),
+          new OptionDef(
+              "table-out",
+              "PATH",
+              null,
+              "convert: the table to write (must not exist), columns label and features",
+              Set.of("convert")),
+          new OptionDef(
+              "table-format",
+              "parquet|orc|json",
+              "parquet",
+              "convert: the Spark data source that writes it",
+              Set.of("convert")),
           new OptionDef(
               "predictions",
               "DIR",
@@ -75,21 +92,21 @@ final class OptionTable {
               "libsvm",
               "data format; parquet, orc or any other Spark data source (json, avro, …) is read as"
                   + " a table, table reads a catalog table",
-              DATA),
+              READ),
           new OptionDef(
               "features-col",
               "NAME",
               null,
               "tables: the column holding all features, a Spark ML vector or an array of numbers",
-              DATA),
+              READ),
           new OptionDef(
               "feature-cols",
               "A,B,…",
               null,
               "tables: numeric columns holding one feature each, in order (instead of"
                   + " --features-col)",
-              DATA),
-          new OptionDef("label-col", "NAME", "label", "tables: the label column", DATA),
+              READ),
+          new OptionDef("label-col", "NAME", "label", "tables: the label column", READ),
           new OptionDef(
               "weight-col",
               "NAME",
@@ -102,17 +119,17 @@ final class OptionTable {
               "NAME",
               null,
               "tables: a column whose value errors show to name a bad row",
-              DATA),
-          new OptionDef("delimiter", "CHAR", ",", "csv: field separator (\\t for tab)", DATA),
+              READ),
+          new OptionDef("delimiter", "CHAR", ",", "csv: field separator (\\t for tab)", READ),
           new OptionDef(
-              "label-column", "N", "0", "csv: 0-based position of the label column", DATA),
-          new OptionDef("header", null, "false", "csv: every file starts with a header line", DATA),
+              "label-column", "N", "0", "csv: 0-based position of the label column", READ),
+          new OptionDef("header", null, "false", "csv: every file starts with a header line", READ),
           new OptionDef(
               "layers",
               "N0,N1,...,NL",
               null,
               "layer sizes, inputs first (required unless --init-model)",
-              Set.of("train")),
+              Set.of("train", "convert")),
           new OptionDef(
               "activation",
               "sigmoid|tanh|relu|identity",
@@ -124,7 +141,7 @@ final class OptionTable {
               "sigmoid|softmax|identity",
               null,
               "output activation; default softmax for 2+ outputs, else sigmoid",
-              Set.of("train")),
+              Set.of("train", "convert")),
           new OptionDef(
               "loss",
               "cross-entropy|squared-error",
@@ -299,13 +316,13 @@ final class OptionTable {
               "fail",
               "libsvm, csv, tables: fail at a malformed line or row, or skip it and report the"
                   + " count",
-              Set.of("train", "evaluate")),
+              Set.of("train", "evaluate", "convert")),
           new OptionDef(
               "max-bad-records",
               "N",
               "1000",
               "with skip: fail when more lines or rows than this are malformed in all",
-              Set.of("train", "evaluate")),
+              Set.of("train", "evaluate", "convert")),
           new OptionDef(
               "tree-depth", "N", "2", "depth of the treeAggregate combining partition sums", DATA),
           new OptionDef(

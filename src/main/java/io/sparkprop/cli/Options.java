@@ -251,8 +251,8 @@ final class Options {
   /** The usage text of a subcommand, or of all when {@code command} is null. */
   static String usage(String command) {
     StringBuilder sb = new StringBuilder();
-    sb.append("usage: sparkprop <train|evaluate|predict|inspect> [--option value ...]\n");
-    for (String c : List.of("train", "evaluate", "predict", "inspect")) {
+    sb.append("usage: sparkprop <train|evaluate|predict|convert|inspect> [--option value ...]\n");
+    for (String c : List.of("train", "evaluate", "predict", "convert", "inspect")) {
       if (command != null && !command.equals(c)) {
         continue;
       }

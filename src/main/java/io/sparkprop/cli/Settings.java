@@ -140,7 +140,7 @@ final class Settings {
     }
   }
 
-  private static int[] layers(Options o) throws UsageException {
+  static int[] layers(Options o) throws UsageException {
     String text = o.required("layers");
     String[] parts = text.split(",");
     int[] sizes = new int[parts.length];

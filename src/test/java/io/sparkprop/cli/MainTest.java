@@ -340,6 +340,95 @@ class MainTest {
   }
 
   /** XOR's four examples as LIBSVM in {@code dir}. */
+  /**
+   * Text data converted to a Parquet table trains, evaluates and predicts from the table just as it
+   * does from the text: the same model (gd, float64 cache), and predictions that keep a column.
+   */
+  @Test
+  void run_convertToParquet_thenTrainEvaluatePredictFromTheTable(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    String table = dir.resolve("xor.parquet").toString();
+    CliRun convert =
+        Args.of("convert")
+            .local()
+            .with("--input", data.toString(), "--layers", "2,4,1", "--table-out", table)
+            .run();
+    assertEquals(0, convert.code(), convert.err());
+    assertTrue(convert.out().contains("4 examples written to " + table), convert.out());
+
+    String fromText = dir.resolve("text.json").toString();
+    String fromTable = dir.resolve("table.json").toString();
+    String[] same = {"--cache-precision", "float64", "--iterations", "20", "--seed", "3"};
+    assertEquals(0, trainXorLike(data, fromText, same).code());
+    CliRun train =
+        trainXorLike(
+            Path.of(table),
+            fromTable,
+            same[0],
+            same[1],
+            same[2],
+            same[3],
+            same[4],
+            same[5],
+            "--format",
+            "parquet",
+            "--features-col",
+            "features");
+    assertEquals(0, train.code(), train.err());
+    double[] expected =
+        io.sparkprop.model.ModelFile.read(fromText, new org.apache.hadoop.conf.Configuration())
+            .weights();
+    double[] actual =
+        io.sparkprop.model.ModelFile.read(fromTable, new org.apache.hadoop.conf.Configuration())
+            .weights();
+    assertTrue(
+        io.sparkprop.Weights.maxEntryError(expected, actual, 1e-12) < 1e-9,
+        "the table trains the model the text trains");
+
+    CliRun evaluate =
+        Args.of("evaluate")
+            .local()
+            .with("--test", table, "--model", fromTable)
+            .with("--format", "parquet", "--features-col", "features")
+            .run();
+    assertEquals(0, evaluate.code(), evaluate.err());
+    assertTrue(evaluate.out().contains("examples 4"), evaluate.out());
+
+    String predictions = dir.resolve("predictions").toString();
+    CliRun predict =
+        Args.of("predict")
+            .local()
+            .with("--input", table, "--model", fromTable, "--predictions", predictions)
+            .with("--format", "parquet", "--features-col", "features", "--keep-cols", "label")
+            .run();
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().contains("as parquet"), predict.out());
+    assertTrue(Files.isDirectory(Path.of(predictions)));
+    try (Stream<Path> parts = Files.list(Path.of(predictions))) {
+      assertTrue(parts.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")));
+    }
+
+    CliRun missing =
+        Args.of("train")
+            .local()
+            .with("--train", table, "--layers", "2,4,1", "--model-out", dir.resolve("m").toString())
+            .with("--format", "parquet", "--features-col", "pixels")
+            .run();
+    assertEquals(1, missing.code(), missing.err());
+    assertTrue(
+        missing.err().contains(": no column 'pixels' (columns: label double, features vector)"),
+        missing.err());
+
+    CliRun neither =
+        Args.of("train")
+            .local()
+            .with("--train", table, "--layers", "2,4,1", "--model-out", dir.resolve("m").toString())
+            .with("--format", "parquet")
+            .run();
+    assertUsageError(neither, "name its features with --features-col NAME");
+  }
+
   private static Path xor(Path dir) throws IOException {
     return Files.writeString(dir.resolve("xor.libsvm"), XOR);
   }

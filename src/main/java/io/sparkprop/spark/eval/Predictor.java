@@ -12,17 +12,13 @@ import io.sparkprop.spark.WeightsBroadcast;
 import io.sparkprop.spark.load.DataLoader;
 import io.sparkprop.spark.load.Datasets;
 import io.sparkprop.spark.load.ReadRows;
+import io.sparkprop.spark.load.StagedOutput;
 import io.sparkprop.spark.load.TableLoader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -70,28 +66,18 @@ public final class Predictor {
     }
     DataShape shape = Datasets.shapeOf(spec);
     PredictionRows rows = new PredictionRows(spec, shape, format);
-    Path target = new Path(output);
-    Path staging =
-        new Path(target.getParent(), "." + target.getName() + ".sparkprop-" + UUID.randomUUID());
-    try {
-      FileSystem fs = target.getFileSystem(jsc.hadoopConfiguration());
-      try {
-        WeightsBroadcast.waiting(jsc)
-            .run(
-                weights,
-                broadcast -> {
-                  write(jsc, spec, broadcast, input, keepCols, blockSize, rows, format, staging);
-                  return null;
-                });
-        if (!fs.rename(staging, target)) {
-          throw new IOException("cannot move the predictions from " + staging + " to " + target);
-        }
-      } finally {
-        fs.delete(staging, true);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    StagedOutput.write(
+        output,
+        jsc.hadoopConfiguration(),
+        staging ->
+            WeightsBroadcast.waiting(jsc)
+                .run(
+                    weights,
+                    broadcast -> {
+                      write(
+                          jsc, spec, broadcast, input, keepCols, blockSize, rows, format, staging);
+                      return null;
+                    }));
   }
 
   private static void write(
@@ -103,7 +89,7 @@ public final class Predictor {
       int blockSize,
       PredictionRows rows,
       PredictionFormat format,
-      Path staging) {
+      String staging) {
     DataShape shape = Datasets.shapeOf(spec);
     JavaRDD<Row> predicted;
     StructType kept;
@@ -122,14 +108,14 @@ public final class Predictor {
               .mapPartitions(new PredictBlocks(spec, weights, blockSize, rows));
     }
     if (format == PredictionFormat.TEXT) {
-      predicted.map(r -> r.getString(0)).saveAsTextFile(staging.toString());
+      predicted.map(r -> r.getString(0)).saveAsTextFile(staging);
     } else {
       TableLoader.session(jsc)
           .createDataFrame(predicted, rows.schema(kept))
           .write()
           .format(format.id())
           .option("header", "true")
-          .save(staging.toString());
+          .save(staging);
     }
   }
 

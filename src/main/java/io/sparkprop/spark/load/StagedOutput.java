@@ -1,0 +1,41 @@
+package io.sparkprop.spark.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Output that appears at its path only once complete: a job writes it beside the path under a
+ * hidden name, which is then renamed into place; if the job fails, what it wrote is removed.
+ */
+public final class StagedOutput {
+  private StagedOutput() {}
+
+  /**
+   * Runs {@code write} on a hidden sibling of {@code path}, then moves the result to {@code path}.
+   *
+   * @throws UncheckedIOException when the result cannot be moved into place
+   */
+  public static void write(String path, Configuration conf, Consumer<String> write) {
+    Path target = new Path(path);
+    Path staging =
+        new Path(target.getParent(), "." + target.getName() + ".sparkprop-" + UUID.randomUUID());
+    try {
+      FileSystem fs = target.getFileSystem(conf);
+      try {
+        write.accept(staging.toString());
+        if (!fs.rename(staging, target)) {
+          throw new IOException("cannot move " + staging + " to " + target);
+        }
+      } finally {
+        fs.delete(staging, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
