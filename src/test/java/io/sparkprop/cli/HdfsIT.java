@@ -132,4 +132,100 @@ class HdfsIT {
     ModelFile.write(written, model, conf, true);
     assertArrayEquals(written.weights(), ModelFile.read(model, conf).weights());
   }
+
+  /**
+   * A Parquet table on HDFS: written there by convert (staged and renamed on HDFS), trained from,
+   * and predicted into a table on HDFS; the model is the one the text on HDFS trains.
+   */
+  @Test
+  void tables_convertTrainAndPredictOnHdfs() throws IOException {
+    String data = root + "/tables/xor.libsvm";
+    writeText(data, XOR);
+    String table = root + "/tables/xor.parquet";
+    CliRun convert =
+        CliRun.of(
+            "convert",
+            "--master",
+            "local[2]",
+            "--input",
+            data,
+            "--layers",
+            "2,4,1",
+            "--table-out",
+            table);
+    assertEquals(0, convert.code(), convert.err());
+    FileSystem fs = FileSystem.get(hdfs.getURI(), conf);
+    FileStatus[] parts = fs.listStatus(new org.apache.hadoop.fs.Path(table));
+    assertTrue(
+        Arrays.stream(parts).anyMatch(p -> p.getPath().getName().endsWith(".parquet")),
+        Arrays.toString(parts));
+    assertEquals(
+        2,
+        fs.listStatus(new org.apache.hadoop.fs.Path(root + "/tables")).length,
+        "the text and the table, no staging directory left");
+
+    String[] common = {
+      "--master",
+      "local[2]",
+      "--layers",
+      "2,4,1",
+      "--iterations",
+      "20",
+      "--cache-precision",
+      "float64"
+    };
+    String textModel = root + "/tables/text.json";
+    String tableModel = root + "/tables/table.json";
+    CliRun fromText =
+        CliRun.of(
+            concat(new String[] {"train", "--train", data, "--model-out", textModel}, common));
+    assertEquals(0, fromText.code(), fromText.err());
+    CliRun fromTable =
+        CliRun.of(
+            concat(
+                new String[] {
+                  "train",
+                  "--train",
+                  table,
+                  "--model-out",
+                  tableModel,
+                  "--format",
+                  "parquet",
+                  "--features-col",
+                  "features"
+                },
+                common));
+    assertEquals(0, fromTable.code(), fromTable.err());
+    assertArrayEquals(
+        ModelFile.read(textModel, conf).weights(),
+        ModelFile.read(tableModel, conf).weights(),
+        1e-12);
+
+    String predictions = root + "/tables/predictions";
+    CliRun predict =
+        CliRun.of(
+            "predict",
+            "--master",
+            "local[2]",
+            "--input",
+            table,
+            "--format",
+            "parquet",
+            "--features-col",
+            "features",
+            "--keep-cols",
+            "label",
+            "--model",
+            tableModel,
+            "--predictions",
+            predictions);
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(predictions, "_SUCCESS")));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -22,16 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeClasspathIT {
 
-  private static String probe(String classpath) throws IOException, InterruptedException {
+  private static String probe(String classpath, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         List.of(Files.readString(Path.of("target/launcher/java-options")).trim().split("\\s+")));
     command.addAll(
         List.of("-cp", "target/test-classes:" + classpath, ClasspathProbe.class.getName()));
+    command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe finished");
+    assertTrue(process.waitFor(300, TimeUnit.SECONDS), "the probe finished");
     assertEquals(0, process.exitValue(), output);
     return output;
   }
@@ -55,5 +57,39 @@ class RuntimeClasspathIT {
     String output = probe("target/spark-home/jars/*");
     assertTrue(output.contains("kryo ready"), output);
     assertTrue(output.contains("parquet ready"), output);
+  }
+
+  /**
+   * The jar built against Spark 4.2 runs on Spark 4.1: on the jars of a Spark 4.1.0 installation
+   * (from Maven Central, as the test cluster's), the command line converts, trains from and
+   * predicts a Parquet table, and a Pipeline with the Spark ML estimator fits, saves, loads and
+   * scores.
+   */
+  @Test
+  void spark41Jars_runTheJarOnTablesAndInAPipeline() throws Exception {
+    ProcessBuilder home = new ProcessBuilder("bash", "scripts/cluster/spark-home.sh").inheritIO();
+    home.environment().put("SPARKPROP_SPARK_VERSION", "4.1.0");
+    Process build = home.start();
+    assertTrue(build.waitFor(900, TimeUnit.SECONDS) && build.exitValue() == 0, "spark home built");
+    String jar = "target/sparkprop-" + System.getProperty("sparkprop.version", "0.1.0") + ".jar";
+    String output = probe(jar + ":target/spark-home-4.1.0/jars/*", "sparkprop");
+    assertTrue(output.contains("pipeline ready"), output);
+    assertTrue(output.contains("command line ready"), output);
+    assertTrue(output.contains("spark 4.1.0"), output);
+  }
+
+  /** Spark ships Breeze; sparkprop's jar holds sparkprop's classes only. */
+  @Test
+  void jar_shipsNoBreeze() throws Exception {
+    String jar = "target/sparkprop-" + System.getProperty("sparkprop.version", "0.1.0") + ".jar";
+    try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+      List<String> foreign =
+          file.stream()
+              .map(java.util.jar.JarEntry::getName)
+              .filter(n -> n.endsWith(".class") && !n.startsWith("io/sparkprop/"))
+              .toList();
+      assertEquals(List.of(), foreign);
+      assertTrue(file.stream().anyMatch(e -> e.getName().startsWith("io/sparkprop/ml/")));
+    }
   }
 }

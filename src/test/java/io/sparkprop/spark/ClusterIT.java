@@ -312,6 +312,32 @@ class ClusterIT {
     assertTrue(!Files.exists(Path.of(model("no-secret"))));
   }
 
+  @Test
+  @Order(11)
+  void parquetTable_convertedAndTrainedOnTheCluster_matchesLocalModel() throws Exception {
+    String table = dir.resolve("train.parquet").toString();
+    Result converted =
+        submit(
+            "convert",
+            cluster(),
+            List.of(
+                "convert",
+                "--input",
+                data.toString(),
+                "--layers",
+                "30,32,4",
+                "--table-out",
+                table));
+    assertEquals(0, converted.code(), converted.output());
+    List<String> args = train("parquet");
+    args.set(args.indexOf(data.toString()), table);
+    args.addAll(List.of("--format", "parquet", "--features-col", "features"));
+    Result result = submit("parquet", cluster(), args);
+    assertEquals(0, result.code(), result.output());
+    assertEquals(2, executors(result.output()).size(), result.output());
+    assertSameModel(reference, weights("parquet"));
+  }
+
   // --- helpers ---
 
   private static List<String> cluster() {
