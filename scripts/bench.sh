@@ -3,6 +3,8 @@
 # JVM, local[2], on MNIST. Writes target/bench/results.md and target/bench/pass-time.svg.
 #
 #   scripts/bench.sh [--repeats N] [--passes N] [--skip-convergence]
+#   scripts/bench.sh --load [--repeats N]   load-and-cache time and cached bytes, IDX vs LIBSVM vs
+#                                           Parquet (target/bench/load.md)
 #
 # MLlib comes in only through the Maven profile "bench" (test scope); the product jar and the
 # launcher classpath never see it. BENCH_JAVA_OPTS sets the heap (default -Xmx6g).
@@ -17,8 +19,10 @@ mvn -B -q -Pbench -DskipTests prepare-package
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # With a native OpenBLAS, one thread per call: Spark already runs one task per core.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+main=io.sparkprop.bench.Bench
+[[ "${1:-}" == --load ]] && main=io.sparkprop.bench.LoadBench
 # shellcheck disable=SC2046
 exec java ${BENCH_JAVA_OPTS:--Xmx6g} $(cat target/launcher/java-options) \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "target/test-classes:target/classes:$(cat target/bench/classpath)" \
-  io.sparkprop.bench.Bench "$@"
+  "$main" "$@"

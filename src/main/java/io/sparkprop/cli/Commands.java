@@ -56,7 +56,11 @@ final class Commands {
               jsc, "test", test, Datasets.shapeOf(spec), partitions, blockSize, level);
       Evaluation e =
           new Evaluator(jsc, spec, blockSize, treeDepth).evaluate(data.blocks(), model.weights());
-      out.printf(Locale.ROOT, "examples %d%nloss %.6f%n", e.count(), e.meanLoss());
+      out.printf(Locale.ROOT, "examples %d%n", e.count());
+      if (e.weight() != e.count()) {
+        out.printf(Locale.ROOT, "total weight %s (loss, accuracy and rmse weighted)%n", e.weight());
+      }
+      out.printf(Locale.ROOT, "loss %.6f%n", e.meanLoss());
       if (e.isClassification()) {
         out.printf(Locale.ROOT, "accuracy %.4f%n", e.accuracy());
         out.println("confusion matrix (rows: true class, columns: predicted class)");
