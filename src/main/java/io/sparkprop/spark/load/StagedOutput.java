@@ -18,7 +18,8 @@ public final class StagedOutput {
   /**
    * Runs {@code write} on a hidden sibling of {@code path}, then moves the result to {@code path}.
    *
-   * @throws UncheckedIOException when the result cannot be moved into place
+   * @throws UncheckedIOException when {@code path} exists, before or after the job, or the result
+   *     cannot be moved into place
    */
   public static void write(String path, Configuration conf, Consumer<String> write) {
     Path target = new Path(path);
@@ -26,8 +27,11 @@ public final class StagedOutput {
         new Path(target.getParent(), "." + target.getName() + ".sparkprop-" + UUID.randomUUID());
     try {
       FileSystem fs = target.getFileSystem(conf);
+      refuseExisting(fs, target);
       try {
         write.accept(staging.toString());
+        // A rename onto an existing directory would move the output inside it.
+        refuseExisting(fs, target);
         if (!fs.rename(staging, target)) {
           throw new IOException("cannot move " + staging + " to " + target);
         }
@@ -36,6 +40,12 @@ public final class StagedOutput {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void refuseExisting(FileSystem fs, Path target) throws IOException {
+    if (fs.exists(target)) {
+      throw new IOException(target + " already exists; choose a new path");
     }
   }
 }

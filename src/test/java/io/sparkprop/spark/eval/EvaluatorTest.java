@@ -296,9 +296,10 @@ class EvaluatorTest {
   }
 
   @Test
-  void predict_tableToParquet_keepsTheKeyAndWritesSparkMlColumns(@TempDir Path dir) {
+  void predict_tableToParquet_keepsTheKeyAndWritesSparkMlColumns(@TempDir Path dir)
+      throws IOException {
     String input = table(dir, "input", false);
-    String out = dir.resolve("predictions").toString();
+    String out = dir.resolve("table-predictions").toString();
     Predictor.predict(
         jsc,
         CLASSIFIER,
@@ -325,6 +326,7 @@ class EvaluatorTest {
             .collect(java.util.stream.Collectors.joining(", ")));
     List<org.apache.spark.sql.Row> rows = read.collectAsList();
     assertEquals(X.length, rows.size());
+    List<String[]> textLines = predict(dir, CLASSIFIER, CLASSIFIER_WEIGHTS);
     for (org.apache.spark.sql.Row row : rows) {
       int i = Integer.parseInt(row.getString(0).substring(1));
       double[] a = reference.outputs(X[i]);
@@ -336,7 +338,10 @@ class EvaluatorTest {
       for (double z : raw) {
         sum += Math.exp(z - max);
       }
+      String[] text = textLines.get(i);
+      assertEquals(Integer.parseInt(text[0]), row.getDouble(1), 0, "as the text predictions");
       for (int k = 0; k < 3; k++) {
+        assertEquals(Double.parseDouble(text[k + 1]), probability[k], SAME, "as the text");
         assertEquals(a[k], probability[k], SAME, "probability, row " + i);
         // rawPrediction is z: softmax of it gives the probabilities.
         assertEquals(a[k], Math.exp(raw[k] - max) / sum, SAME, "softmax(raw), row " + i);
@@ -465,6 +470,29 @@ class EvaluatorTest {
     assertTrue(!Files.exists(out), "nothing at the output path");
     try (Stream<Path> left = Files.list(dir)) {
       assertEquals(List.of("input"), left.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void predict_toAnExistingPath_isRefusedAndLeavesItAlone(@TempDir Path dir) throws IOException {
+    Path out = Files.createDirectory(dir.resolve("predictions"));
+    Files.writeString(out.resolve("keep"), "keep me");
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.UncheckedIOException.class,
+            () ->
+                Predictor.predict(
+                    jsc,
+                    CLASSIFIER,
+                    CLASSIFIER_WEIGHTS,
+                    tableSource(table(dir, "input", false)),
+                    List.of(),
+                    4,
+                    PredictionFormat.PARQUET,
+                    out.toString()));
+    assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+    try (Stream<Path> left = Files.list(out)) {
+      assertEquals(List.of("keep"), left.map(p -> p.getFileName().toString()).toList());
     }
   }
 }
