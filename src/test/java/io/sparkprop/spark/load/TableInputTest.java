@@ -41,9 +41,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A table read through Spark SQL trains exactly like the same rows as LIBSVM text, whichever way
- * its columns hold the features and however it is partitioned; a weight column weighs each row like
- * that many copies of it.
+ * A table read through Spark SQL (Parquet, ORC, a catalog table) trains exactly like the same rows
+ * as LIBSVM text, whichever way its columns hold the features and however it is partitioned; a
+ * weight column weighs each row like that many copies of it.
  */
 class TableInputTest {
   private static final NetworkSpec SPEC =
@@ -64,7 +64,12 @@ class TableInputTest {
 
   @BeforeAll
   static void start() throws IOException {
-    jsc = LocalSpark.start("table-input");
+    jsc =
+        LocalSpark.start(
+            "table-input",
+            "local[2]",
+            new org.apache.spark.SparkConf()
+                .set("spark.sql.warehouse.dir", dir.resolve("warehouse").toString()));
     spark = TableLoader.session(jsc);
     SplittableRandom random = new SplittableRandom(5);
     features = new double[ROWS][SPEC.numInputs()];
@@ -82,6 +87,12 @@ class TableInputTest {
     writeLibsvm(dir.resolve("repeated.libsvm"), -1);
     writeTable(dir.resolve("rows.parquet").toString(), "parquet");
     writeTable(dir.resolve("rows.orc").toString(), "orc");
+    spark.sql("CREATE DATABASE nightly");
+    spark
+        .read()
+        .parquet(dir.resolve("rows.parquet").toString())
+        .write()
+        .saveAsTable("nightly.rows");
   }
 
   @AfterAll
@@ -192,7 +203,9 @@ class TableInputTest {
                 "rows.parquet",
                 "parquet",
                 new TableColumns("parquet", null, numeric, "label", null, null)),
-            table("rows.orc", "orc", vector("orc")));
+            table("rows.orc", "orc", vector("orc")),
+            DataSource.table("nightly.rows", vector("table"))
+                .withPrecision(CachePrecision.FLOAT64));
     for (DataSource source : tables) {
       double[] actual = train(source, partitions);
       double error = Weights.maxEntryError(expected, actual, 1e-12);
