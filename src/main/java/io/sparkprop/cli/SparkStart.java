@@ -1,5 +1,6 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.spark.load.TableLoader;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -47,7 +48,9 @@ final class SparkStart {
   /** Starts Spark; fails when the context cannot run jobs. */
   static JavaSparkContext start(SparkConf conf) throws UsageException, IOException {
     requireMaster(conf);
-    JavaSparkContext jsc = new JavaSparkContext(conf);
+    // Through a session, so that tables are read with the catalog it was started with.
+    JavaSparkContext jsc =
+        JavaSparkContext.fromSparkContext(TableLoader.builder(conf).getOrCreate().sparkContext());
     String refusal = refusal(jsc.master(), jsc.sc().applicationId(), jsc.sc().isStopped());
     if (refusal != null) {
       jsc.stop();

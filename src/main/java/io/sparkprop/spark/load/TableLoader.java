@@ -51,14 +51,23 @@ public final class TableLoader {
   }
 
   /**
-   * The session over {@code jsc}'s context, with the Hive catalog when Hive is on the classpath.
+   * The session over {@code jsc}'s context, with the Hive catalog when Hive is on the classpath
+   * (unless {@code spark.sql.catalogImplementation} says otherwise).
    */
   public static SparkSession session(JavaSparkContext jsc) {
-    SparkSession.Builder builder = SparkSession.builder();
-    if (!jsc.getConf().contains("spark.sql.catalogImplementation") && hiveIsPresent()) {
+    return builder(jsc.getConf()).getOrCreate();
+  }
+
+  /**
+   * A session builder for {@code conf}, enabling the Hive catalog as {@link #session} does: how a
+   * command starts Spark, so that tables are read through the session it started.
+   */
+  public static SparkSession.Builder builder(org.apache.spark.SparkConf conf) {
+    SparkSession.Builder builder = SparkSession.builder().config(conf);
+    if (!conf.contains("spark.sql.catalogImplementation") && hiveIsPresent()) {
       builder.enableHiveSupport();
     }
-    return builder.getOrCreate();
+    return builder;
   }
 
   private static boolean hiveIsPresent() {
