@@ -235,6 +235,30 @@ class TableInputTest {
     assertEquals(ROWS, once.stream().distinct().count(), "ids are unique");
   }
 
+  @Test
+  void validationSplit_ofAParquetTable_isTheSameForAnyPartitioning() {
+    DataSource source = table("rows.parquet", "parquet", vector("parquet"));
+    List<List<Long>> validationIds = new ArrayList<>();
+    for (int partitions : new int[] {1, 3}) {
+      Datasets.Split split =
+          Datasets.loadSplitAndCache(
+              jsc,
+              source,
+              SHAPE,
+              partitions,
+              8,
+              org.apache.spark.storage.StorageLevel.MEMORY_ONLY(),
+              0.3,
+              11);
+      assertEquals(ROWS, split.train().examples() + split.validation().examples());
+      assertTrue(split.validation().examples() > 0 && split.train().examples() > 0);
+      validationIds.add(ids(split.validation().blocks().collect()).stream().sorted().toList());
+      split.train().blocks().unpersist(true);
+      split.validation().blocks().unpersist(true);
+    }
+    assertEquals(validationIds.get(0), validationIds.get(1));
+  }
+
   private static List<Long> ids(List<ExampleBlock> blocks) {
     List<Long> ids = new ArrayList<>();
     for (ExampleBlock b : blocks) {
