@@ -21,7 +21,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Turns one partition of a table's selected rows (Spark's internal rows, laid out by {@link
- * TableLoader.RowLayout}) into validated examples, lazily.
+ * RowLayout}) into validated examples, lazily.
  *
  * <p>Ids: for Parquet files, (index of the file among the table's sorted files) · 2^40 + (the row's
  * index in its file), the same for any partitioning or cluster; for other sources, (read partition)
@@ -35,7 +35,7 @@ public final class ReadRows
   private static final long serialVersionUID = 1L;
   private static final int INDEX_BITS = 40;
 
-  private final TableLoader.RowLayout layout;
+  private final RowLayout layout;
   private final DataShape shape;
   private final String table;
   private final String[] files;
@@ -48,7 +48,7 @@ public final class ReadRows
    * @param skipped where skipped rows are reported; required when {@code policy} skips
    */
   ReadRows(
-      TableLoader.RowLayout layout,
+      RowLayout layout,
       DataShape shape,
       String table,
       String[] sortedFiles,
