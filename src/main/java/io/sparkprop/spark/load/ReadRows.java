@@ -254,6 +254,18 @@ public final class ReadRows
 
   /** The example a valid row holds. */
   private Example example(InternalRow row, long id) throws RecordException {
+    double[] target = target(row);
+    double weight = weight(row);
+    if (layout.vector()) {
+      return vectorExample(row, id, target, weight);
+    }
+    double[] values = layout.array() ? arrayFeatures(row) : columnFeatures(row);
+    checkFinite(values, null);
+    return new Example(id, target, null, values, weight);
+  }
+
+  /** y for the row's label; zeros when the label is not read. */
+  private double[] target(InternalRow row) throws RecordException {
     double[] target = new double[shape.numOutputs()];
     int label = layout.label();
     if (label >= 0) {
@@ -266,42 +278,47 @@ public final class ReadRows
         shape.encodeLabel(row.getDouble(label), target, 0);
       }
     }
-    double weight = 1.0;
+    return target;
+  }
+
+  /** The row's weight: 1 without a weight column. */
+  private double weight(InternalRow row) throws RecordException {
     int w = layout.weight();
-    if (w >= 0) {
-      if (row.isNullAt(w)) {
-        throw new RecordException("weight is null");
-      }
-      weight = row.getDouble(w);
-      if (!(weight >= 0) || Double.isInfinite(weight)) {
-        throw new RecordException("weight must be finite and at least 0, found " + weight);
-      }
+    if (w < 0) {
+      return 1.0;
     }
-    if (layout.vector()) {
-      return vectorExample(row, id, target, weight);
+    if (row.isNullAt(w)) {
+      throw new RecordException("weight is null");
     }
-    double[] values;
-    if (layout.array()) {
-      if (row.isNullAt(0)) {
-        throw new RecordException("features are null");
-      }
-      values = numbers(row.getArray(0), "feature");
-      if (values.length != shape.numFeatures()) {
-        throw new RecordException(
-            "expected " + shape.numFeatures() + " features, found an array of " + values.length);
-      }
-    } else {
-      int[] columns = layout.features();
-      values = new double[columns.length];
-      for (int i = 0; i < columns.length; i++) {
-        if (row.isNullAt(columns[i])) {
-          throw new RecordException("column " + layout.names()[columns[i]] + " is null");
-        }
-        values[i] = row.getDouble(columns[i]);
-      }
+    double weight = row.getDouble(w);
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      throw new RecordException("weight must be finite and at least 0, found " + weight);
     }
-    checkFinite(values, null);
-    return new Example(id, target, null, values, weight);
+    return weight;
+  }
+
+  private double[] arrayFeatures(InternalRow row) throws RecordException {
+    if (row.isNullAt(0)) {
+      throw new RecordException("features are null");
+    }
+    double[] values = numbers(row.getArray(0), "feature");
+    if (values.length != shape.numFeatures()) {
+      throw new RecordException(
+          "expected " + shape.numFeatures() + " features, found an array of " + values.length);
+    }
+    return values;
+  }
+
+  private double[] columnFeatures(InternalRow row) throws RecordException {
+    int[] columns = layout.features();
+    double[] values = new double[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      if (row.isNullAt(columns[i])) {
+        throw new RecordException("column " + layout.names()[columns[i]] + " is null");
+      }
+      values[i] = row.getDouble(columns[i]);
+    }
+    return values;
   }
 
   /** A Spark ML vector, stored as (type: 0 sparse, 1 dense; size; indices; values). */

@@ -191,6 +191,16 @@ class TableBadRowsTest {
   }
 
   @Test
+  void nullInANumericFeatureColumn_namesTheColumnAndRow() {
+    String path =
+        table("null-numeric", RowFactory.create("r2", 1.0, Vectors.dense(1, 2, 3), null, "a"));
+    TableColumns columns =
+        new TableColumns("parquet", null, List.of("label", "weight", "label"), "label", null, "id");
+    String message = failure(source(path, columns));
+    assertTrue(message.contains(".parquet: row 2 (id r2): column weight is null"), message);
+  }
+
+  @Test
   void missingColumn_failsBeforeReadingAndListsTheColumns() {
     String path = table("missing-column", good("r2"));
     DataFormatException e =
