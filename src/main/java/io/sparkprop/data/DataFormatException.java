@@ -3,9 +3,15 @@ package io.sparkprop.data;
 /**
  * Bad input data, located: the message reads {@code path:line: what is wrong (expected …, found
  * …)}, or {@code path: record N: …} for binary files.
+ *
+ * <p>The message is the whole story: the place in the data and what was wrong there. So the
+ * exception carries no stack trace (Spark logs a failed task's exception, frames and all, before
+ * the run's one-line error) unless the logger {@code io.sparkprop.data} is at DEBUG.
  */
 public final class DataFormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DataFormatException.class);
 
   public DataFormatException(String message) {
     super(message);
@@ -24,5 +30,11 @@ public final class DataFormatException extends RuntimeException {
   /** An error about a whole file. */
   public static DataFormatException inFile(String path, String detail) {
     return new DataFormatException(path + ": " + detail);
+  }
+
+  /** Records the stack only when debugging: see the class comment. */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return LOG.isDebugEnabled() ? super.fillInStackTrace() : this;
   }
 }
