@@ -6,6 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark configuration of a command, the Hadoop configuration its files are checked with before
@@ -49,8 +50,14 @@ final class SparkStart {
   static JavaSparkContext start(SparkConf conf) throws UsageException, IOException {
     requireMaster(conf);
     // Through a session, so that tables are read with the catalog it was started with.
-    JavaSparkContext jsc =
-        JavaSparkContext.fromSparkContext(TableLoader.builder(conf).getOrCreate().sparkContext());
+    SparkSession session;
+    try {
+      session = TableLoader.builder(conf).getOrCreate();
+    } catch (IllegalStateException e) {
+      // The context was stopped while the session was set up on it: the refusal below, early.
+      throw new IOException(refusal(conf.get("spark.master"), "spark-application-", true), e);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
     String refusal = refusal(jsc.master(), jsc.sc().applicationId(), jsc.sc().isStopped());
     if (refusal != null) {
       jsc.stop();
