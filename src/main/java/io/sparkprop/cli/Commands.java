@@ -44,13 +44,14 @@ final class Commands {
     DataSource test =
         Settings.dataSource(o, "test", "test-labels").withBadRecords(Settings.badRecords(o));
     String modelPath = o.required("model");
-    int partitions = o.getInt("partitions", 0);
-    int blockSize = o.getInt("block-size", 1);
-    int treeDepth = o.getInt("tree-depth", 1);
+    int partitions = o.getInt("partitions", 0, Options.MAX_PARTITIONS);
+    int blockSize = o.getInt("block-size", 1, Options.MAX_BLOCK_SIZE);
+    int treeDepth = o.getInt("tree-depth", 1, Options.MAX_TREE_DEPTH);
     StorageLevel level = Settings.storageLevel(o);
     try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "evaluate"))) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
       NetworkSpec spec = model.spec();
+      Settings.checkLabelColumn(o, test, spec);
       Datasets.Cached data =
           Datasets.loadAndCache(
               jsc, "test", test, Datasets.shapeOf(spec), partitions, blockSize, level);
@@ -81,7 +82,7 @@ final class Commands {
     DataSource input = Settings.dataSource(o, "input", null);
     String modelPath = o.required("model");
     String predictions = o.required("predictions");
-    int blockSize = o.getInt("block-size", 1);
+    int blockSize = o.getInt("block-size", 1, Options.MAX_BLOCK_SIZE);
     PredictionFormat format =
         o.has("predictions-format")
             ? Settings.parse(o, "predictions-format", PredictionFormat::parse)
@@ -94,6 +95,7 @@ final class Commands {
     }
     try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "predict"))) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
+      Settings.checkLabelColumn(o, input, model.spec());
       refuseExisting(predictions, jsc.hadoopConfiguration());
       Predictor.predict(
           jsc, model.spec(), model.weights(), input, keep, blockSize, format, predictions);
@@ -132,8 +134,8 @@ final class Commands {
               "input",
               input,
               Datasets.shapeOf(spec),
-              o.getInt("partitions", 0),
-              o.getInt("block-size", 1),
+              o.getInt("partitions", 0, Options.MAX_PARTITIONS),
+              o.getInt("block-size", 1, Options.MAX_BLOCK_SIZE),
               StorageLevel.MEMORY_AND_DISK());
       ExamplesTable.write(jsc, data.blocks(), Datasets.shapeOf(spec), format, table);
       out.printf(

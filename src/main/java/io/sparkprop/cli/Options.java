@@ -1,7 +1,6 @@
 package io.sparkprop.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,6 +14,20 @@ import java.util.Properties;
  * override defaults. Every lookup validates its value and names the option in its error.
  */
 final class Options {
+  /** Options whose value is taken as given, blanks included: a delimiter may be a tab. */
+  private static final java.util.Set<String> RAW = java.util.Set.of("delimiter");
+
+  /** The widest block a workspace holds in one array for any sane layer width. */
+  static final int MAX_BLOCK_SIZE = 65_536;
+
+  /** More partitions than this is a typo, not a data set. */
+  static final int MAX_PARTITIONS = 1_000_000;
+
+  static final int MAX_TREE_DEPTH = 30;
+
+  /** A CSV label column beyond this is a typo. */
+  static final int MAX_COLUMN = 10_000_000;
+
   private final String command;
   private final Map<String, String> values;
   private final Map<String, String> origins;
@@ -63,8 +76,12 @@ final class Options {
       values.put(e.getKey(), e.getValue());
       origins.put(e.getKey(), "--" + e.getKey());
     }
-    // An empty value clears the option, e.g. --test "" drops the config file's held-out set.
-    values.values().removeIf(String::isBlank);
+    // An empty value clears the option, e.g. --test "" drops the config file's held-out set; a
+    // delimiter may be a blank character (a tab, a space), so only an empty one clears it.
+    values
+        .entrySet()
+        .removeIf(
+            e -> e.getValue().isEmpty() || (e.getValue().isBlank() && !RAW.contains(e.getKey())));
     return new Options(command, values, origins);
   }
 
@@ -85,10 +102,21 @@ final class Options {
             return super.put(key, value);
           }
         };
-    try (InputStream in = Files.newInputStream(Path.of(file))) {
+    try (java.io.Reader in =
+        new java.io.InputStreamReader(
+            Files.newInputStream(Path.of(file)),
+            java.nio.charset.StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT))) {
       props.load(in);
     } catch (IOException e) {
-      throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+      throw new UsageException(
+          "cannot read config file "
+              + file
+              + ": "
+              + (e instanceof java.nio.charset.CharacterCodingException
+                  ? "not UTF-8 text (" + e.getMessage() + ")"
+                  : e.getMessage()));
     }
     if (!repeated.isEmpty()) {
       throw new UsageException(file + ": key '" + repeated.iterator().next() + "' is given twice");
@@ -102,7 +130,8 @@ final class Options {
         // One file serves every command (train's keys are ignored by evaluate, and so on).
         continue;
       }
-      values.put(key, props.getProperty(key).trim());
+      String value = props.getProperty(key);
+      values.put(key, RAW.contains(key) ? value : value.trim());
       origins.put(key, file + ": " + key);
     }
   }
@@ -201,11 +230,19 @@ final class Options {
   }
 
   int getInt(String name, int min) throws UsageException {
+    return getInt(name, min, Integer.MAX_VALUE);
+  }
+
+  /** An integer in [min, max]; the error names the option, the range and what was found. */
+  int getInt(String name, int min, int max) throws UsageException {
     String value = get(name);
     try {
       int v = Integer.parseInt(value.trim());
       if (v < min) {
         throw new UsageException(where(name) + " must be at least " + min + ", found " + v);
+      }
+      if (v > max) {
+        throw new UsageException(where(name) + " must be at most " + max + ", found " + v);
       }
       return v;
     } catch (NumberFormatException e) {

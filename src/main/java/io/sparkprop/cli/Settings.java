@@ -30,7 +30,10 @@ final class Settings {
             case LIBSVM -> DataSource.libsvm(path);
             case CSV ->
                 DataSource.csv(
-                    path, delimiter(o), o.getInt("label-column", 0), o.getBoolean("header"));
+                    path,
+                    delimiter(o),
+                    o.getInt("label-column", 0, Options.MAX_COLUMN),
+                    o.getBoolean("header"));
             case IDX -> DataSource.idx(path, labelsOption == null ? null : o.get(labelsOption));
             case TABLE -> DataSource.table(path, tableColumns(o));
           };
@@ -76,6 +79,26 @@ final class Settings {
         key);
   }
 
+  /**
+   * A CSV label column must be one of the n_0 + 1 columns a row of the network's data has.
+   *
+   * @throws UsageException naming the option, the column count and the range
+   */
+  static void checkLabelColumn(Options o, DataSource source, NetworkSpec spec)
+      throws UsageException {
+    int columns = spec.numInputs() + 1;
+    if (source.format() == DataSource.Format.CSV && source.labelColumn() >= columns) {
+      throw new UsageException(
+          o.where("label-column")
+              + " is "
+              + source.labelColumn()
+              + ", past the last column: a row of "
+              + spec.numInputs()
+              + " features and a label has columns 0.."
+              + (columns - 1));
+    }
+  }
+
   /** The policy for malformed text records: --on-bad-record and --max-bad-records. */
   static BadRecords badRecords(Options o) throws UsageException {
     long max = o.getLong("max-bad-records");
@@ -101,6 +124,9 @@ final class Settings {
     String d = o.get("delimiter");
     if (d.equals("\\t") || d.equalsIgnoreCase("tab")) {
       return '\t';
+    }
+    if (d.equalsIgnoreCase("space")) {
+      return ' ';
     }
     if (d.length() != 1) {
       throw new UsageException(
@@ -142,7 +168,8 @@ final class Settings {
 
   static int[] layers(Options o) throws UsageException {
     String text = o.required("layers");
-    String[] parts = text.split(",");
+    // -1: a trailing comma leaves an empty part, refused like any other non-integer.
+    String[] parts = text.split(",", -1);
     int[] sizes = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
       try {
@@ -208,8 +235,8 @@ final class Settings {
             .batchFraction(fraction)
             .steps(steps(o, TrainerConfig.stepsPerEpoch(fraction)))
             .seed(o.getLong("seed"))
-            .treeDepth(o.getInt("tree-depth", 1))
-            .blockSize(o.getInt("block-size", 1))
+            .treeDepth(o.getInt("tree-depth", 1, Options.MAX_TREE_DEPTH))
+            .blockSize(o.getInt("block-size", 1, Options.MAX_BLOCK_SIZE))
             .precision(parse(o, "precision", Precision::parse));
     try {
       return builder.build();

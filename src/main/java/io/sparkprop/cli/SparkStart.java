@@ -16,13 +16,28 @@ final class SparkStart {
   /** Where a standalone Worker puts the authentication secret for the processes it launches. */
   static final String WORKER_SECRET_ENV = "_SPARK_AUTH_SECRET";
 
+  /** The master URLs Spark accepts (SparkContext's own forms). */
+  private static final java.util.regex.Pattern MASTER =
+      java.util.regex.Pattern.compile(
+          "local|local\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?\\]"
+              + "|local-cluster\\[[1-9]\\d*, *[1-9]\\d*, *[1-9]\\d*\\]"
+              + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
+
   private SparkStart() {}
 
   /** spark-submit's settings (system properties), with {@code --master} when given. */
-  static SparkConf conf(Options o, String command) {
+  static SparkConf conf(Options o, String command) throws UsageException {
     SparkConf conf = new SparkConf().setAppName("sparkprop " + command);
     if (o.has("master")) {
-      conf.setMaster(o.get("master"));
+      String master = o.get("master").trim();
+      if (!MASTER.matcher(master).matches()) {
+        throw new UsageException(
+            o.where("master")
+                + " is not a Spark master URL, found '"
+                + master
+                + "' (local, local[N], local[*], spark://host:port, yarn, k8s://https://host:port)");
+      }
+      conf.setMaster(master);
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     adoptWorkerSecret(conf, System.getenv(WORKER_SECRET_ENV));

@@ -109,6 +109,7 @@ record TrainJob(
     if (initial != null) {
       config = Settings.trainerConfig(o, warmStartSpec(o, initial), optimizer);
     }
+    Settings.checkLabelColumn(o, train, config.network());
     TrainJob job =
         new TrainJob(
             train,
@@ -117,7 +118,7 @@ record TrainJob(
             config,
             initial,
             o.has("init-model") ? o.get("init-model") : null,
-            o.getInt("partitions", 0),
+            o.getInt("partitions", 0, Options.MAX_PARTITIONS),
             Settings.storageLevel(o),
             o.getInt("log-every", 0),
             patience,

@@ -125,17 +125,43 @@ public record DataShape(int numFeatures, int numOutputs, LabelKind labels) imple
     }
   }
 
-  /** Parses a finite double; the error names what the field is and what was found. */
+  /**
+   * Parses a finite double written in decimal (digits, a point, an exponent); the error names what
+   * the field is and what was found. Java's own syntax beyond that (a type suffix as in {@code
+   * 1.5f}, hexadecimal as in {@code 0x1p3}, surrounding blanks) is not a number in a data file.
+   */
   static double parseFinite(String field, String what) throws RecordException {
     double v;
     try {
+      if (!decimal(field) && !field.matches("[+-]?(NaN|Infinity)")) {
+        throw new NumberFormatException(field);
+      }
       v = Double.parseDouble(field);
     } catch (NumberFormatException e) {
-      throw new RecordException(what + " is not a number (found '" + field + "')");
+      throw new RecordException(what + " is not a number (found '" + clip(field) + "')");
     }
     if (!Double.isFinite(v)) {
-      throw new RecordException(what + " must be finite, found " + field);
+      throw new RecordException(what + " must be finite, found " + clip(field));
     }
     return v;
+  }
+
+  /** Whether the text holds only what a decimal number does: digits, '.', 'e' or 'E', signs. */
+  private static boolean decimal(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Echoed input, at most 64 characters of it: a malformed token may be megabytes long. */
+  static String clip(String text) {
+    return text.length() <= 64 ? text : text.substring(0, 61) + "… (" + text.length() + " chars)";
   }
 }

@@ -25,7 +25,9 @@ public final class LibsvmParser implements LineParser, Serializable {
     }
     if (tokens[0].indexOf(':') >= 0) {
       throw new RecordException(
-          "missing label (expected 'label index:value …', found '" + tokens[0] + "' first)");
+          "missing label (expected 'label index:value …', found '"
+              + DataShape.clip(tokens[0])
+              + "' first)");
     }
     double[] target = new double[shape.numOutputs()];
     shape.encodeLabel(tokens[0], target, 0);
@@ -38,14 +40,16 @@ public final class LibsvmParser implements LineParser, Serializable {
       int colon = token.indexOf(':');
       if (colon <= 0 || colon == token.length() - 1) {
         throw new RecordException(
-            "feature " + (k + 1) + " must be index:value, found '" + token + "'");
+            "feature " + (k + 1) + " must be index:value, found '" + DataShape.clip(token) + "'");
       }
       int index;
       try {
         index = Integer.parseInt(token.substring(0, colon));
       } catch (NumberFormatException e) {
         throw new RecordException(
-            "feature index is not an integer (found '" + token.substring(0, colon) + "')");
+            "feature index is not an integer (found '"
+                + DataShape.clip(token.substring(0, colon))
+                + "')");
       }
       if (index < 1) {
         throw new RecordException("feature index " + index + " is invalid (indices are 1-based)");

@@ -57,6 +57,15 @@ public record TrainerConfig(
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive, found " + blockSize);
     }
+    int widest = java.util.Arrays.stream(network.layerSizes()).max().orElse(0);
+    if ((long) blockSize * widest > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "block size "
+              + blockSize
+              + " times the widest layer ("
+              + widest
+              + ") is more than one array holds; use a smaller --block-size");
+    }
   }
 
   /**

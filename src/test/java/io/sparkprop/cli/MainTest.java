@@ -53,6 +53,74 @@ class MainTest {
     assertFalse(run.err().contains("\tat "), "no stack trace");
   }
 
+  /** Options out of range are usage errors before Spark starts, never a crash. */
+  @Test
+  void optionRanges_areUsageErrors(@TempDir Path dir) throws IOException {
+    Path data = xor(dir);
+    String model = dir.resolve("m.json").toString();
+    assertUsageError(
+        Args.train(data, model).with("--layers", "2,4,1,").run(),
+        "--layers expects comma-separated integers like 784,128,10, found '2,4,1,'");
+    assertUsageError(
+        Args.train(data, model).with("--layers", "2,4,1", "--block-size", "2147483000").run(),
+        "--block-size must be at most 65536, found 2147483000");
+    assertUsageError(
+        Args.train(data, model).with("--layers", "2,4,1", "--partitions", "2000000000").run(),
+        "--partitions must be at most 1000000");
+    assertUsageError(
+        Args.train(data, model).with("--layers", "100000,4,1", "--block-size", "65536").run(),
+        "is more than one array holds; use a smaller --block-size");
+    assertUsageError(
+        Args.of("train")
+            .with("--master", "lokal[2]", "--train", data.toString(), "--model-out", model)
+            .with("--layers", "2,4,1")
+            .run(),
+        "--master is not a Spark master URL, found 'lokal[2]'");
+    Path csv = Files.writeString(dir.resolve("xor.csv"), "0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    assertUsageError(
+        Args.train(csv, model)
+            .with("--layers", "2,4,1", "--format", "csv", "--label-column", "3")
+            .run(),
+        "--label-column is 3, past the last column: a row of 2 features and a label has columns"
+            + " 0..2");
+  }
+
+  /** A tab or space delimiter, from a flag or a UTF-8 config file, is that character. */
+  @Test
+  void blankDelimiters_andUtf8ConfigPaths_areTakenAsGiven(@TempDir Path dir) throws IOException {
+    Path data =
+        Files.writeString(dir.resolve("dät\u00e9n.tsv"), "0\t0\t0\n0\t1\t1\n1\t0\t1\n1\t1\t0\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("tab.properties"),
+            "format = csv\ndelimiter = \\t\nlabel-column = 2\ntrain = " + data + "\n",
+            java.nio.charset.StandardCharsets.UTF_8);
+    CliRun tab =
+        Args.of("train")
+            .local()
+            .with("--config", config.toString(), "--layers", "2,4,1", "--iterations", "2")
+            .with("--model-out", dir.resolve("tab.json").toString())
+            .run();
+    assertEquals(0, tab.code(), tab.err());
+
+    Path spaced = Files.writeString(dir.resolve("space.csv"), "0 0 0\n0 1 1\n1 0 1\n1 1 0\n");
+    CliRun space =
+        Args.train(spaced, dir.resolve("space.json").toString())
+            .with("--layers", "2,4,1", "--iterations", "2", "--format", "csv")
+            .with("--delimiter", " ", "--label-column", "2")
+            .run();
+    assertEquals(0, space.code(), space.err());
+
+    Path latin1 =
+        Files.write(
+            dir.resolve("latin1.properties"), new byte[] {'s', 'e', 'e', 'd', '=', (byte) 0xe9});
+    assertUsageError(
+        Args.train(data, dir.resolve("x.json").toString())
+            .with("--config", latin1.toString(), "--layers", "2,4,1")
+            .run(),
+        "not UTF-8 text");
+  }
+
   @Test
   void adoptWorkerSecret_onlyWhenAuthenticationIsOnAndNoSecretIsSet() {
     SparkConf driverOfAuthenticatedCluster = new SparkConf(false).set("spark.authenticate", "true");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,32 @@ class ParsersTest {
     assertEquals(9, e.id());
     assertArrayEquals(new double[] {0.5, 0, 0, -1.25}, dense(e));
     assertArrayEquals(new double[] {0, 0, 1}, e.target());
+  }
+
+  /** Java's number syntax beyond decimal is not a number in a data file. */
+  @ParameterizedTest(name = "''{0}''")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"1.5f", "2d", "0x1p3", "0x10", "1_000", "1.5F"})
+  void javaNumberSyntax_isNotANumber(String value) {
+    RecordException e = assertThrows(RecordException.class, () -> LIBSVM.parse(0, "1 1:" + value));
+    assertEquals("feature 1 is not a number (found '" + value + "')", e.getMessage());
+    RecordException label =
+        assertThrows(RecordException.class, () -> LIBSVM.parse(0, value + " 1:1"));
+    assertTrue(label.getMessage().contains("label is not a number"), label.getMessage());
+  }
+
+  @Test
+  void decimalForms_allParse() throws RecordException {
+    Example e = LIBSVM.parse(0, "1 1:-.5 2:+3 3:1e-3 4:2.E2");
+    assertArrayEquals(new double[] {-0.5, 3, 0.001, 200}, dense(e));
+  }
+
+  @Test
+  void hugeMalformedToken_isClippedInTheError() {
+    String token = "9".repeat(100_000) + "x";
+    RecordException e = assertThrows(RecordException.class, () -> LIBSVM.parse(0, "1 1:" + token));
+    assertTrue(e.getMessage().length() < 200, "clipped: " + e.getMessage().length() + " chars");
+    assertTrue(e.getMessage().contains("(100001 chars)"), e.getMessage());
   }
 
   @Test
