@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * Parses delimited numeric rows: n_0 feature columns plus one label column at a configurable
  * position. Fields may be enclosed in double quotes. Blank lines are skipped; a header line, when
- * present, is checked by {@link #checkHeader} and not parsed as data.
+ * present, is checked by {@link #checkHeader} and not parsed as data. For prediction the label
+ * column is optional and, when present, not read.
  */
 public final class CsvParser implements LineParser, Serializable {
   private static final long serialVersionUID = 1L;
@@ -13,11 +14,20 @@ public final class CsvParser implements LineParser, Serializable {
   private final DataShape shape;
   private final char delimiter;
   private final int labelColumn;
+  private final boolean labelsOptional;
 
   /**
    * @param labelColumn 0-based position of the label among the n_0 + 1 columns
    */
   public CsvParser(DataShape shape, char delimiter, int labelColumn) {
+    this(shape, delimiter, labelColumn, false);
+  }
+
+  /**
+   * @param labelsOptional for prediction: a row may be just its n_0 features, and a label is not
+   *     read
+   */
+  public CsvParser(DataShape shape, char delimiter, int labelColumn, boolean labelsOptional) {
     if (labelColumn < 0 || labelColumn > shape.numFeatures()) {
       throw new IllegalArgumentException(
           "label column must be in 0.."
@@ -30,6 +40,7 @@ public final class CsvParser implements LineParser, Serializable {
     this.shape = shape;
     this.delimiter = delimiter;
     this.labelColumn = labelColumn;
+    this.labelsOptional = labelsOptional;
   }
 
   @Override
@@ -40,6 +51,13 @@ public final class CsvParser implements LineParser, Serializable {
     }
     String[] fields = split(line);
     int expected = shape.numFeatures() + 1;
+    if (labelsOptional && fields.length == shape.numFeatures()) {
+      double[] values = new double[fields.length];
+      for (int c = 0; c < fields.length; c++) {
+        values[c] = DataShape.parseFinite(fields[c], "column " + (c + 1));
+      }
+      return new Example(id, new double[shape.numOutputs()], null, values);
+    }
     if (fields.length != expected) {
       throw new RecordException(
           "expected "
@@ -52,7 +70,9 @@ public final class CsvParser implements LineParser, Serializable {
               + fields.length);
     }
     double[] target = new double[shape.numOutputs()];
-    shape.encodeLabel(fields[labelColumn], target, 0);
+    if (!labelsOptional) {
+      shape.encodeLabel(fields[labelColumn], target, 0);
+    }
     double[] values = new double[shape.numFeatures()];
     for (int c = 0, f = 0; c < fields.length; c++) {
       if (c != labelColumn) {
@@ -70,7 +90,7 @@ public final class CsvParser implements LineParser, Serializable {
   public void checkHeader(String line) throws RecordException {
     DataShape.checkText(line);
     int found = split(line).length;
-    if (found != shape.numFeatures() + 1) {
+    if (found != shape.numFeatures() + 1 && !(labelsOptional && found == shape.numFeatures())) {
       throw new RecordException(
           "header has "
               + found

@@ -149,9 +149,17 @@ public record DataSource(
 
   /** The parser for a text format. */
   public LineParser lineParser(DataShape shape) {
+    return lineParser(shape, false);
+  }
+
+  /**
+   * The parser for a text format; with {@code labelsOptional} (prediction) rows may have no label,
+   * and a label is not read.
+   */
+  public LineParser lineParser(DataShape shape, boolean labelsOptional) {
     return switch (format) {
-      case LIBSVM -> new LibsvmParser(shape);
-      case CSV -> new CsvParser(shape, delimiter, labelColumn);
+      case LIBSVM -> new LibsvmParser(shape, labelsOptional);
+      case CSV -> new CsvParser(shape, delimiter, labelColumn, labelsOptional);
       case IDX, TABLE -> throw new IllegalStateException(format.id() + " is not a text format");
     };
   }

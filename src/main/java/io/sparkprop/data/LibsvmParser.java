@@ -5,15 +5,25 @@ import java.io.Serializable;
 /**
  * Parses LIBSVM lines: {@code label index:value index:value …} with 1-based, strictly increasing
  * indices no greater than n_0. For multi-label sigmoid outputs the label may be a comma-separated
- * class list ({@code 1,3 5:0.2}). Blank lines are skipped.
+ * class list ({@code 1,3 5:0.2}). Blank lines are skipped. For prediction the label is optional
+ * and, when present, not read: a line may start with its first {@code index:value}.
  */
 public final class LibsvmParser implements LineParser, Serializable {
   private static final long serialVersionUID = 1L;
 
   private final DataShape shape;
+  private final boolean labelsOptional;
 
   public LibsvmParser(DataShape shape) {
+    this(shape, false);
+  }
+
+  /**
+   * @param labelsOptional for prediction: a line may have no label, and a label is not read
+   */
+  public LibsvmParser(DataShape shape, boolean labelsOptional) {
     this.shape = shape;
+    this.labelsOptional = labelsOptional;
   }
 
   @Override
@@ -23,20 +33,24 @@ public final class LibsvmParser implements LineParser, Serializable {
     if (tokens.length == 0 || tokens[0].isEmpty()) {
       return null;
     }
-    if (tokens[0].indexOf(':') >= 0) {
+    boolean labelled = tokens[0].indexOf(':') < 0;
+    if (!labelled && !labelsOptional) {
       throw new RecordException(
           "missing label (expected 'label index:value …', found '"
               + DataShape.clip(tokens[0])
               + "' first)");
     }
     double[] target = new double[shape.numOutputs()];
-    shape.encodeLabel(tokens[0], target, 0);
-    int count = tokens.length - 1;
+    if (!labelsOptional) {
+      shape.encodeLabel(tokens[0], target, 0);
+    }
+    int first = labelled ? 1 : 0;
+    int count = tokens.length - first;
     int[] indices = new int[count];
     double[] values = new double[count];
     int previous = 0;
     for (int k = 0; k < count; k++) {
-      String token = tokens[k + 1];
+      String token = tokens[k + first];
       int colon = token.indexOf(':');
       if (colon <= 0 || colon == token.length() - 1) {
         throw new RecordException(

@@ -725,6 +725,47 @@ class MainTest {
     assertEquals("keep me", Files.readString(predictions.resolve("keep")));
   }
 
+  /**
+   * predict reads no labels: unlabeled LIBSVM and CSV rows are predicted, and with a label the same
+   * rows give the same predictions, whatever the label says.
+   */
+  @Test
+  void run_predictUnlabeledRows_givesThePredictionsOfTheLabeledOnes(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    String model = dir.resolve("m.json").toString();
+    assertEquals(0, trainXorLike(data, model).code());
+    Path unlabeled = Files.writeString(dir.resolve("u.libsvm"), "1:0 2:0\n2:1\n1:1\n1:1 2:1\n");
+    Path unlabeledCsv = Files.writeString(dir.resolve("u.csv"), "0,0\n0,1\n1,0\n1,1\n");
+    Path oddLabels =
+        Files.writeString(dir.resolve("odd.libsvm"), "7 2:0\nx 2:1\n1 1:1\n0 1:1 2:1\n");
+    List<List<String>> outputs = new ArrayList<>();
+    for (Path input : List.of(data, unlabeled, unlabeledCsv, oddLabels)) {
+      String out = dir.resolve("p-" + input.getFileName()).toString();
+      Args args =
+          Args.of("predict")
+              .local()
+              .with("--input", input.toString(), "--model", model, "--predictions", out);
+      if (input.toString().endsWith(".csv")) {
+        args.with("--format", "csv", "--label-column", "2");
+      }
+      CliRun predict = args.run();
+      assertEquals(0, predict.code(), input + ": " + predict.err());
+      List<String> lines = new ArrayList<>();
+      try (Stream<Path> parts = Files.list(Path.of(out))) {
+        for (Path part :
+            parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+          lines.addAll(Files.readAllLines(part));
+        }
+      }
+      outputs.add(lines);
+    }
+    assertEquals(4, outputs.get(0).size());
+    for (List<String> other : outputs.subList(1, outputs.size())) {
+      assertEquals(outputs.get(0), other);
+    }
+  }
+
   @Test
   void run_predictWithSkipInTheConfigFile_stillFailsAtABadRecord(@TempDir Path dir)
       throws IOException {

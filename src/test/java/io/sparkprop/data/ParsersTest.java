@@ -57,6 +57,19 @@ class ParsersTest {
   }
 
   @Test
+  void forPrediction_theLabelIsOptionalAndNotRead() throws RecordException {
+    LibsvmParser predicting = new LibsvmParser(THREE_CLASSES, true);
+    assertArrayEquals(new double[] {0.5, 0, 0, -1.25}, dense(predicting.parse(0, "1:0.5 4:-1.25")));
+    assertArrayEquals(new double[] {0.5, 0, 0, 0}, dense(predicting.parse(0, "99 1:0.5")));
+    assertArrayEquals(new double[] {0, 0, 0}, predicting.parse(0, "x 1:0.5").target());
+    CsvParser csv = new CsvParser(THREE_CLASSES, ',', 4, true);
+    assertArrayEquals(new double[] {1, 2, 3, 4}, dense(csv.parse(0, "1,2,3,4")));
+    assertArrayEquals(new double[] {1, 2, 3, 4}, dense(csv.parse(0, "1,2,3,4,label")));
+    RecordException e = assertThrows(RecordException.class, () -> csv.parse(0, "1,2,3"));
+    assertTrue(e.getMessage().contains("expected 5 fields"), e.getMessage());
+  }
+
+  @Test
   void libsvm_blankLine_holdsNoExample() throws RecordException {
     assertNull(LIBSVM.parse(0, "   "));
   }

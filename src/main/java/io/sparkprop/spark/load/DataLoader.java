@@ -42,7 +42,8 @@ public final class DataLoader {
    * @param partitions the number of partitions, or 0 to keep the input's natural split (text) or
    *     use the default parallelism (IDX). A given count redistributes text examples by id, so the
    *     same input and count always give the same partitions in the same order.
-   * @param requireLabels false for prediction: IDX label files may then be absent
+   * @param requireLabels false for prediction: labels are then neither required nor read (an IDX
+   *     label file is not opened; text rows may leave the label out)
    * @param skipped where lines skipped under the source's {@link
    *     io.sparkprop.data.BadRecords#skip()} policy are reported, once the RDD has been computed;
    *     null when the policy is to fail
@@ -58,7 +59,8 @@ public final class DataLoader {
     Configuration conf = jsc.hadoopConfiguration();
     return switch (source.format()) {
       case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, requireLabels, conf);
-      case LIBSVM, CSV -> loadText(jsc, source, shape, partitions, blockSize, conf, skipped);
+      case LIBSVM, CSV ->
+          loadText(jsc, source, shape, partitions, blockSize, requireLabels, conf, skipped);
       case TABLE ->
           pack(
               TableLoader.examples(jsc, source, shape, requireLabels, skipped),
@@ -97,8 +99,8 @@ public final class DataLoader {
           source.path(),
           "no label file given and none can be inferred from the name (pass --train-labels/--test-labels)");
     }
-    if (!requireLabels && labels != null && !exists(labels, conf)) {
-      labels = null;
+    if (!requireLabels) {
+      labels = null; // prediction reads no labels, so neither opens nor checks the label file
     }
     // Executors resolve relative paths against their own working directory: qualify them here.
     IdxDataset dataset =
@@ -123,6 +125,7 @@ public final class DataLoader {
       DataShape shape,
       int partitions,
       int blockSize,
+      boolean requireLabels,
       Configuration conf,
       SkippedRecords skipped) {
     List<Path> files = listDataFiles(source.path(), conf);
@@ -141,7 +144,7 @@ public final class DataLoader {
     JavaRDD<Example> examples =
         lines.mapPartitionsWithInputSplit(
             new ParseTextSplit(
-                source.lineParser(shape),
+                source.lineParser(shape, !requireLabels),
                 source.format() == DataSource.Format.CSV && source.header(),
                 names,
                 broadcastConf(jsc, conf),
@@ -227,15 +230,6 @@ public final class DataLoader {
       return p.getFileSystem(conf).makeQualified(p).toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resolve " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean exists(String path, Configuration conf) {
-    try {
-      Path p = new Path(path);
-      return p.getFileSystem(conf).exists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

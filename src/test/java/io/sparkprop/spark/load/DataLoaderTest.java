@@ -441,6 +441,28 @@ class DataLoaderTest {
     assertEquals(2, blocks.size(), "two partitions, one block each");
   }
 
+  /**
+   * Prediction reads no labels: a bad label file beside the images is neither opened nor checked.
+   */
+  @Test
+  void load_idxForPrediction_ignoresABadLabelFile() {
+    Path fixtures = Path.of("src/test/resources/data").toAbsolutePath();
+    DataSource source =
+        DataSource.idx(
+            fixtures.resolve("tiny-images-idx3-ubyte").toString(),
+            fixtures.resolve("short-labels-idx1-ubyte").toString());
+    DataShape shape = new DataShape(4, 3, DataShape.LabelKind.CLASS_INDEX);
+    assertEquals(
+        3,
+        DataLoader.load(jsc, source, shape, 2, 8, false)
+            .map(ExampleBlock::size)
+            .reduce(Integer::sum));
+    DataFormatException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            DataFormatException.class, () -> DataLoader.load(jsc, source, shape, 2, 8, true));
+    assertTrue(e.getMessage().contains("short-labels-idx1-ubyte"), e.getMessage());
+  }
+
   @Test
   void concentrated_fewerHoldersThanExecutorsAndPartitionsAllow() {
     assertTrue(Datasets.concentrated(1, 2, 4), "4 partitions on 1 of 2 executors");
