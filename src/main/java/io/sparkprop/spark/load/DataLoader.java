@@ -133,7 +133,9 @@ public final class DataLoader {
     Job job;
     try {
       job = Job.getInstance(conf);
-      FileInputFormat.setInputPaths(job, files.toArray(new Path[0]));
+      // The input format globs its paths again: listed names must match only themselves.
+      FileInputFormat.setInputPaths(
+          job, files.stream().map(DataLoader::literal).toArray(Path[]::new));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -177,7 +179,8 @@ public final class DataLoader {
 
   /**
    * The data files a path names: a file, or every non-hidden file below a directory or glob match,
-   * sorted so their order (and so every example id) is stable.
+   * sorted so their order (and so every example id) is stable. A path that exists is taken as it
+   * is, even when its name holds glob characters.
    *
    * @throws DataFormatException when the path matches nothing or holds no files
    */
@@ -185,7 +188,10 @@ public final class DataLoader {
     try {
       Path path = new Path(pathString);
       FileSystem fs = path.getFileSystem(conf);
-      FileStatus[] matches = fs.globStatus(path);
+      // A path that exists is that file or directory, even if its name reads as a glob
+      // (x[1].libsvm); otherwise it is a glob.
+      FileStatus[] matches =
+          fs.exists(path) ? new FileStatus[] {fs.getFileStatus(path)} : fs.globStatus(path);
       if (matches == null || matches.length == 0) {
         throw DataFormatException.inFile(pathString, "no such file or directory");
       }
@@ -211,6 +217,20 @@ public final class DataLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + pathString + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The path with Hadoop's glob characters escaped, so that a glob of it matches it alone. */
+  static Path literal(Path path) {
+    String text = path.toString();
+    StringBuilder escaped = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ("{}[]*?\\".indexOf(c) >= 0) {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return new Path(escaped.toString());
   }
 
   private static boolean isHidden(Path file, Path root) {

@@ -463,6 +463,16 @@ class DataLoaderTest {
     assertTrue(e.getMessage().contains("short-labels-idx1-ubyte"), e.getMessage());
   }
 
+  /** A file name holding glob characters is read, listed from its directory or named itself. */
+  @Test
+  void load_fileNamedLikeAGlob_isReadAsItself(@TempDir Path dir) throws IOException {
+    Path parts = Files.createDirectory(dir.resolve("parts"));
+    Path odd = Files.write(parts.resolve("x[1]{a,b}*.libsvm"), libsvmLines(5));
+    Files.write(parts.resolve("x1a.libsvm"), libsvmLines(2));
+    assertEquals(7, featureColumns(load(parts.toString())).size(), "both files, once each");
+    assertEquals(5, featureColumns(load(odd.toString())).size(), "the file itself");
+  }
+
   @Test
   void concentrated_fewerHoldersThanExecutorsAndPartitionsAllow() {
     assertTrue(Datasets.concentrated(1, 2, 4), "4 partitions on 1 of 2 executors");
