@@ -121,7 +121,12 @@ public final class ModelFile {
     }
     JsonNode root;
     try (InputStream in = fs.open(p)) {
-      root = MAPPER.readTree(in);
+      // Anything after the document is damage, not a second document to ignore.
+      root =
+          MAPPER
+              .reader()
+              .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(in);
     } catch (JsonProcessingException e) {
       throw new ModelFormatException(
           path, "not a valid JSON model file: " + e.getOriginalMessage());
@@ -143,7 +148,7 @@ public final class ModelFile {
           path, "wrong format name (expected " + FORMAT + ", found " + format + ")");
     }
     JsonNode version = root.get("version");
-    if (version == null || !version.canConvertToInt()) {
+    if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
       throw new ModelFormatException(path, "missing or non-integer 'version'");
     }
     if (version.asInt() > VERSION) {
@@ -178,7 +183,7 @@ public final class ModelFile {
     }
     int[] sizes = new int[layers.size()];
     for (int i = 0; i < sizes.length; i++) {
-      if (!layers.get(i).canConvertToInt()) {
+      if (!layers.get(i).isIntegralNumber() || !layers.get(i).canConvertToInt()) {
         throw new ModelFormatException(
             path, "layer size " + i + " is not an integer (found " + layers.get(i) + ")");
       }
@@ -206,17 +211,21 @@ public final class ModelFile {
               + ", found "
               + (parameters == null || !parameters.isArray() ? "none" : parameters.size()));
     }
-    double[] w = new double[spec.numParameters()];
     ParameterLayout layout = spec.layout();
+    // Every shape is checked against the arrays present before the parameters are allocated: a
+    // small file may declare layers whose parameters would not fit in memory.
+    for (int l = 1; l <= spec.numLayers(); l++) {
+      checkLayer(path, parameters.get(l - 1), l, layout.layer(l));
+    }
+    double[] w = new double[spec.numParameters()];
     for (int l = 1; l <= spec.numLayers(); l++) {
       readLayer(path, parameters.get(l - 1), l, layout.layer(l), w);
     }
     return w;
   }
 
-  /** Reads layer l's weights and biases into the flat array {@code w}, checking every shape. */
-  private static void readLayer(
-      String path, JsonNode node, int l, ParameterLayout.Layer layer, double[] w) {
+  /** Checks layer l's weights are rows × cols numbers' worth of arrays and its biases rows. */
+  private static void checkLayer(String path, JsonNode node, int l, ParameterLayout.Layer layer) {
     int rows = layer.rows();
     int cols = layer.cols();
     JsonNode weights = node.get("weights");
@@ -244,10 +253,6 @@ public final class ModelFile {
                 + " numbers, found "
                 + (row.isArray() ? row.size() : row.getNodeType()));
       }
-      for (int c = 0; c < cols; c++) {
-        w[layer.weightIndex(r, c)] =
-            number(path, row.get(c), "layer " + l + " weight [" + r + "][" + c + "]");
-      }
     }
     JsonNode biases = node.get("biases");
     if (biases == null || !biases.isArray() || biases.size() != rows) {
@@ -260,7 +265,21 @@ public final class ModelFile {
               + " numbers, found "
               + (biases == null || !biases.isArray() ? "none" : biases.size()));
     }
-    for (int r = 0; r < rows; r++) {
+  }
+
+  /** Reads layer l's weights and biases, whose shapes {@link #checkLayer} checked, into w. */
+  private static void readLayer(
+      String path, JsonNode node, int l, ParameterLayout.Layer layer, double[] w) {
+    JsonNode weights = node.get("weights");
+    for (int r = 0; r < layer.rows(); r++) {
+      JsonNode row = weights.get(r);
+      for (int c = 0; c < layer.cols(); c++) {
+        w[layer.weightIndex(r, c)] =
+            number(path, row.get(c), "layer " + l + " weight [" + r + "][" + c + "]");
+      }
+    }
+    JsonNode biases = node.get("biases");
+    for (int r = 0; r < layer.rows(); r++) {
       w[layer.biasOffset() + r] = number(path, biases.get(r), "layer " + l + " bias " + r);
     }
   }

@@ -164,6 +164,34 @@ class ModelFileTest {
     assertTrue(readError(dir, "").endsWith("expected a JSON object, found an empty file"));
   }
 
+  /**
+   * Strict about the document: nothing after it, integers where integers belong; and a small file
+   * declaring a huge network is refused by its shapes before any parameter is allocated.
+   */
+  @Test
+  void read_trailingGarbageFractionsAndHugeDeclaredLayers_areRefused(@TempDir Path dir)
+      throws IOException {
+    String g = golden();
+    assertTrue(
+        readError(dir, g + "\n{}").contains("bad.json: not a valid JSON model file"),
+        "trailing document");
+    assertTrue(readError(dir, g + "garbage").contains("not a valid JSON model file"));
+    assertTrue(
+        readError(dir, g.replace("\"version\" : 1", "\"version\" : 1.5"))
+            .endsWith("missing or non-integer 'version'"));
+    assertTrue(
+        readError(dir, g.replace("[ 3, 2, 2 ]", "[ 3, 2.5, 2 ]"))
+            .endsWith("layer size 1 is not an integer (found 2.5)"));
+    String huge =
+        "{\"format\":\"sparkprop-mlp\",\"version\":1,\"layers\":[46000,46000],"
+            + "\"hiddenActivation\":\"tanh\",\"outputActivation\":\"identity\","
+            + "\"loss\":\"squared-error\",\"parameters\":[{\"weights\":[],\"biases\":[]}]}";
+    assertTrue(huge.length() < 250, "a file of a couple of hundred bytes");
+    assertTrue(
+        readError(dir, huge).endsWith("layer 1 weights: expected 46000 rows, found 0"),
+        "refused by its shapes, not by running out of memory");
+  }
+
   @Test
   void read_missingFile_saysNoSuchFile(@TempDir Path dir) {
     String path = dir.resolve("none.json").toString();
