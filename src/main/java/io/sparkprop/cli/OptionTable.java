@@ -167,6 +167,13 @@ final class OptionTable {
               "stop after N epochs without a lower validation (else test) loss; keep the best; 0 off",
               Set.of("train")),
           new OptionDef(
+              "max-loss-growth",
+              "R",
+              "1000",
+              "fail as diverged when an epoch's training loss exceeds R × max(the lowest so far, 1);"
+                  + " 0 turns the check off",
+              Set.of("train")),
+          new OptionDef(
               "min-delta",
               "D",
               "0",

@@ -48,6 +48,7 @@ record TrainJob(
     int logEvery,
     int patience,
     double minDelta,
+    double maxLossGrowth,
     CheckpointSettings checkpoints,
     String modelOut,
     boolean overwrite,
@@ -123,12 +124,23 @@ record TrainJob(
             o.getInt("log-every", 0),
             patience,
             o.getDouble("min-delta"),
+            maxLossGrowth(o),
             checkpoints,
             modelOut,
             o.getBoolean("overwrite"),
             o.effective());
     job.checkFiles(hadoop);
     return job;
+  }
+
+  /** --max-loss-growth: 0 (off) or a finite factor above 1. */
+  private static double maxLossGrowth(Options o) throws UsageException {
+    double growth = o.getDouble("max-loss-growth");
+    if (growth != 0 && !(growth > 1 && Double.isFinite(growth))) {
+      throw new UsageException(
+          o.where("max-loss-growth") + " must be 0 (off) or a finite number > 1, found " + growth);
+    }
+    return growth;
   }
 
   private static CheckpointSettings checkpointSettings(Options o) throws UsageException {

@@ -6,6 +6,7 @@ import io.sparkprop.nn.Blas;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.report.EpochStats;
 import io.sparkprop.report.HistoryFile;
+import io.sparkprop.report.Numbers;
 import io.sparkprop.report.TrainingReport;
 import io.sparkprop.spark.TrainerConfig;
 import java.io.IOException;
@@ -51,12 +52,12 @@ final class TrainOutputs {
     EpochStats end = result.last();
     out.printf(
         Locale.ROOT,
-        "trained %s for %d steps in %s%s: train loss %.5f%s%n",
+        "trained %s for %d steps in %s%s: train loss %s%s%n",
         spec.layersString(),
         end.step(),
         String.format(Locale.ROOT, "%.1fs", end.elapsedSeconds()),
         kept == end ? "" : "; kept epoch " + kept.epoch(),
-        kept.trainLoss(),
+        Numbers.loss(kept.trainLoss()),
         heldOutSummary(kept));
     out.println(
         "model written to "
@@ -100,7 +101,7 @@ final class TrainOutputs {
     String validation =
         Double.isNaN(kept.validationLoss())
             ? ""
-            : String.format(Locale.ROOT, ", validation loss %.5f", kept.validationLoss());
+            : ", validation loss " + Numbers.loss(kept.validationLoss());
     if (Double.isNaN(kept.testLoss())) {
       return validation;
     }
@@ -108,6 +109,6 @@ final class TrainOutputs {
         Double.isNaN(kept.testAccuracy())
             ? ""
             : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * kept.testAccuracy());
-    return validation + String.format(Locale.ROOT, ", test loss %.5f%s", kept.testLoss(), accuracy);
+    return validation + ", test loss " + Numbers.loss(kept.testLoss()) + accuracy;
   }
 }

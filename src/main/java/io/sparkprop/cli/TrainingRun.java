@@ -18,6 +18,7 @@ import io.sparkprop.spark.run.Checkpointing;
 import io.sparkprop.spark.run.EarlyStopping;
 import io.sparkprop.spark.run.HeldOutEvaluation;
 import io.sparkprop.spark.run.History;
+import io.sparkprop.spark.run.LossBound;
 import io.sparkprop.spark.run.ProgressLog;
 import java.io.IOException;
 import java.util.List;
@@ -64,6 +65,9 @@ final class TrainingRun {
                     evaluator, blocksOf(data.validation()), blocksOf(data.test())))
             .addListener(new ProgressLog(job.logEvery(), config.stepsPerEpoch()))
             .addListener(history);
+    if (job.maxLossGrowth() > 0) {
+      trainer.addListener(new LossBound(job.maxLossGrowth()));
+    }
     if (stopping != null) {
       stopping.restore(resumed == null ? null : resumed.earlyStopping());
       trainer.addListener(stopping);

@@ -161,9 +161,7 @@ public final class TrainingReport {
       row(
           h,
           key,
-          percent
-              ? String.format(Locale.ROOT, "%.2f %%", 100 * value)
-              : String.format(Locale.ROOT, "%.5f", value));
+          percent ? String.format(Locale.ROOT, "%.2f %%", 100 * value) : Numbers.loss(value));
     }
   }
 }

@@ -118,6 +118,16 @@ public interface TrainingListener {
       return steps;
     }
 
+    /** The step that ended the epoch. */
+    public int step() {
+      return step;
+    }
+
+    /** The epoch's mean training loss. */
+    public double trainLoss() {
+      return trainLoss;
+    }
+
     /** Said after the progress line's figures, e.g. how many passes an L-BFGS iteration took. */
     public String note() {
       return note;

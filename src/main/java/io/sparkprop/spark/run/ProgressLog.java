@@ -1,6 +1,7 @@
 package io.sparkprop.spark.run;
 
 import io.sparkprop.report.EpochStats;
+import io.sparkprop.report.Numbers;
 import io.sparkprop.spark.TrainingListener;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -38,12 +39,12 @@ public final class ProgressLog implements TrainingListener {
       LOG.info(
           String.format(
                   Locale.ROOT,
-                  "epoch %d/%d step %d/%d loss %.5f",
+                  "epoch %d/%d step %d/%d loss %s",
                   s.epoch(),
                   s.epochs(),
                   s.step(),
                   s.steps(),
-                  s.loss())
+                  Numbers.loss(s.loss()))
               + tail(s.examplesPerSecond(), s.elapsedSeconds(), s.step(), s.steps()));
     }
   }
@@ -53,20 +54,20 @@ public final class ProgressLog implements TrainingListener {
     sb.append(
         String.format(
             Locale.ROOT,
-            "epoch %d/%d step %d/%d train loss %.5f",
+            "epoch %d/%d step %d/%d train loss %s",
             s.epoch(),
             epochs,
             s.step(),
             steps,
-            s.trainLoss()));
+            Numbers.loss(s.trainLoss())));
     if (!Double.isNaN(s.validationLoss())) {
-      sb.append(String.format(Locale.ROOT, " val loss %.5f", s.validationLoss()));
+      sb.append(" val loss ").append(Numbers.loss(s.validationLoss()));
     }
     if (!Double.isNaN(s.validationAccuracy())) {
       sb.append(String.format(Locale.ROOT, " val accuracy %.2f%%", 100 * s.validationAccuracy()));
     }
     if (!Double.isNaN(s.testLoss())) {
-      sb.append(String.format(Locale.ROOT, " test loss %.5f", s.testLoss()));
+      sb.append(" test loss ").append(Numbers.loss(s.testLoss()));
     }
     if (!Double.isNaN(s.testAccuracy())) {
       sb.append(String.format(Locale.ROOT, " test accuracy %.2f%%", 100 * s.testAccuracy()));
