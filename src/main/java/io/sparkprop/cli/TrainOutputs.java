@@ -19,7 +19,8 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * What {@code sparkprop train} leaves: the model file with its metadata, the history CSV and the
- * HTML report beside it, each written atomically; and the summary line on standard output.
+ * HTML report beside it, each written atomically, the model last; and the summary line on standard
+ * output.
  */
 final class TrainOutputs {
   private TrainOutputs() {}
@@ -27,11 +28,6 @@ final class TrainOutputs {
   static void write(TrainJob job, TrainingResult result, Configuration conf, PrintStream out)
       throws IOException {
     NetworkSpec spec = job.trainer().network();
-    ModelFile.write(
-        new Model(spec, result.weights(), metadata(job, result)),
-        job.modelOut(),
-        conf,
-        job.overwrite());
     HistoryFile.write(result.history(), job.historyPath(), conf, job.overwrite());
     TrainingReport.write(
         result.history(),
@@ -46,6 +42,13 @@ final class TrainOutputs {
             result.testEvaluation() == null ? null : result.testEvaluation().confusionMatrix(),
             Blas.implementationName()),
         job.reportPath(),
+        conf,
+        job.overwrite());
+    // The model last: a run that cannot write its history or report does not replace the model
+    // (TrainJob checks all three outputs before Spark starts; this covers a failure after that).
+    ModelFile.write(
+        new Model(spec, result.weights(), metadata(job, result)),
+        job.modelOut(),
         conf,
         job.overwrite());
     EpochStats kept = result.kept();

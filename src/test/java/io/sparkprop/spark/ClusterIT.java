@@ -55,7 +55,10 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    dir = Files.createTempDirectory("sparkprop-cluster-it");
+    // Under target/, not /tmp: the logs stay for a failed run to be read, and mvn clean removes
+    // them.
+    Files.createDirectories(Path.of("target"));
+    dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-it");
     data = dir.resolve("train.libsvm");
     writeData(data, 4000);
     int masterPort = freePort();
