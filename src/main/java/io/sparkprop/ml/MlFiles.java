@@ -20,6 +20,8 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,6 +34,45 @@ final class MlFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private MlFiles() {}
+
+  /**
+   * The writer of a stage: its metadata, and for a model ({@code spec} not null) its network under
+   * {@code data/}.
+   */
+  static MLWriter writer(Params stage, NetworkSpec spec, double[] weights) {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        saveMetadata(stage, path, sparkSession());
+        if (spec != null) {
+          saveModel(spec, weights, path, sparkSession());
+        }
+      }
+    };
+  }
+
+  /** The reader of an estimator {@link #writer} saved. */
+  static <T extends Params> MLReader<T> estimatorReader(
+      Class<T> type, java.util.function.Function<String, T> create) {
+    return new MLReader<>() {
+      @Override
+      public T load(String path) {
+        return loadStage(path, sparkSession(), type, create);
+      }
+    };
+  }
+
+  /** The reader of a model {@link #writer} saved: {@code create} makes it from uid and network. */
+  static <T extends Params> MLReader<T> modelReader(
+      Class<T> type, java.util.function.BiFunction<String, Model, T> create) {
+    return new MLReader<>() {
+      @Override
+      public T load(String path) {
+        Model model = loadModel(path, sparkSession());
+        return loadStage(path, sparkSession(), type, uid -> create.apply(uid, model));
+      }
+    };
+  }
 
   /** Writes the metadata of {@code stage}: its class, uid and param values. */
   static void saveMetadata(Params stage, String path, SparkSession spark) {

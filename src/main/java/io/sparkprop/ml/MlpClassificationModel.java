@@ -1,6 +1,5 @@
 package io.sparkprop.ml;
 
-import io.sparkprop.model.Model;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
@@ -117,28 +116,14 @@ public final class MlpClassificationModel
 
   @Override
   public MLWriter write() {
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        MlFiles.saveMetadata(MlpClassificationModel.this, path, sparkSession());
-        MlFiles.saveModel(spec, weights, path, sparkSession());
-      }
-    };
+    return MlFiles.writer(this, spec, weights);
   }
 
-  /** Reads a model {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */
+  /** Reads what {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */
   public static MLReader<MlpClassificationModel> read() {
-    return new MLReader<>() {
-      @Override
-      public MlpClassificationModel load(String path) {
-        Model model = MlFiles.loadModel(path, sparkSession());
-        return MlFiles.loadStage(
-            path,
-            sparkSession(),
-            MlpClassificationModel.class,
-            uid -> new MlpClassificationModel(uid, model.spec(), model.weights()));
-      }
-    };
+    return MlFiles.modelReader(
+        MlpClassificationModel.class,
+        (uid, model) -> new MlpClassificationModel(uid, model.spec(), model.weights()));
   }
 
   public static MlpClassificationModel load(String path) {

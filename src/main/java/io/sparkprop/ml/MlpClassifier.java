@@ -74,22 +74,12 @@ public final class MlpClassifier
 
   @Override
   public MLWriter write() {
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        MlFiles.saveMetadata(MlpClassifier.this, path, sparkSession());
-      }
-    };
+    return MlFiles.writer(this, null, null);
   }
 
-  /** Reads a classifier {@link #write()} saved; how Spark ML's Pipeline loads the stage. */
+  /** Reads what {@link #write()} saved; how Spark ML's Pipeline loads the stage. */
   public static MLReader<MlpClassifier> read() {
-    return new MLReader<>() {
-      @Override
-      public MlpClassifier load(String path) {
-        return MlFiles.loadStage(path, sparkSession(), MlpClassifier.class, MlpClassifier::new);
-      }
-    };
+    return MlFiles.estimatorReader(MlpClassifier.class, MlpClassifier::new);
   }
 
   public static MlpClassifier load(String path) {

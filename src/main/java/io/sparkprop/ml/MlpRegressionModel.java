@@ -1,6 +1,5 @@
 package io.sparkprop.ml;
 
-import io.sparkprop.model.Model;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
 import org.apache.spark.ml.linalg.Vector;
@@ -64,28 +63,14 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
 
   @Override
   public MLWriter write() {
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        MlFiles.saveMetadata(MlpRegressionModel.this, path, sparkSession());
-        MlFiles.saveModel(spec, weights, path, sparkSession());
-      }
-    };
+    return MlFiles.writer(this, spec, weights);
   }
 
-  /** Reads a model {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */
+  /** Reads what {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */
   public static MLReader<MlpRegressionModel> read() {
-    return new MLReader<>() {
-      @Override
-      public MlpRegressionModel load(String path) {
-        Model model = MlFiles.loadModel(path, sparkSession());
-        return MlFiles.loadStage(
-            path,
-            sparkSession(),
-            MlpRegressionModel.class,
-            uid -> new MlpRegressionModel(uid, model.spec(), model.weights()));
-      }
-    };
+    return MlFiles.modelReader(
+        MlpRegressionModel.class,
+        (uid, model) -> new MlpRegressionModel(uid, model.spec(), model.weights()));
   }
 
   public static MlpRegressionModel load(String path) {

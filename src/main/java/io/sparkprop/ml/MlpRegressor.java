@@ -66,22 +66,12 @@ public final class MlpRegressor extends Predictor<Vector, MlpRegressor, MlpRegre
 
   @Override
   public MLWriter write() {
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        MlFiles.saveMetadata(MlpRegressor.this, path, sparkSession());
-      }
-    };
+    return MlFiles.writer(this, null, null);
   }
 
-  /** Reads a regressor {@link #write()} saved; how Spark ML's Pipeline loads the stage. */
+  /** Reads what {@link #write()} saved; how Spark ML's Pipeline loads the stage. */
   public static MLReader<MlpRegressor> read() {
-    return new MLReader<>() {
-      @Override
-      public MlpRegressor load(String path) {
-        return MlFiles.loadStage(path, sparkSession(), MlpRegressor.class, MlpRegressor::new);
-      }
-    };
+    return MlFiles.estimatorReader(MlpRegressor.class, MlpRegressor::new);
   }
 
   public static MlpRegressor load(String path) {
