@@ -1,8 +1,6 @@
 package io.sparkprop.ml;
 
-import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
-import io.sparkprop.nn.Workspace;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -23,9 +21,7 @@ public final class MlpClassificationModel
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final NetworkSpec spec;
-  private final double[] weights;
-  private transient ThreadLocal<Workspace<double[]>> workspaces;
+  private final TrainedNetwork network;
 
   MlpClassificationModel(String uid, NetworkSpec spec, double[] weights) {
     this(Uids.begin(uid), spec, weights);
@@ -33,8 +29,7 @@ public final class MlpClassificationModel
 
   private MlpClassificationModel(Uids.Pending pending, NetworkSpec spec, double[] weights) {
     this.uid = Uids.end(pending);
-    this.spec = spec;
-    this.weights = weights;
+    this.network = new TrainedNetwork(spec, weights);
   }
 
   @Override
@@ -44,41 +39,34 @@ public final class MlpClassificationModel
 
   /** The network's layers, activations and loss. */
   public NetworkSpec spec() {
-    return spec;
+    return network.spec();
   }
 
   /** The trained parameters, in sparkprop's flat layout; a copy. */
   public double[] weights() {
-    return weights.clone();
+    return network.weights().clone();
   }
 
   @Override
   public int numClasses() {
-    return spec.numOutputs() == 1 ? 2 : spec.numOutputs();
+    return network.spec().numOutputs() == 1 ? 2 : network.spec().numOutputs();
   }
 
   @Override
   public int numFeatures() {
-    return spec.numInputs();
+    return network.spec().numInputs();
   }
 
   @Override
   public Vector predictRaw(Vector features) {
-    double[] z = Forward.logits(spec, weights, features, workspace());
-    return Vectors.dense(spec.numOutputs() == 1 ? new double[] {-z[0], z[0]} : z);
-  }
-
-  private Workspace<double[]> workspace() {
-    if (workspaces == null) {
-      workspaces = ThreadLocal.withInitial(() -> Workspace.of(spec, 1));
-    }
-    return workspaces.get();
+    double[] z = network.logits(features);
+    return Vectors.dense(network.spec().numOutputs() == 1 ? new double[] {-z[0], z[0]} : z);
   }
 
   @Override
   public Vector raw2probabilityInPlace(Vector raw) {
     double[] v = ((DenseVector) raw).values();
-    if (spec.numOutputs() == 1) {
+    if (network.spec().numOutputs() == 1) {
       double p = 1 / (1 + Math.exp(-v[1]));
       v[0] = 1 - p;
       v[1] = p;
@@ -111,12 +99,13 @@ public final class MlpClassificationModel
 
   @Override
   public MlpClassificationModel copy(ParamMap extra) {
-    return copyValues(new MlpClassificationModel(uid, spec, weights), extra).setParent(parent());
+    return copyValues(new MlpClassificationModel(uid, network.spec(), network.weights()), extra)
+        .setParent(parent());
   }
 
   @Override
   public MLWriter write() {
-    return MlFiles.writer(this, spec, weights);
+    return MlFiles.writer(this, network.spec(), network.weights());
   }
 
   /** Reads what {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */
@@ -128,31 +117,5 @@ public final class MlpClassificationModel
 
   public static MlpClassificationModel load(String path) {
     return read().load(path);
-  }
-
-  /** Used by both models: one example forward. */
-  static final class Forward {
-    private Forward() {}
-
-    /** z^L for one example, a new array. */
-    static double[] logits(
-        NetworkSpec spec, double[] weights, Vector features, Workspace<double[]> workspace) {
-      if (features.size() != spec.numInputs()) {
-        throw new IllegalArgumentException(
-            "expected "
-                + spec.numInputs()
-                + " features, found a vector of size "
-                + features.size());
-      }
-      double[] x = workspace.inputBuffer();
-      java.util.Arrays.fill(x, 0, spec.numInputs(), 0.0);
-      features.foreachActive(
-          (i, v) -> {
-            x[(Integer) i] = (Double) v;
-            return scala.runtime.BoxedUnit.UNIT;
-          });
-      new Network(spec).forward(weights, x, 1, workspace);
-      return java.util.Arrays.copyOf(workspace.logits(), spec.numOutputs());
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.sparkprop.ml;
 
 import io.sparkprop.nn.NetworkSpec;
-import io.sparkprop.nn.Workspace;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -15,9 +14,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final NetworkSpec spec;
-  private final double[] weights;
-  private transient ThreadLocal<Workspace<double[]>> workspaces;
+  private final TrainedNetwork network;
 
   MlpRegressionModel(String uid, NetworkSpec spec, double[] weights) {
     this(Uids.begin(uid), spec, weights);
@@ -25,8 +22,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
 
   private MlpRegressionModel(Uids.Pending pending, NetworkSpec spec, double[] weights) {
     this.uid = Uids.end(pending);
-    this.spec = spec;
-    this.weights = weights;
+    this.network = new TrainedNetwork(spec, weights);
   }
 
   @Override
@@ -35,35 +31,33 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
   }
 
   public NetworkSpec spec() {
-    return spec;
+    return network.spec();
   }
 
   /** The trained parameters, in sparkprop's flat layout; a copy. */
   public double[] weights() {
-    return weights.clone();
+    return network.weights().clone();
   }
 
   @Override
   public int numFeatures() {
-    return spec.numInputs();
+    return network.spec().numInputs();
   }
 
   @Override
   public double predict(Vector features) {
-    if (workspaces == null) {
-      workspaces = ThreadLocal.withInitial(() -> Workspace.of(spec, 1));
-    }
-    return MlpClassificationModel.Forward.logits(spec, weights, features, workspaces.get())[0];
+    return network.logits(features)[0];
   }
 
   @Override
   public MlpRegressionModel copy(ParamMap extra) {
-    return copyValues(new MlpRegressionModel(uid, spec, weights), extra).setParent(parent());
+    return copyValues(new MlpRegressionModel(uid, network.spec(), network.weights()), extra)
+        .setParent(parent());
   }
 
   @Override
   public MLWriter write() {
-    return MlFiles.writer(this, spec, weights);
+    return MlFiles.writer(this, network.spec(), network.weights());
   }
 
   /** Reads what {@link #write()} saved; how Spark ML's PipelineModel loads the stage. */

@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
 final class PredictionRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  private static final Object[] NONE_KEPT = {};
+
   private final int outputs;
   private final DataShape.LabelKind labels;
   private final PredictionFormat format;
@@ -99,7 +101,7 @@ final class PredictionRows implements Serializable {
     double[] z = workspace.logits();
     List<Row> rows = new ArrayList<>(block.size());
     for (int j = 0; j < block.size(); j++) {
-      Object[] keptValues = kept == null ? new Object[0] : kept[j];
+      Object[] keptValues = kept == null ? NONE_KEPT : kept[j];
       rows.add(row(keptValues, a, z, j));
     }
     return rows;
