@@ -1,5 +1,6 @@
 package io.sparkprop.model;
 
+import io.sparkprop.common.Temporaries;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -24,7 +24,8 @@ import org.apache.hadoop.fs.StreamCapabilities;
  * goes to a hidden temporary file in the same directory, is forced to stable storage (fsync on a
  * local disk, hsync on HDFS), and the file is then renamed over the target (an atomic rename on
  * local file systems and HDFS). Without the sync a machine that crashed just after the rename could
- * come back with the new name over an empty file.
+ * come back with the new name over an empty file. A killed writer's temporary file is removed by
+ * the next write of the same target once it is stale ({@link Temporaries}).
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -51,7 +52,8 @@ public final class AtomicFiles {
     if (parent != null) {
       fs.mkdirs(parent);
     }
-    Path temporary = new Path(parent, "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
+    Temporaries.sweep(fs, path);
+    Path temporary = Temporaries.next(path);
     if (fs instanceof LocalFileSystem local) {
       // The raw file system writes no .crc side files next to the user's model.
       writeLocal(local.getRawFileSystem(), temporary, path, content);

@@ -7,11 +7,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A process writing a model over and over is killed with SIGKILL at random moments, mid-write most
  * of the time: the file left behind is always one complete generation, never a mix or a torn file,
- * and never older than the last write the process saw return.
+ * and never older than the last write the process saw return. The temporaries the killed writers
+ * leave are removed by the next write.
  */
 class AtomicWriteKillTest {
 
@@ -76,6 +80,11 @@ class AtomicWriteKillTest {
       assertTrue(
           generation >= returnedBeforeKill,
           "generation " + generation + " after the write of " + returnedBeforeKill + " returned");
+    }
+    // Every killed writer may have left a temporary; the next write removes them, theirs all dead.
+    ModelFile.write(ModelFile.read(target, new Configuration()), target, new Configuration(), true);
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of("model.json"), left.map(p -> p.getFileName().toString()).toList());
     }
   }
 }

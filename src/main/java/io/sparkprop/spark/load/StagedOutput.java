@@ -1,8 +1,8 @@
 package io.sparkprop.spark.load;
 
+import io.sparkprop.common.Temporaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -10,7 +10,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Output that appears at its path only once complete: a job writes it beside the path under a
- * hidden name, which is then renamed into place; if the job fails, what it wrote is removed.
+ * hidden name, which is then renamed into place; if the job fails, what it wrote is removed, and
+ * what a killed job left is removed by the next write to the same path once it is stale.
  */
 public final class StagedOutput {
   private StagedOutput() {}
@@ -23,11 +24,11 @@ public final class StagedOutput {
    */
   public static void write(String path, Configuration conf, Consumer<String> write) {
     Path target = new Path(path);
-    Path staging =
-        new Path(target.getParent(), "." + target.getName() + ".sparkprop-" + UUID.randomUUID());
+    Path staging = Temporaries.next(target);
     try {
       FileSystem fs = target.getFileSystem(conf);
       refuseExisting(fs, target);
+      Temporaries.sweep(fs, target);
       try {
         write.accept(staging.toString());
         // A rename onto an existing directory would move the output inside it.
