@@ -13,6 +13,9 @@ import io.sparkprop.spark.eval.PredictionFormat;
 import io.sparkprop.spark.eval.Predictor;
 import io.sparkprop.spark.load.Datasets;
 import io.sparkprop.spark.load.ExamplesTable;
+import io.sparkprop.spark.run.Checkpoint;
+import io.sparkprop.spark.run.CheckpointFiles;
+import io.sparkprop.spark.run.CheckpointLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -28,15 +31,22 @@ final class Commands {
   private Commands() {}
 
   /**
-   * Validates the job before Spark starts, trains, then writes the model, its history and its
-   * report.
+   * Validates the job before Spark starts, takes the checkpoint directory's lock and decides where
+   * to start, trains, then writes the model, its history and its report.
    */
   static void train(Options o, PrintStream out) throws UsageException, IOException {
     SparkConf conf = SparkStart.conf(o, "train");
     TrainJob job = TrainJob.from(o, conf);
-    try (JavaSparkContext jsc = SparkStart.start(conf)) {
-      TrainingResult result = new TrainingRun(jsc, job).run();
-      TrainOutputs.write(job, result, jsc.hadoopConfiguration(), out);
+    CheckpointFiles files = CheckpointStart.files(job, SparkStart.hadoopConfiguration(conf));
+    try (CheckpointLock lock =
+        files == null
+            ? null
+            : CheckpointLock.acquire(files.directory(), SparkStart.hadoopConfiguration(conf))) {
+      Checkpoint resumed = CheckpointStart.decide(job, files);
+      try (JavaSparkContext jsc = SparkStart.start(conf)) {
+        TrainingResult result = new TrainingRun(jsc, job, files, resumed).run();
+        TrainOutputs.write(job, result, jsc.hadoopConfiguration(), out);
+      }
     }
   }
 
@@ -93,12 +103,23 @@ final class Commands {
           "--keep-cols carries table columns through: it needs table input (--format parquet,"
               + " orc, table, …)");
     }
+    int partitions = o.getInt("partitions", 0, Options.MAX_PARTITIONS);
+    if (partitions > 0 && input.table() != null) {
+      throw new UsageException(
+          "--partitions splits file input for predict; a table is read in Spark's own splits"
+              + " (spark.sql.files.maxPartitionBytes sets their size)");
+    }
     try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "predict"))) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
       Settings.checkLabelColumn(o, input, model.spec());
       refuseExisting(predictions, jsc.hadoopConfiguration());
       Predictor.predict(
-          jsc, model.spec(), model.weights(), input, keep, blockSize, format, predictions);
+          jsc,
+          model.spec(),
+          model.weights(),
+          input,
+          blockSize,
+          new Predictor.Output(predictions, format, keep, partitions));
       out.println("predictions written to " + predictions + " as " + format.id());
     }
   }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code sparkprop train} on a running Spark: loads and caches the data, wires the trainer's
- * listeners (held-out evaluation, progress, history, early stopping, checkpoints), resumes from a
- * checkpoint when asked, fits, and evaluates the kept weights on the test set.
+ * listeners (held-out evaluation, progress, history, early stopping, checkpoints), continues the
+ * checkpoint it is given, if any, fits, and evaluates the kept weights on the test set.
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -38,11 +38,19 @@ final class TrainingRun {
   private final JavaSparkContext jsc;
   private final TrainJob job;
   private final TrainerConfig config;
+  private final CheckpointFiles files;
+  private final Checkpoint resumed;
 
-  TrainingRun(JavaSparkContext jsc, TrainJob job) {
+  /**
+   * @param files where checkpoints go, or null for none
+   * @param resumed the checkpoint to continue, or null to start from the beginning
+   */
+  TrainingRun(JavaSparkContext jsc, TrainJob job, CheckpointFiles files, Checkpoint resumed) {
     this.jsc = jsc;
     this.job = job;
     this.config = job.trainer();
+    this.files = files;
+    this.resumed = resumed;
   }
 
   /** The cached training, validation (or null) and test (or null) sets. */
@@ -53,8 +61,6 @@ final class TrainingRun {
     Data data = load();
     Evaluator evaluator =
         new Evaluator(jsc, config.network(), config.blockSize(), config.treeDepth());
-    CheckpointFiles files = checkpointFiles();
-    Checkpoint resumed = resumeFrom(files);
     History history = new History(resumed == null ? List.of() : resumed.history());
     EarlyStopping stopping =
         job.patience() > 0 ? new EarlyStopping(job.patience(), job.minDelta()) : null;
@@ -143,34 +149,6 @@ final class TrainingRun {
 
   private static JavaRDD<ExampleBlock> blocksOf(Datasets.Cached cached) {
     return cached == null ? null : cached.blocks();
-  }
-
-  private CheckpointFiles checkpointFiles() {
-    TrainJob.CheckpointSettings settings = job.checkpoints();
-    if (settings == null) {
-      return null;
-    }
-    return new CheckpointFiles(
-            settings.directory(),
-            settings.keep(),
-            jsc.hadoopConfiguration(),
-            config.network(),
-            config.optimizer(),
-            config.seed())
-        .withSettings(job.settings());
-  }
-
-  /** The newest usable checkpoint when --resume asks for one, else null. */
-  private Checkpoint resumeFrom(CheckpointFiles files) throws IOException {
-    if (files == null || !job.checkpoints().resume()) {
-      return null;
-    }
-    Checkpoint newest = files.newest();
-    if (newest == null) {
-      LOG.info(
-          "no usable checkpoint in {}; starting from the beginning", job.checkpoints().directory());
-    }
-    return newest;
   }
 
   /** The initial weights: the warm start's, else seeded Glorot/He. */

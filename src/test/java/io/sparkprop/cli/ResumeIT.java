@@ -21,10 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A training driver (its own JVM, started by scripts/sparkprop) killed with SIGKILL after a few
  * checkpoints, then run again with --resume, says it resumes from the newest checkpoint and ends
- * with the model of an uninterrupted run; a resume with no usable checkpoint starts afresh.
+ * with the model of an uninterrupted run; the killed run's lock is taken over. A resume with no
+ * checkpoint starts afresh; one with only another run's is refused.
  */
 class ResumeIT {
   private static final double SAME_MODEL = 1e-9;
+
+  /** A checkpoint's name, the step its group 1. */
+  private static final String CHECKPOINT = "checkpoint-[0-9a-f]+-(\\d+)\\.json";
 
   @Test
   void driverKilledMidRun_resumeEndsWithTheUninterruptedModel(@TempDir Path dir) throws Exception {
@@ -94,6 +98,8 @@ class ResumeIT {
                 "--resume"));
     assertEquals(0, resume.code(), resume.output());
     assertTrue(newest >= 3, "the killed run had got to step " + newest);
+    assertTrue(resume.output().contains("taking over "), "the dead run's lock: " + resume.output());
+    assertFalse(Files.exists(checkpoints.resolve("sparkprop.lock")), "the lock goes with the run");
     assertTrue(
         resume.output().contains("resuming after step " + newest + " "),
         "resumed from the newest checkpoint, step " + newest + ": " + resume.output());
@@ -104,11 +110,13 @@ class ResumeIT {
   }
 
   /**
-   * A nightly job may always pass --resume: with no checkpoint, or only checkpoints of another run
-   * (another seed, another optimizer), it says so, skips them and starts from the beginning.
+   * A nightly job may always pass --resume: with no checkpoint it says so and starts from the
+   * beginning. A directory holding only another run's checkpoints (another seed, another optimizer)
+   * is refused, naming the difference, rather than silently started over; without --resume that run
+   * trains beside them and leaves them alone.
    */
   @Test
-  void resume_withNoCheckpointOrOnlyForeignOnes_startsFromTheBeginning(@TempDir Path dir)
+  void resume_withNoCheckpointStartsAfresh_withOnlyAnotherRunsIsRefused(@TempDir Path dir)
       throws Exception {
     Path data = writeData(dir.resolve("train.libsvm"));
     String reference = dir.resolve("reference.json").toString();
@@ -126,12 +134,12 @@ class ResumeIT {
                 none.toString(),
                 "--resume"));
     assertEquals(0, empty.code(), empty.output());
-    assertTrue(empty.output().contains("no usable checkpoint in " + none), empty.output());
+    assertTrue(empty.output().contains("no checkpoint of this run in " + none), empty.output());
     assertSameModel(reference, fromNone);
 
     String[][] foreign = {
-      {"6", "momentum", "seed is '6', this run has '5'"},
-      {"5", "nesterov", "optimizer is 'nesterov', this run has 'momentum'"}
+      {"6", "momentum", "seed is '6' there, '5' here"},
+      {"5", "nesterov", "optimizer is 'nesterov' there, 'momentum' here"}
     };
     for (String[] other : foreign) {
       String name = "seed" + other[0] + "-" + other[1];
@@ -143,22 +151,24 @@ class ResumeIT {
                   "--checkpoint-dir",
                   checkpoints.toString()));
       assertEquals(0, writer.code(), writer.err());
-      assertTrue(newestCheckpointStep(checkpoints) > 0, "checkpoints of another run: " + name);
+      long theirs = newestCheckpointStep(checkpoints);
+      assertTrue(theirs > 0, "checkpoints of another run: " + name);
 
       String model = dir.resolve("over-" + name + ".json").toString();
-      Launched run =
-          launch(
-              dir.resolve("over-" + name + ".log"),
-              with(
-                  List.of(shortRun(data, "5", "momentum", model)),
-                  "--checkpoint-dir",
-                  checkpoints.toString(),
-                  "--resume"));
-      assertEquals(0, run.code(), run.output());
-      assertTrue(run.output().contains("skipping checkpoint "), run.output());
-      assertTrue(run.output().contains(other[2]), run.output());
-      assertTrue(run.output().contains("no usable checkpoint in"), run.output());
+      List<String> resume = List.of(shortRun(data, "5", "momentum", model));
+      CliRun refused =
+          CliRun.of(with(resume, "--checkpoint-dir", checkpoints.toString(), "--resume"));
+      assertEquals(2, refused.code(), refused.err());
+      assertTrue(refused.err().contains("holds no checkpoint of this run"), refused.err());
+      assertTrue(refused.err().contains(other[2]), refused.err());
+      assertFalse(Files.exists(Path.of(model)), "a refused run writes no model");
+
+      long before = checkpointCount(checkpoints);
+      CliRun beside = CliRun.of(with(resume, "--checkpoint-dir", checkpoints.toString()));
+      assertEquals(0, beside.code(), beside.err());
       assertSameModel(reference, model);
+      assertEquals(2 * before, checkpointCount(checkpoints), "as many of this run's as of theirs");
+      assertEquals(theirs, newestCheckpointStep(checkpoints), "theirs untouched");
     }
   }
 
@@ -217,8 +227,8 @@ class ResumeIT {
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .map(p -> p.getFileName().toString())
-          .filter(name -> name.matches("checkpoint-\\d+\\.json"))
-          .mapToLong(name -> Long.parseLong(name.replaceAll("\\D", "")))
+          .filter(name -> name.matches(CHECKPOINT))
+          .mapToLong(name -> Long.parseLong(name.replaceAll(CHECKPOINT, "$1")))
           .max()
           .orElse(0);
     }
@@ -244,9 +254,7 @@ class ResumeIT {
       return 0;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .filter(p -> p.getFileName().toString().matches("checkpoint-\\d+\\.json"))
-          .count();
+      return files.filter(p -> p.getFileName().toString().matches(CHECKPOINT)).count();
     }
   }
 

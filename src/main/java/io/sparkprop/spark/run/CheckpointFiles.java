@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -28,24 +29,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints in a directory on any Hadoop file system: {@code checkpoint-<step>.json}, format
- * {@value #FORMAT} version {@value #VERSION}, each written atomically; the newest {@code keep} are
- * kept. A JSON object with format, version, step, epoch, layers, the network's activations and
- * loss, optimizer, seed, settings (the run's options), weights (the flat array), state (named
- * arrays) and history. The state's names: the optimizer's arrays under {@code optimizer.}, the
- * unfinished epoch's {loss sum, examples} as {@code trainer.partialEpoch}, early stopping's {best
- * loss, its epoch, epochs since} as {@code earlyStopping.best} and its weights as {@code
+ * One run's checkpoints in a directory on any Hadoop file system: {@code
+ * checkpoint-<fingerprint>-<step>.json}, format {@value #FORMAT} version {@value #VERSION}, each
+ * written atomically. The run is what decides its path: the network, the optimizer, the seed and
+ * whatever other settings the caller names ({@link #withRun}); the fingerprint is a hash of them,
+ * so runs of other settings share the directory without touching each other's files. After each
+ * write the newest {@code keep} of the run's own checkpoints stay. A JSON object with format,
+ * version, step, epoch, network, optimizer, seed, run (the settings the fingerprint covers),
+ * settings (every option, for whoever inspects it), weights (the flat array), state (named arrays)
+ * and history. The state's names: the optimizer's arrays under {@code optimizer.}, the unfinished
+ * epoch's {loss sum, examples} as {@code trainer.partialEpoch}, early stopping's {best loss, its
+ * epoch, epochs since} as {@code earlyStopping.best} and its weights as {@code
  * earlyStopping.bestWeights}. This class alone writes and reads them.
  */
 public final class CheckpointFiles {
   static final String FORMAT = "sparkprop-checkpoint";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   private static final String OPTIMIZER = "optimizer.";
   private static final String PARTIAL_EPOCH = "trainer.partialEpoch";
   private static final String BEST = "earlyStopping.best";
   private static final String BEST_WEIGHTS = "earlyStopping.bestWeights";
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointFiles.class);
-  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.json");
+
+  /** Any checkpoint's name: this version's (fingerprint, step), or version 1's (step). */
+  private static final Pattern NAME =
+      Pattern.compile("checkpoint-(?:([0-9a-f]{" + Fingerprint.LENGTH + "})-)?(\\d+)\\.json");
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String directory;
@@ -55,6 +64,8 @@ public final class CheckpointFiles {
   private final OptimizerSpec optimizer;
   private final long seed;
   private Map<String, String> settings = Map.of();
+  private Map<String, String> run;
+  private String fingerprint;
 
   /**
    * @param keep how many of the newest checkpoints to keep, at least 1
@@ -75,6 +86,21 @@ public final class CheckpointFiles {
     this.spec = spec;
     this.optimizer = optimizer;
     this.seed = seed;
+    withRun(Map.of());
+  }
+
+  /**
+   * Names the settings beside the network, optimizer and seed that make a run what it is: a
+   * checkpoint continues only a run with the same ones.
+   */
+  public CheckpointFiles withRun(Map<String, String> identity) {
+    Map<String, String> all = new TreeMap<>(identity);
+    all.put("network", spec.toString());
+    all.put("optimizer", optimizer.kind().id());
+    all.put("seed", Long.toString(seed));
+    this.run = all;
+    this.fingerprint = Fingerprint.of(all);
+    return this;
   }
 
   /** Records the run's settings (its options) in every checkpoint, for whoever inspects it. */
@@ -83,9 +109,21 @@ public final class CheckpointFiles {
     return this;
   }
 
+  /** The directory, as given. */
+  public String directory() {
+    return directory;
+  }
+
+  /** The hash of this run's settings that its checkpoints' names carry. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
   /** Writes a checkpoint atomically, then deletes all but the newest {@code keep}. */
   public void write(Checkpoint checkpoint) throws IOException {
-    String path = new Path(directory, "checkpoint-" + checkpoint.step() + ".json").toString();
+    String path =
+        new Path(directory, "checkpoint-" + fingerprint + "-" + checkpoint.step() + ".json")
+            .toString();
     AtomicFiles.write(
         path,
         conf,
@@ -105,9 +143,31 @@ public final class CheckpointFiles {
           gen.writeEndObject();
           gen.flush();
         });
-    List<Path> all = list();
-    for (int i = keep; i < all.size(); i++) {
-      all.get(i).getFileSystem(conf).delete(all.get(i), false);
+    prune(checkpoint.step());
+  }
+
+  /**
+   * Keeps this run's newest {@code keep} checkpoints up to {@code step}; this run's checkpoints
+   * past it are not on its path (they could not be read when it resumed) and go too. No other file
+   * is touched.
+   */
+  private void prune(int step) throws IOException {
+    int kept = 0;
+    for (Path p : own()) {
+      long s = stepOf(p);
+      if (s > step) {
+        LOG.warn("removing {}: past step {}, the newest this run has written", p, step);
+      }
+      if (s > step || ++kept > keep) {
+        p.getFileSystem(conf).delete(p, false);
+      }
+    }
+  }
+
+  /** Deletes every checkpoint of this run, as a run that starts over does. */
+  public void deleteOwn() throws IOException {
+    for (Path p : own()) {
+      p.getFileSystem(conf).delete(p, false);
     }
   }
 
@@ -119,8 +179,14 @@ public final class CheckpointFiles {
     gen.writeStringField("network", spec.toString());
     gen.writeStringField("optimizer", optimizer.kind().id());
     gen.writeNumberField("seed", seed);
-    gen.writeObjectFieldStart("settings");
-    for (Map.Entry<String, String> e : settings.entrySet()) {
+    writeStrings(gen, "run", run);
+    writeStrings(gen, "settings", settings);
+  }
+
+  private static void writeStrings(JsonGenerator gen, String name, Map<String, String> values)
+      throws IOException {
+    gen.writeObjectFieldStart(name);
+    for (Map.Entry<String, String> e : values.entrySet()) {
       gen.writeStringField(e.getKey(), e.getValue());
     }
     gen.writeEndObject();
@@ -165,14 +231,24 @@ public final class CheckpointFiles {
     gen.writeEndArray();
   }
 
-  /** Checkpoint files in the directory, newest (highest step) first. */
-  private List<Path> list() throws IOException {
+  /** This run's checkpoints, newest (highest step) first. */
+  public List<Path> own() throws IOException {
+    return list(true);
+  }
+
+  /** The checkpoints of other runs (or of an earlier version) in the directory, newest first. */
+  public List<Path> others() throws IOException {
+    return list(false);
+  }
+
+  private List<Path> list(boolean own) throws IOException {
     Path dir = new Path(directory);
     FileSystem fs = dir.getFileSystem(conf);
     List<Path> found = new ArrayList<>();
     if (fs.exists(dir)) {
       for (FileStatus status : fs.listStatus(dir)) {
-        if (NAME.matcher(status.getPath().getName()).matches()) {
+        Matcher m = NAME.matcher(status.getPath().getName());
+        if (m.matches() && fingerprint.equals(m.group(1)) == own) {
           found.add(status.getPath());
         }
       }
@@ -181,17 +257,18 @@ public final class CheckpointFiles {
     return found;
   }
 
-  private static long stepOf(Path p) {
+  /** The step a checkpoint's name carries. */
+  public static long stepOf(Path p) {
     Matcher m = NAME.matcher(p.getName());
-    return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    return m.matches() ? Long.parseLong(m.group(2)) : -1;
   }
 
   /**
-   * The newest checkpoint that reads and matches this run (network, optimizer, seed); others are
-   * skipped with a warning naming the file and the reason. Null when there is none.
+   * The newest of this run's checkpoints that reads; one that does not is skipped with a warning
+   * naming the file and the reason. Null when there is none.
    */
   public Checkpoint newest() throws IOException {
-    for (Path p : list()) {
+    for (Path p : own()) {
       try {
         return read(p);
       } catch (IOException | RuntimeException e) {
@@ -201,7 +278,35 @@ public final class CheckpointFiles {
     return null;
   }
 
-  private Checkpoint read(Path p) throws IOException {
+  /**
+   * Why another run's checkpoint cannot continue this run: the first setting that differs, as
+   * "learning-rate is '0.1' there, '0.05' here", or why it does not read.
+   */
+  public String whyNotThisRun(Path p) {
+    try {
+      JsonNode root = header(p);
+      JsonNode theirs = root.path("run");
+      for (String key : new TreeSet<>(union(run.keySet(), theirs))) {
+        String there = theirs.has(key) ? "'" + theirs.get(key).asText() + "'" : "unset";
+        String here = run.containsKey(key) ? "'" + run.get(key) + "'" : "unset";
+        if (!there.equals(here)) {
+          return key + " is " + there + " there, " + here + " here";
+        }
+      }
+      return "its fingerprint is not this run's";
+    } catch (IOException | RuntimeException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static List<String> union(java.util.Set<String> ours, JsonNode theirs) {
+    List<String> keys = new ArrayList<>(ours);
+    theirs.fieldNames().forEachRemaining(keys::add);
+    return keys;
+  }
+
+  /** The file's document, checked to be a checkpoint of this format version. */
+  private JsonNode header(Path p) throws IOException {
     JsonNode root;
     try (InputStream in = p.getFileSystem(conf).open(p)) {
       root = MAPPER.readTree(in);
@@ -210,11 +315,21 @@ public final class CheckpointFiles {
       throw new IOException("not a " + FORMAT + " file");
     }
     if (root.path("version").asInt() != VERSION) {
-      throw new IOException("version " + root.path("version") + ", this build reads " + VERSION);
+      throw new IOException(
+          "written by another sparkprop version (format version "
+              + root.path("version")
+              + "; this one reads "
+              + VERSION
+              + ")");
     }
-    expect(root, "network", spec.toString());
-    expect(root, "optimizer", optimizer.kind().id());
-    expect(root, "seed", Long.toString(seed));
+    return root;
+  }
+
+  private Checkpoint read(Path p) throws IOException {
+    JsonNode root = header(p);
+    for (Map.Entry<String, String> e : run.entrySet()) {
+      expect(root.path("run"), e.getKey(), e.getValue());
+    }
     double[] weights = doubles(root.get("weights"), "weights");
     if (weights.length != spec.numParameters()) {
       throw new IOException("has " + weights.length + " weights, expected " + spec.numParameters());

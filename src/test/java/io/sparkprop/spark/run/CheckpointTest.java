@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -181,9 +182,71 @@ class CheckpointTest {
         Initializer.initialize(SPEC, 1),
         history,
         checkpointing(files(dir, 5), 1, false, history));
-    Files.writeString(dir.resolve("checkpoint-99.json"), "{\"format\":\"sparkprop-checkp");
+    String fingerprint = files(dir, 5).fingerprint();
+    Files.writeString(
+        dir.resolve("checkpoint-" + fingerprint + "-99.json"), "{\"format\":\"sparkprop-checkp");
     Checkpoint newest = files(dir, 5).newest();
     assertEquals(6, newest.step());
+  }
+
+  /**
+   * A run's file past the step it writes (one that could not be read when it resumed) is not on its
+   * path: it goes at the next write, and cannot outlive good checkpoints.
+   */
+  @Test
+  void write_removesThisRunsUnreadableFilePastTheStepWritten(@TempDir Path dir) throws IOException {
+    String garbage = "checkpoint-" + files(dir, 2).fingerprint() + "-99.json";
+    Files.writeString(dir.resolve(garbage), "not json");
+    History history = new History();
+    fit(
+        4,
+        Initializer.initialize(SPEC, 1),
+        history,
+        checkpointing(files(dir, 2), 1, true, history));
+    assertEquals(List.of(4L, 3L), ownSteps(dir, files(dir, 2)));
+    assertTrue(Files.notExists(dir.resolve(garbage)));
+  }
+
+  /**
+   * Runs of other settings share the directory: each prunes only its own files, so a run with fewer
+   * steps keeps its checkpoints beside another run's newer ones, and leaves theirs and any other
+   * file alone.
+   */
+  @Test
+  void write_prunesOnlyThisRunsCheckpoints(@TempDir Path dir) throws IOException {
+    History first = new History();
+    fit(6, Initializer.initialize(SPEC, 1), first, checkpointing(files(dir, 2), 1, true, first));
+    Files.writeString(dir.resolve("checkpoint-7.json"), "a version 1 name");
+    Files.writeString(dir.resolve("notes.txt"), "the user's");
+
+    CheckpointFiles other = files(dir, 2).withRun(Map.of("learning-rate", "0.05"));
+    History second = new History();
+    fit(3, Initializer.initialize(SPEC, 1), second, checkpointing(other, 1, true, second));
+
+    assertEquals(List.of(3L, 2L), ownSteps(dir, other), "the new run keeps its own newest two");
+    assertEquals(List.of(6L, 5L), ownSteps(dir, files(dir, 2)), "the first run's are untouched");
+    assertTrue(Files.exists(dir.resolve("checkpoint-7.json")));
+    assertTrue(Files.exists(dir.resolve("notes.txt")));
+    assertEquals(
+        "learning-rate is unset there, '0.05' here",
+        other.whyNotThisRun(files(dir, 2).own().get(0)));
+    assertTrue(
+        other
+            .whyNotThisRun(new org.apache.hadoop.fs.Path(dir.resolve("checkpoint-7.json").toUri()))
+            .startsWith("Unrecognized token"),
+        "a file that does not read says why");
+  }
+
+  /** The steps of {@code files}' checkpoints in {@code dir}, newest first, from the file names. */
+  private static List<Long> ownSteps(Path dir, CheckpointFiles files) throws IOException {
+    String prefix = "checkpoint-" + files.fingerprint() + "-";
+    try (Stream<Path> all = Files.list(dir)) {
+      return all.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(prefix) && n.endsWith(".json"))
+          .map(n -> Long.parseLong(n.substring(prefix.length(), n.length() - 5)))
+          .sorted(java.util.Comparator.reverseOrder())
+          .toList();
+    }
   }
 
   @Test
@@ -191,13 +254,14 @@ class CheckpointTest {
     CheckpointFiles writer = files(dir, 2).withSettings(java.util.Map.of("learning-rate", "0.3"));
     History history = new History();
     fit(10, Initializer.initialize(SPEC, 1), history, checkpointing(writer, 1, false, history));
+    String prefix = "checkpoint-" + writer.fingerprint() + "-";
     assertTrue(
-        Files.readString(dir.resolve("checkpoint-10.json"))
+        Files.readString(dir.resolve(prefix + "10.json"))
             .contains("\"settings\":{\"learning-rate\":\"0.3\"}"),
         "the run's settings are kept");
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(
-          List.of("checkpoint-10.json", "checkpoint-8.json"),
+          List.of(prefix + "10.json", prefix + "8.json"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
@@ -216,5 +280,8 @@ class CheckpointTest {
     CheckpointFiles otherFiles =
         new CheckpointFiles(dir.toString(), 2, jsc.hadoopConfiguration(), other, OPTIMIZER, 3);
     assertEquals(null, otherFiles.newest());
+    assertTrue(
+        otherFiles.whyNotThisRun(files(dir, 2).own().get(0)).startsWith("network is '" + SPEC),
+        "the difference is named");
   }
 }
