@@ -5,8 +5,8 @@ import java.io.Serializable;
 /**
  * Parses delimited numeric rows: n_0 feature columns plus one label column at a configurable
  * position. Fields may be enclosed in double quotes. Blank lines are skipped; a header line, when
- * present, is checked by {@link #checkHeader} and not parsed as data. For prediction the label
- * column is optional and, when present, not read.
+ * present, is checked by {@link #checkHeader} (its column count, and that it is not all numbers)
+ * and not parsed as data. For prediction the label column is optional and, when present, not read.
  */
 public final class CsvParser implements LineParser, Serializable {
   private static final long serialVersionUID = 1L;
@@ -89,7 +89,8 @@ public final class CsvParser implements LineParser, Serializable {
    */
   public void checkHeader(String line) throws RecordException {
     DataShape.checkText(line);
-    int found = split(line).length;
+    String[] fields = split(line);
+    int found = fields.length;
     if (found != shape.numFeatures() + 1 && !(labelsOptional && found == shape.numFeatures())) {
       throw new RecordException(
           "header has "
@@ -100,6 +101,23 @@ public final class CsvParser implements LineParser, Serializable {
               + shape.numFeatures()
               + " features and a label)");
     }
+    if (allNumbers(fields)) {
+      throw new RecordException(
+          "with --header every file starts with a header line, but this one is all numbers (found '"
+              + DataShape.clip(line)
+              + "'): is it a data row of a file without a header?");
+    }
+  }
+
+  private static boolean allNumbers(String[] fields) {
+    for (String field : fields) {
+      try {
+        DataShape.parseFinite(field, "column");
+      } catch (RecordException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String[] split(String line) throws RecordException {

@@ -283,6 +283,29 @@ class DataLoaderTest {
         message);
   }
 
+  /**
+   * A directory of part files where only the first carries a header: the second's first row is
+   * data, and --header would drop it silently; an all-number header line is refused instead.
+   */
+  @Test
+  void load_headerOnOnlyOnePartFile_numericFirstRowIsRefused(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("part-00000.csv"), List.of("label,a,b,c", "1,0.1,0.2,0.3"));
+    Files.write(dir.resolve("part-00001.csv"), List.of("0,0.4,0.5,0.6", "1,0.7,0.8,0.9"));
+    DataSource source =
+        DataSource.csv(dir.toString(), ',', 0, true).withBadRecords(new BadRecords(true, 10));
+    Exception e = assertThrows(Exception.class, () -> cacheTrain(source));
+    String message = Failures.userFacingCause(e).getMessage();
+    assertTrue(
+        message.endsWith(
+            "part-00001.csv:1: with --header every file starts with a header line, but this one"
+                + " is all numbers (found '0,0.4,0.5,0.6'): is it a data row of a file without a"
+                + " header?"),
+        message);
+
+    Files.write(dir.resolve("part-00001.csv"), List.of("y,1,2,3", "0,0.4,0.5,0.6"));
+    assertEquals(2, cacheTrain(source).examples(), "a header of names, some numeric, is a header");
+  }
+
   @Test
   void load_directoryOfOnlyHiddenFiles_saysNoDataFiles(@TempDir Path dir) throws IOException {
     Files.write(dir.resolve("_SUCCESS"), List.of());
