@@ -308,7 +308,8 @@ final class OptionTable {
               "partitions",
               "N",
               "0",
-              "partitions of the cached data; 0 keeps the input's split",
+              "partitions of the cached data (predict: of file input, kept in order); 0 keeps the"
+                  + " input's split",
               DATA),
           new OptionDef("block-size", "N", "128", "examples per block (GEMM width)", DATA),
           new OptionDef(

@@ -766,6 +766,70 @@ class MainTest {
     }
   }
 
+  /**
+   * predict --partitions N splits file input into N consecutive ranges: N part files, each holding
+   * some rows, which read in order give exactly the predictions of the input's natural split. With
+   * table input it is a usage error.
+   */
+  @Test
+  void run_predictPartitions_writesThatManyPartFilesInTheInputsOrder(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    String model = dir.resolve("m.json").toString();
+    assertEquals(0, trainXorLike(data, model).code());
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      rows.append("1:").append(i / 40.0).append(" 2:").append((i * 7 % 40) / 40.0).append('\n');
+    }
+    Path input = Files.writeString(dir.resolve("rows.libsvm"), rows);
+    List<List<String>> parts = new ArrayList<>();
+    for (String partitions : List.of("0", "3")) {
+      String out = dir.resolve("p" + partitions).toString();
+      CliRun predict =
+          Args.of("predict")
+              .local()
+              .with("--input", input.toString(), "--model", model, "--predictions", out)
+              .with("--partitions", partitions)
+              .run();
+      assertEquals(0, predict.code(), predict.err());
+      List<String> lines = new ArrayList<>();
+      int files = 0;
+      try (Stream<Path> all = Files.list(Path.of(out))) {
+        for (Path part :
+            all.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+          List<String> partLines = Files.readAllLines(part);
+          assertFalse(partitions.equals("3") && partLines.isEmpty(), part + " holds rows");
+          lines.addAll(partLines);
+          files++;
+        }
+      }
+      if (partitions.equals("3")) {
+        assertEquals(3, files, "one part file per partition");
+      }
+      parts.add(lines);
+    }
+    assertEquals(40, parts.get(0).size());
+    assertEquals(40, new java.util.HashSet<>(parts.get(0)).size(), "every row predicts apart");
+    assertEquals(parts.get(0), parts.get(1), "the same predictions in the same order");
+
+    Path table = dir.resolve("table");
+    assertEquals(
+        0,
+        Args.of("convert")
+            .local()
+            .with("--input", data.toString(), "--layers", "2,4,1", "--table-out", table + "")
+            .run()
+            .code());
+    assertUsageError(
+        Args.of("predict")
+            .local()
+            .with("--input", table.toString(), "--format", "parquet", "--model", model)
+            .with("--features-col", "features")
+            .with("--predictions", dir.resolve("t").toString(), "--partitions", "2")
+            .run(),
+        "--partitions splits file input for predict; a table is read in Spark's own splits");
+  }
+
   @Test
   void run_predictWithSkipInTheConfigFile_stillFailsAtABadRecord(@TempDir Path dir)
       throws IOException {

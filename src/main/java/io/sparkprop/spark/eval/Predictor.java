@@ -36,6 +36,23 @@ import org.apache.spark.sql.types.StructType;
 public final class Predictor {
   private Predictor() {}
 
+  /**
+   * Where and how predictions are written.
+   *
+   * @param path the path to create; must not exist
+   * @param format how to write; text keeps the input's order in its part files
+   * @param keepCols table input only: columns carried from each input row to its prediction
+   * @param partitions file input only: the partitions (and part files) the input is split into, in
+   *     order; 0 keeps its natural split
+   */
+  public record Output(
+      String path, PredictionFormat format, List<String> keepCols, int partitions) {
+    /** Text lines at {@code path}, in the input's natural split. */
+    public static Output text(String path) {
+      return new Output(path, PredictionFormat.TEXT, List.of(), 0);
+    }
+  }
+
   /** Text lines, without kept columns: the output predict has always written for text input. */
   public static void predict(
       JavaSparkContext jsc,
@@ -44,38 +61,36 @@ public final class Predictor {
       DataSource input,
       int blockSize,
       String output) {
-    predict(jsc, spec, weights, input, List.of(), blockSize, PredictionFormat.TEXT, output);
+    predict(jsc, spec, weights, input, blockSize, Output.text(output));
   }
 
   /**
-   * @param keepCols table input only: columns carried from each input row to its prediction
-   * @param format how to write; text keeps the input's order in its part files
-   * @param output the path to create; must not exist
+   * @throws IllegalArgumentException for kept columns without table input, or partitions with it
    */
   public static void predict(
       JavaSparkContext jsc,
       NetworkSpec spec,
       double[] weights,
       DataSource input,
-      List<String> keepCols,
       int blockSize,
-      PredictionFormat format,
-      String output) {
-    if (!keepCols.isEmpty() && input.table() == null) {
+      Output output) {
+    if (!output.keepCols().isEmpty() && input.table() == null) {
       throw new IllegalArgumentException("only table input has columns to keep");
     }
+    if (output.partitions() > 0 && input.table() != null) {
+      throw new IllegalArgumentException("a table is read in Spark's own splits");
+    }
     DataShape shape = Datasets.shapeOf(spec);
-    PredictionRows rows = new PredictionRows(spec, shape, format);
+    PredictionRows rows = new PredictionRows(spec, shape, output.format());
     StagedOutput.write(
-        output,
+        output.path(),
         jsc.hadoopConfiguration(),
         staging ->
             WeightsBroadcast.waiting(jsc)
                 .run(
                     weights,
                     broadcast -> {
-                      write(
-                          jsc, spec, broadcast, input, keepCols, blockSize, rows, format, staging);
+                      write(jsc, spec, broadcast, input, blockSize, rows, output, staging);
                       return null;
                     }));
   }
@@ -85,16 +100,16 @@ public final class Predictor {
       NetworkSpec spec,
       Broadcast<double[]> weights,
       DataSource input,
-      List<String> keepCols,
       int blockSize,
       PredictionRows rows,
-      PredictionFormat format,
+      Output output,
       String staging) {
     DataShape shape = Datasets.shapeOf(spec);
     JavaRDD<Row> predicted;
     StructType kept;
     if (input.table() != null) {
-      TableLoader.Opened opened = TableLoader.open(jsc, input, shape, false, keepCols, null);
+      TableLoader.Opened opened =
+          TableLoader.open(jsc, input, shape, false, output.keepCols(), null);
       kept = opened.kept();
       predicted =
           opened
@@ -104,16 +119,16 @@ public final class Predictor {
     } else {
       kept = new StructType();
       predicted =
-          DataLoader.load(jsc, input, shape, 0, blockSize, false)
+          DataLoader.loadInOrder(jsc, input, shape, output.partitions(), blockSize)
               .mapPartitions(new PredictBlocks(spec, weights, blockSize, rows));
     }
-    if (format == PredictionFormat.TEXT) {
+    if (output.format() == PredictionFormat.TEXT) {
       predicted.map(r -> r.getString(0)).saveAsTextFile(staging);
     } else {
       TableLoader.session(jsc)
           .createDataFrame(predicted, rows.schema(kept))
           .write()
-          .format(format.id())
+          .format(output.format().id())
           .option("header", "true")
           .save(staging);
     }

@@ -60,7 +60,12 @@ public final class DataLoader {
     return switch (source.format()) {
       case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, requireLabels, conf);
       case LIBSVM, CSV ->
-          loadText(jsc, source, shape, partitions, blockSize, requireLabels, conf, skipped);
+          pack(
+              parseText(jsc, source, shape, requireLabels, conf, skipped),
+              source,
+              shape,
+              partitions,
+              blockSize);
       case TABLE ->
           pack(
               TableLoader.examples(jsc, source, shape, requireLabels, skipped),
@@ -68,6 +73,30 @@ public final class DataLoader {
               shape,
               partitions,
               blockSize);
+    };
+  }
+
+  /**
+   * A file input's blocks for prediction, in the input's order: labels are not read, and a given
+   * {@code partitions} count splits the examples into that many consecutive ranges (by id, which
+   * follows the input's order), so the part files written from them read as the input does.
+   *
+   * @throws IllegalArgumentException for table input, which is read in Spark's own splits
+   */
+  public static JavaRDD<ExampleBlock> loadInOrder(
+      JavaSparkContext jsc, DataSource source, DataShape shape, int partitions, int blockSize) {
+    Configuration conf = jsc.hadoopConfiguration();
+    return switch (source.format()) {
+      case IDX -> loadIdx(jsc, source, shape, partitions, blockSize, false, conf);
+      case LIBSVM, CSV -> {
+        JavaRDD<Example> examples = parseText(jsc, source, shape, false, conf, null);
+        if (partitions > 0) {
+          examples =
+              examples.mapToPair(e -> new Tuple2<>(e.id(), e)).sortByKey(true, partitions).values();
+        }
+        yield pack(examples, source, shape, 0, blockSize);
+      }
+      case TABLE -> throw new IllegalArgumentException("a table is read in Spark's own splits");
     };
   }
 
@@ -119,12 +148,11 @@ public final class DataLoader {
         .mapPartitions(new ReadIdxRanges(dataset, shape, blockSize, broadcastConf(jsc, conf)));
   }
 
-  private static JavaRDD<ExampleBlock> loadText(
+  /** A text input's examples, in its natural split. */
+  private static JavaRDD<Example> parseText(
       JavaSparkContext jsc,
       DataSource source,
       DataShape shape,
-      int partitions,
-      int blockSize,
       boolean requireLabels,
       Configuration conf,
       SkippedRecords skipped) {
@@ -143,17 +171,15 @@ public final class DataLoader {
         (JavaNewHadoopRDD<LongWritable, Text>)
             jsc.newAPIHadoopRDD(
                 job.getConfiguration(), TextInputFormat.class, LongWritable.class, Text.class);
-    JavaRDD<Example> examples =
-        lines.mapPartitionsWithInputSplit(
-            new ParseTextSplit(
-                source.lineParser(shape, !requireLabels),
-                source.format() == DataSource.Format.CSV && source.header(),
-                names,
-                broadcastConf(jsc, conf),
-                source.badRecords(),
-                skipped),
-            true);
-    return pack(examples, source, shape, partitions, blockSize);
+    return lines.mapPartitionsWithInputSplit(
+        new ParseTextSplit(
+            source.lineParser(shape, !requireLabels),
+            source.format() == DataSource.Format.CSV && source.header(),
+            names,
+            broadcastConf(jsc, conf),
+            source.badRecords(),
+            skipped),
+        true);
   }
 
   /**

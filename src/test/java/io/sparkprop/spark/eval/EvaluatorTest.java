@@ -305,10 +305,8 @@ class EvaluatorTest {
         CLASSIFIER,
         CLASSIFIER_WEIGHTS,
         tableSource(input),
-        List.of("key"),
         4,
-        PredictionFormat.PARQUET,
-        out);
+        new Predictor.Output(out, PredictionFormat.PARQUET, List.of("key"), 0));
     ReferenceNetwork reference =
         new ReferenceNetwork(new int[] {2, 3, 3}, "tanh", "softmax", CLASSIFIER_WEIGHTS);
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read =
@@ -361,10 +359,8 @@ class EvaluatorTest {
         CLASSIFIER,
         CLASSIFIER_WEIGHTS,
         tableSource(input),
-        List.of("key"),
         4,
-        PredictionFormat.CSV,
-        csv);
+        new Predictor.Output(csv, PredictionFormat.CSV, List.of("key"), 0));
     List<org.apache.spark.sql.Row> rows =
         io.sparkprop.spark.load.TableLoader.session(jsc)
             .read()
@@ -388,10 +384,8 @@ class EvaluatorTest {
         CLASSIFIER,
         CLASSIFIER_WEIGHTS,
         tableSource(input),
-        List.of("key"),
         4,
-        PredictionFormat.TEXT,
-        text);
+        new Predictor.Output(text, PredictionFormat.TEXT, List.of("key"), 0));
     List<String> lines = new ArrayList<>();
     try (Stream<Path> parts = Files.list(Path.of(text))) {
       for (Path part :
@@ -423,10 +417,8 @@ class EvaluatorTest {
         binary,
         weights,
         tableSource(table(dir, "input", false)),
-        List.of("key"),
         4,
-        PredictionFormat.PARQUET,
-        out);
+        new Predictor.Output(out, PredictionFormat.PARQUET, List.of("key"), 0));
     ReferenceNetwork reference =
         new ReferenceNetwork(new int[] {2, 2, 1}, "tanh", "sigmoid", weights);
     for (org.apache.spark.sql.Row row :
@@ -456,10 +448,9 @@ class EvaluatorTest {
                     CLASSIFIER,
                     CLASSIFIER_WEIGHTS,
                     tableSource(input),
-                    List.of("key"),
                     4,
-                    PredictionFormat.PARQUET,
-                    out.toString()));
+                    new Predictor.Output(
+                        out.toString(), PredictionFormat.PARQUET, List.of("key"), 0)));
     Throwable t = e;
     while (t.getCause() != null && !(t instanceof io.sparkprop.data.DataFormatException)) {
       t = t.getCause();
@@ -486,10 +477,8 @@ class EvaluatorTest {
                     CLASSIFIER,
                     CLASSIFIER_WEIGHTS,
                     tableSource(table(dir, "input", false)),
-                    List.of(),
                     4,
-                    PredictionFormat.PARQUET,
-                    out.toString()));
+                    new Predictor.Output(out.toString(), PredictionFormat.PARQUET, List.of(), 0)));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     try (Stream<Path> left = Files.list(out)) {
       assertEquals(List.of("keep"), left.map(p -> p.getFileName().toString()).toList());
