@@ -6,7 +6,7 @@
 #
 # Environment: SPARKPROP_MASTER_PORT (7077), SPARKPROP_MASTER_UI_PORT (8080; Workers use the next
 # two), SPARKPROP_WORKER_MEMORY (2g), SPARKPROP_CLUSTER_OPTS (extra -D settings for the Master and
-# Workers, e.g. "-Dspark.authenticate=true -Dspark.authenticate.secret=…").
+# Workers, e.g. "-Dspark.authenticate=true -Dspark.authenticate.secret=…", or spark.ssl.* for TLS).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -54,7 +54,9 @@ for _ in $(seq 1 120); do
       exit 1
     fi
   done
-  alive="$(curl -s "http://127.0.0.1:$master_ui_port/json/" | grep -o '"aliveworkers" *: *[0-9]*' | grep -o '[0-9]*$' || true)"
+  # -L -k: with spark.ssl.enabled the UI redirects to its HTTPS port, under the cluster's own
+  # certificate; this poll only counts workers on loopback.
+  alive="$(curl -s -L -k "http://127.0.0.1:$master_ui_port/json/" | grep -o '"aliveworkers" *: *[0-9]*' | grep -o '[0-9]*$' || true)"
   if [[ "$alive" == 2 ]]; then
     echo "cluster: $master_url ready with 2 workers (UI http://127.0.0.1:$master_ui_port)" >&2
     exit 0

@@ -90,9 +90,9 @@ final class SparkStart {
    */
   static String refusal(String master, String applicationId, boolean stopped) {
     if (master.startsWith("spark://") && applicationId.startsWith("spark-application-")) {
-      return "the standalone master "
+      return "the cluster did not accept the application: the standalone master "
           + master
-          + " did not register the application (see the errors above; a missing or wrong"
+          + " did not register it (see the errors above; a missing or wrong"
           + " spark.authenticate.secret is a common cause)";
     }
     if (stopped) {

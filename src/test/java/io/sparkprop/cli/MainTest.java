@@ -144,6 +144,7 @@ class MainTest {
     String master = "spark://127.0.0.1:7077";
     String unregistered = SparkStart.refusal(master, "spark-application-1763800000000", false);
     assertTrue(unregistered != null && unregistered.contains(master), unregistered);
+    assertTrue(unregistered.startsWith("the cluster did not accept the application: "));
     assertNull(SparkStart.refusal(master, "app-20261122102208-0003", false));
     assertNull(SparkStart.refusal("local[2]", "local-1763800000000", false));
     assertNotNull(SparkStart.refusal("local[2]", "local-1763800000000", true));

@@ -310,7 +310,7 @@ class ClusterIT {
     assertNotEquals(0, result.code(), result.output());
     assertTrue(result.output().contains("SASL"), result.output());
     assertTrue(
-        result.output().contains("did not register the application"),
+        result.output().contains("the cluster did not accept the application: "),
         "the refusal is reported as such, before any data is read: " + result.output());
     assertTrue(!Files.exists(Path.of(model("no-secret"))));
   }
@@ -339,6 +339,183 @@ class ClusterIT {
     assertEquals(0, result.code(), result.output());
     assertEquals(2, executors(result.output()).size(), result.output());
     assertSameModel(reference, weights("parquet"));
+  }
+
+  /**
+   * TLS on RPC and the web UIs, from key and trust stores keytool makes here: a second cluster
+   * (Master, two Workers) started with them trains the same model on both executors; its Master's
+   * UI answers only over HTTPS and its RPC port completes a TLS handshake, under that certificate.
+   */
+  @Test
+  @Order(12)
+  void tlsOnRpcAndTheWebUis_aClusterTrainsTheSameModel() throws Exception {
+    Path tls = Files.createDirectories(dir.resolve("tls"));
+    String password = UUID.randomUUID().toString();
+    List<String> ssl = tlsSettings(tls, password);
+    Map<String, String> env = new LinkedHashMap<>(clusterEnv);
+    int tlsMasterPort = freePort();
+    int tlsUiPort = freePort();
+    env.put("SPARKPROP_MASTER_PORT", Integer.toString(tlsMasterPort));
+    env.put("SPARKPROP_MASTER_UI_PORT", Integer.toString(tlsUiPort));
+    env.put("SPARKPROP_CLUSTER_DIR", tls.resolve("cluster").toString());
+    StringBuilder opts = new StringBuilder(clusterEnv.get("SPARKPROP_CLUSTER_OPTS"));
+    ssl.forEach(setting -> opts.append(" -D").append(setting));
+    env.put("SPARKPROP_CLUSTER_OPTS", opts.toString());
+    Path startLog = dir.resolve("tls-start.log");
+    Result started =
+        finish(start(List.of("bash", "scripts/cluster/start.sh"), startLog, env), startLog);
+    try {
+      assertEquals(0, started.code(), started.output());
+      List<String> sparkArgs = cluster();
+      sparkArgs.set(sparkArgs.indexOf(masterUrl), "spark://127.0.0.1:" + tlsMasterPort);
+      for (String setting : ssl) {
+        sparkArgs.addAll(List.of("--conf", setting));
+      }
+      Path log = dir.resolve("tls.log");
+      Result result = finish(start(submitCommand(sparkArgs, train("tls")), log, env), log);
+      assertEquals(0, result.code(), result.output());
+      assertEquals(2, executors(result.output()).size(), result.output());
+      assertSameModel(reference, weights("tls"));
+      assertMasterUiIsHttpsOnly(tlsUiPort, tls, password);
+      assertRpcIsTls(tlsMasterPort, tls, password);
+    } finally {
+      Path stopLog = dir.resolve("tls-stop.log");
+      Result stopped =
+          finish(start(List.of("bash", "scripts/cluster/stop.sh"), stopLog, env), stopLog);
+      assertEquals(0, stopped.code(), stopped.output());
+    }
+  }
+
+  /**
+   * A key pair for 127.0.0.1 in a PKCS12 key store, its certificate in a trust store, and the Spark
+   * settings that turn TLS on with them for RPC and the UIs.
+   */
+  private static List<String> tlsSettings(Path tls, String password) throws Exception {
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    String keyStore = tls.resolve("keystore.p12").toString();
+    String trustStore = tls.resolve("truststore.p12").toString();
+    String cert = tls.resolve("cert.pem").toString();
+    List<List<String>> steps =
+        List.of(
+            List.of(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "sparkprop",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore,
+                "-storepass",
+                password,
+                "-keypass",
+                password),
+            List.of(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "sparkprop",
+                "-keystore",
+                keyStore,
+                "-storepass",
+                password,
+                "-file",
+                cert),
+            List.of(
+                keytool,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "sparkprop",
+                "-file",
+                cert,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore,
+                "-storepass",
+                password));
+    for (List<String> step : steps) {
+      Result made = run(step, "keytool-" + step.get(1).substring(1));
+      assertEquals(0, made.code(), made.output());
+    }
+    return List.of(
+        "spark.ssl.enabled=true",
+        "spark.ssl.rpc.enabled=true",
+        "spark.ssl.protocol=TLSv1.3",
+        "spark.ssl.keyStore=" + keyStore,
+        "spark.ssl.keyStoreType=PKCS12",
+        "spark.ssl.keyStorePassword=" + password,
+        "spark.ssl.keyPassword=" + password,
+        "spark.ssl.trustStore=" + trustStore,
+        "spark.ssl.trustStoreType=PKCS12",
+        "spark.ssl.trustStorePassword=" + password);
+  }
+
+  /**
+   * The Master's HTTP port only redirects, to HTTPS; there the UI answers with the certificate made
+   * above (trusted through the trust store alone) and sees both Workers.
+   */
+  private static void assertMasterUiIsHttpsOnly(int uiPort, Path tls, String password)
+      throws Exception {
+    java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> redirect =
+        plain.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + uiPort + "/json/"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    String location = redirect.headers().firstValue("Location").orElse("");
+    assertTrue(
+        redirect.statusCode() / 100 == 3 && location.startsWith("https://"),
+        redirect.statusCode() + " to '" + location + "': " + redirect.body());
+    java.net.http.HttpResponse<String> secure =
+        java.net.http.HttpClient.newBuilder()
+            .sslContext(trusting(tls, password))
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(URI.create(location)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, secure.statusCode(), secure.body());
+    assertEquals(2, new ObjectMapper().readTree(secure.body()).get("aliveworkers").asInt());
+  }
+
+  /** The Master's RPC port completes a TLS handshake, presenting the certificate made above. */
+  private static void assertRpcIsTls(int masterPort, Path tls, String password) throws Exception {
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            trusting(tls, password).getSocketFactory().createSocket("127.0.0.1", masterPort)) {
+      socket.startHandshake();
+      java.security.cert.X509Certificate peer =
+          (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+      assertEquals("CN=127.0.0.1", peer.getSubjectX500Principal().getName());
+    }
+  }
+
+  /** A TLS context that trusts exactly the trust store made above. */
+  private static javax.net.ssl.SSLContext trusting(Path tls, String password) throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(tls.resolve("truststore.p12"))) {
+      trust.load(in, password.toCharArray());
+    }
+    javax.net.ssl.TrustManagerFactory factory =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
   }
 
   // --- helpers ---
@@ -482,9 +659,14 @@ class ClusterIT {
   }
 
   private static Process start(List<String> command, Path log) throws IOException {
+    return start(command, log, clusterEnv);
+  }
+
+  private static Process start(List<String> command, Path log, Map<String, String> env)
+      throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(clusterEnv);
+    builder.environment().putAll(env);
     return builder.start();
   }
 
