@@ -21,7 +21,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -109,10 +108,12 @@ final class Commands {
           "--partitions splits file input for predict; a table is read in Spark's own splits"
               + " (spark.sql.files.maxPartitionBytes sets their size)");
     }
-    try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "predict"))) {
+    SparkConf conf = SparkStart.conf(o, "predict");
+    SparkStart.requireMaster(conf);
+    OutputPaths.requireNew(predictions, SparkStart.hadoopConfiguration(conf));
+    try (JavaSparkContext jsc = SparkStart.start(conf)) {
       Model model = ModelFile.read(modelPath, jsc.hadoopConfiguration());
       Settings.checkLabelColumn(o, input, model.spec());
-      refuseExisting(predictions, jsc.hadoopConfiguration());
       Predictor.predict(
           jsc,
           model.spec(),
@@ -147,8 +148,10 @@ final class Commands {
     }
     Loss loss = output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY;
     NetworkSpec spec = new NetworkSpec(layers, Activation.SIGMOID, output, loss);
-    try (JavaSparkContext jsc = SparkStart.start(SparkStart.conf(o, "convert"))) {
-      refuseExisting(table, jsc.hadoopConfiguration());
+    SparkConf conf = SparkStart.conf(o, "convert");
+    SparkStart.requireMaster(conf);
+    OutputPaths.requireNew(table, SparkStart.hadoopConfiguration(conf));
+    try (JavaSparkContext jsc = SparkStart.start(conf)) {
       Datasets.Cached data =
           Datasets.loadAndCache(
               jsc,
@@ -196,14 +199,6 @@ final class Commands {
     out.println("loss " + spec.loss().id());
     out.println("parameters " + spec.numParameters());
     model.metadata().forEach((k, v) -> out.println("metadata " + k + " = " + v));
-  }
-
-  /** Fails when {@code path} exists: predictions never replace anything. */
-  private static void refuseExisting(String path, Configuration conf) throws IOException {
-    Path p = new Path(path);
-    if (p.getFileSystem(conf).exists(p)) {
-      throw new IOException(path + " already exists; choose a new path");
-    }
   }
 
   static String version() {

@@ -56,6 +56,15 @@ public final class Main {
     } catch (IOException | UncheckedIOException e) {
       err.println("sparkprop " + command + ": " + e.getMessage());
       return 1;
+    } catch (OutOfMemoryError e) {
+      err.println(
+          "sparkprop "
+              + command
+              + ": the driver ran out of memory ("
+              + e.getMessage()
+              + "); give it more (spark.driver.memory, or SPARKPROP_JAVA_OPTS=-Xmx… for"
+              + " scripts/sparkprop), or use a smaller network or --block-size");
+      return 1;
     } catch (Exception e) {
       // Spark's own exceptions are checked in Java's eyes though undeclared, hence Exception.
       RuntimeException cause = Failures.userFacingCause(e);

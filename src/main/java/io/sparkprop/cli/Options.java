@@ -102,13 +102,15 @@ final class Options {
             return super.put(key, value);
           }
         };
-    try (java.io.Reader in =
-        new java.io.InputStreamReader(
-            Files.newInputStream(Path.of(file)),
-            java.nio.charset.StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT))) {
-      props.load(in);
+    try {
+      String text =
+          java.nio.charset.StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(Path.of(file))))
+              .toString();
+      // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of a key.
+      props.load(new java.io.StringReader(text.startsWith("\uFEFF") ? text.substring(1) : text));
     } catch (IOException e) {
       throw new UsageException(
           "cannot read config file "

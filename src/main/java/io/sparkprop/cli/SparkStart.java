@@ -71,6 +71,12 @@ final class SparkStart {
     } catch (IllegalStateException e) {
       // The context was stopped while the session was set up on it: the refusal below, early.
       throw new IOException(refusal(conf.get("spark.master"), "spark-application-", true), e);
+    } catch (Exception e) {
+      // Spark refuses its own settings here (a driver heap under its minimum, a bad port): checked
+      // exceptions undeclared, so Exception. Their messages say what to change.
+      throw new IOException(
+          "Spark did not start: " + String.valueOf(e.getMessage()).replaceAll("\\s*\n\\s*", " "),
+          e);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
     String refusal = refusal(jsc.master(), jsc.sc().applicationId(), jsc.sc().isStopped());

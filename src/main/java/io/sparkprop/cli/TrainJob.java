@@ -16,8 +16,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.permission.FsAction;
-import org.apache.hadoop.security.AccessControlException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.storage.StorageLevel;
 
@@ -87,6 +85,14 @@ record TrainJob(
             ? Settings.dataSource(o, "test", "test-labels").withBadRecords(badRecords)
             : null;
     String modelOut = o.required("model-out");
+    if (modelOut.endsWith("/")) {
+      throw new UsageException(
+          "--model-out "
+              + modelOut
+              + " names a directory; name the model file (e.g. "
+              + modelOut
+              + "model.json)");
+    }
     OptimizerSpec optimizer = Settings.optimizer(o);
     double validationFraction = o.getDouble("validation-fraction");
     if (!(validationFraction >= 0 && validationFraction < 1)) {
@@ -111,6 +117,7 @@ record TrainJob(
       config = Settings.trainerConfig(o, warmStartSpec(o, initial), optimizer);
     }
     Settings.checkLabelColumn(o, train, config.network());
+    checkDriverHeap(config, patience > 0, Runtime.getRuntime().maxMemory());
     TrainJob job =
         new TrainJob(
             train,
@@ -131,6 +138,44 @@ record TrainJob(
             o.effective());
     job.checkFiles(hadoop);
     return job;
+  }
+
+  /**
+   * The driver holds several arrays as long as the parameters: the weights, the gradient sum, the
+   * broadcast's serialized copy, the optimizer's state and early stopping's best weights. A network
+   * whose arrays cannot fit its heap is refused before Spark starts rather than dying of
+   * OutOfMemoryError after loading the data. The estimate is a floor: JVM and Spark overheads come
+   * on top.
+   *
+   * @param heap the driver's maximum heap in bytes
+   */
+  static void checkDriverHeap(TrainerConfig config, boolean earlyStopping, long heap)
+      throws UsageException {
+    OptimizerSpec optimizer = config.optimizer();
+    int state =
+        switch (optimizer.kind()) {
+          case GD, SGD -> 0;
+          case MOMENTUM, NESTEROV -> 1;
+          case ADAM -> 2;
+          case LBFGS -> 2 * optimizer.historySize() + 2;
+        };
+    int arrays = 3 + state + (earlyStopping ? 1 : 0);
+    long parameters = config.network().numParameters();
+    long need = 8L * parameters * arrays;
+    if (need > heap) {
+      throw new UsageException(
+          String.format(
+              java.util.Locale.ROOT,
+              "a %s network has %d parameters; training it with %s keeps about %d arrays of them"
+                  + " on the driver, %.1f GB, more than its heap of %.1f GB (raise"
+                  + " spark.driver.memory, or SPARKPROP_JAVA_OPTS=-Xmx… for scripts/sparkprop)",
+              config.network().layersString(),
+              parameters,
+              optimizer.kind().id(),
+              arrays,
+              need / 1e9,
+              heap / 1e9));
+    }
   }
 
   /** --max-loss-growth: 0 (off) or a finite factor above 1. */
@@ -199,9 +244,9 @@ record TrainJob(
         if (!fs.getFileStatus(dir).isDirectory()) {
           throw new IOException(what + " is a file, not a directory");
         }
-        requireWritable(dir, fs, what);
+        OutputPaths.requireWritable(dir, fs, what);
       } else {
-        requireWritableAncestor(dir, fs, what);
+        OutputPaths.requireWritableAncestor(dir, fs, what);
       }
     }
   }
@@ -217,31 +262,6 @@ record TrainJob(
         throw new IOException(output + " already exists (pass --overwrite to replace it)");
       }
     }
-    requireWritableAncestor(path, fs, output);
-  }
-
-  /**
-   * The nearest existing directory above {@code path}, where it (and any directory between) will be
-   * created, must be a writable directory, not a file.
-   */
-  private static void requireWritableAncestor(Path path, FileSystem fs, String what)
-      throws IOException {
-    for (Path p = path.getParent(); p != null; p = p.getParent()) {
-      if (fs.exists(p)) {
-        if (!fs.getFileStatus(p).isDirectory()) {
-          throw new IOException("cannot write " + what + ": " + p + " is a file");
-        }
-        requireWritable(p, fs, what);
-        return;
-      }
-    }
-  }
-
-  private static void requireWritable(Path dir, FileSystem fs, String what) throws IOException {
-    try {
-      fs.access(dir, FsAction.WRITE);
-    } catch (AccessControlException e) {
-      throw new IOException("cannot write " + what + ": " + dir + " is not writable", e);
-    }
+    OutputPaths.requireWritableAncestor(path, fs, output);
   }
 }

@@ -119,6 +119,9 @@ public final class ModelFile {
     if (!fs.exists(p)) {
       throw new ModelFormatException(path, "no such file");
     }
+    if (fs.getFileStatus(p).isDirectory()) {
+      throw new ModelFormatException(path, "is a directory, not a model file");
+    }
     JsonNode root;
     try (InputStream in = fs.open(p)) {
       // Anything after the document is damage, not a second document to ignore.

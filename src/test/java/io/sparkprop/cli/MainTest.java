@@ -1,9 +1,11 @@
 package io.sparkprop.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.Weights;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.spark.TrainerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -829,6 +835,99 @@ class MainTest {
             .with("--predictions", dir.resolve("t").toString(), "--partitions", "2")
             .run(),
         "--partitions splits file input for predict; a table is read in Spark's own splits");
+  }
+
+  /** A config file a Windows editor saved, starting with a UTF-8 byte-order mark, reads as keys. */
+  @Test
+  void config_startingWithAByteOrderMark_readsItsFirstKey(@TempDir Path dir) throws IOException {
+    Path data = xor(dir);
+    Path config = dir.resolve("bom.properties");
+    Files.write(config, "\uFEFFseed = 4\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals((byte) 0xEF, Files.readAllBytes(config)[0]);
+    String fromFile = dir.resolve("file.json").toString();
+    String fromFlag = dir.resolve("flag.json").toString();
+    CliRun withFile = trainXorLike(data, fromFile, "--config", config.toString());
+    assertEquals(0, withFile.code(), withFile.err());
+    assertEquals(0, trainXorLike(data, fromFlag, "--seed", "4").code());
+    assertArrayEquals(
+        ModelFile.read(fromFlag, new Configuration()).weights(),
+        ModelFile.read(fromFile, new Configuration()).weights(),
+        "seed 4 from the file, as from the flag");
+  }
+
+  /**
+   * Outputs that cannot be written are refused before Spark starts: a --model-out ending in '/' (it
+   * once trained, wrote ".history.csv" into a new directory, then failed), and predictions under a
+   * regular file.
+   */
+  @Test
+  void outputs_aDirectoryModelOutOrPredictionsUnderAFile_failBeforeSpark(@TempDir Path dir)
+      throws IOException {
+    Path data = xor(dir);
+    Path out = dir.resolve("out");
+    assertUsageError(
+        Args.of("train")
+            .with("--train", data.toString(), "--layers", "2,4,1", "--model-out", out + "/")
+            .run(),
+        "--model-out "
+            + out
+            + "/ names a directory; name the model file (e.g. "
+            + out
+            + "/model.json)");
+    assertFalse(Files.exists(out), "nothing created");
+
+    Path file = Files.writeString(dir.resolve("afile"), "a file");
+    CliRun predict =
+        Args.of("predict")
+            .local()
+            .with("--input", data.toString(), "--model", dir.resolve("none.json").toString())
+            .with("--predictions", file.resolve("p").toString())
+            .run();
+    assertRunFailure(predict, "cannot write " + file.resolve("p") + ": " + file + " is a file");
+  }
+
+  /**
+   * A network whose parameter arrays cannot fit the driver's heap is refused before Spark starts,
+   * with the arithmetic, instead of dying of OutOfMemoryError after the data is loaded.
+   */
+  @Test
+  void train_networkTooLargeForTheDriverHeap_isAUsageError(@TempDir Path dir) throws Exception {
+    // 2-30000-30000-1: 2·30000+30000 + 30000·30000+30000 + 30000+1 = 900,150,001 parameters.
+    CliRun huge =
+        Args.train(xor(dir), dir.resolve("m.json").toString())
+            .with("--layers", "2,30000,30000,1", "--optimizer", "adam")
+            .run();
+    assertUsageError(
+        huge,
+        "a 2-30000-30000-1 network has 900150001 parameters; training it with adam keeps about 5"
+            + " arrays of them on the driver, 36.0 GB, more than its heap of");
+    // 1e6 parameters, adam: weights, gradient, broadcast copy and two moments = 40 MB.
+    TrainerConfig adam =
+        TrainerConfig.builder(
+                NetworkSpec.of(
+                    new int[] {999, 1000},
+                    Activation.TANH,
+                    Activation.IDENTITY,
+                    Loss.SQUARED_ERROR),
+                new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.1, 0.9))
+            .build();
+    assertEquals(1_000_000, adam.network().numParameters());
+    TrainJob.checkDriverHeap(adam, false, 40_000_000);
+    assertThrows(UsageException.class, () -> TrainJob.checkDriverHeap(adam, false, 39_999_999));
+    assertThrows(UsageException.class, () -> TrainJob.checkDriverHeap(adam, true, 40_000_000));
+  }
+
+  /** Spark refusing to start (here: a driver below its memory minimum) is one line, exit 1. */
+  @Test
+  void train_sparkRefusingToStart_isOneLine(@TempDir Path dir) throws IOException {
+    System.setProperty("spark.testing.memory", "100000000");
+    try {
+      CliRun run = trainXorLike(xor(dir), dir.resolve("m.json").toString());
+      assertRunFailure(run, "sparkprop train: Spark did not start: [INVALID_DRIVER_MEMORY]");
+      assertFalse(run.err().contains("unexpected failure"), run.err());
+    } finally {
+      System.clearProperty("spark.testing.memory");
+    }
   }
 
   @Test

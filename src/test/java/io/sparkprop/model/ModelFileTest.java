@@ -193,6 +193,14 @@ class ModelFileTest {
   }
 
   @Test
+  void read_aDirectory_saysItIsOne(@TempDir Path dir) throws IOException {
+    String path = Files.createDirectory(dir.resolve("model.json")).toString();
+    assertEquals(
+        path + ": is a directory, not a model file",
+        assertThrows(ModelFormatException.class, () -> ModelFile.read(path, CONF)).getMessage());
+  }
+
+  @Test
   void read_missingFile_saysNoSuchFile(@TempDir Path dir) {
     String path = dir.resolve("none.json").toString();
     assertEquals(

@@ -103,7 +103,7 @@ final class ParseTextSplit
 
     @Override
     public boolean hasNext() {
-      while (next == null && lines.hasNext()) {
+      while (next == null && moreLines()) {
         Tuple2<LongWritable, Text> line = lines.next();
         next = parseLine(line._1().get(), line._2().toString());
       }
@@ -114,6 +114,25 @@ final class ParseTextSplit
                 file, splitStart, skippedCount, List.copyOf(skippedOffsets), firstError, false));
       }
       return next != null;
+    }
+
+    /**
+     * Whether the file has another line. The line reader fails with an I/O error (undeclared, from
+     * Scala) where a compressed file is truncated or damaged: a fault of the file, named as one.
+     */
+    private boolean moreLines() {
+      try {
+        return lines.hasNext();
+      } catch (Exception e) {
+        if (e instanceof java.io.IOException) {
+          throw DataFormatException.inFile(
+              file,
+              "cannot be read to its end ("
+                  + e.getMessage()
+                  + "); is it a truncated or damaged compressed file?");
+        }
+        throw e;
+      }
     }
 
     @Override

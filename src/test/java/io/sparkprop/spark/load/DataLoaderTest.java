@@ -306,6 +306,67 @@ class DataLoaderTest {
     assertEquals(2, cacheTrain(source).examples(), "a header of names, some numeric, is a header");
   }
 
+  /** A gzip file cut short fails as a fault of that file, in one line, whatever the policy. */
+  @Test
+  void load_truncatedGzip_namesTheFileAsTruncated(@TempDir Path dir) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write(
+          String.join("\n", libsvmLines(200)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] whole = bytes.toByteArray();
+    Path file = dir.resolve("train.libsvm.gz");
+    Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
+    for (boolean skip : new boolean[] {false, true}) {
+      DataSource source =
+          DataSource.libsvm(file.toString()).withBadRecords(new BadRecords(skip, 10));
+      Exception e = assertThrows(Exception.class, () -> cacheTrain(source));
+      String message = Failures.userFacingCause(e).getMessage();
+      assertTrue(
+          message.endsWith(
+              "train.libsvm.gz: cannot be read to its end (Unexpected end of input stream); is it"
+                  + " a truncated or damaged compressed file?"),
+          message);
+    }
+    Files.write(file, whole);
+    assertEquals(200, cacheTrain(DataSource.libsvm(file.toString())).examples(), "whole, it reads");
+  }
+
+  /** A UTF-8 byte-order mark before the first line (Windows editors write one) is not data. */
+  @Test
+  void load_byteOrderMarkBeforeTheFirstLine_isSkipped(@TempDir Path dir) throws IOException {
+    List<String> lines = libsvmLines(6);
+    Path plain = Files.write(dir.resolve("plain.libsvm"), lines);
+    Path marked = dir.resolve("marked.libsvm");
+    Files.writeString(marked, "\uFEFF" + String.join("\n", lines) + "\n");
+    assertEquals(Files.size(plain) + 3, Files.size(marked), "the mark is three bytes: EF BB BF");
+    List<double[]> expected = labelsAndFeatures(cacheTrain(DataSource.libsvm(plain.toString())));
+    List<double[]> actual = labelsAndFeatures(cacheTrain(DataSource.libsvm(marked.toString())));
+    assertEquals(6, actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), "example " + i);
+    }
+  }
+
+  /** Each example as its targets followed by its features, sorted. */
+  private static List<double[]> labelsAndFeatures(Datasets.Cached cached) {
+    List<double[]> all = new ArrayList<>();
+    int n0 = SHAPE.numFeatures();
+    int nL = SHAPE.numOutputs();
+    for (ExampleBlock b : cached.blocks().collect()) {
+      double[] x = b.features();
+      double[] y = b.targets();
+      for (int c = 0; c < b.size(); c++) {
+        double[] row = new double[nL + n0];
+        System.arraycopy(y, c * nL, row, 0, nL);
+        System.arraycopy(x, c * n0, row, nL, n0);
+        all.add(row);
+      }
+    }
+    all.sort(java.util.Arrays::compare);
+    return all;
+  }
+
   @Test
   void load_directoryOfOnlyHiddenFiles_saysNoDataFiles(@TempDir Path dir) throws IOException {
     Files.write(dir.resolve("_SUCCESS"), List.of());
