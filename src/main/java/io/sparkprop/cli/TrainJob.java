@@ -11,6 +11,7 @@ import io.sparkprop.report.TrainingReport;
 import io.sparkprop.spark.TrainerConfig;
 import io.sparkprop.spark.load.DataLoader;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -224,16 +225,36 @@ record TrainJob(
 
   /**
    * The input files must be there (a catalog table is looked up once Spark runs); the model, its
-   * history and its report may replace nothing without --overwrite, may not be a directory, and
-   * need a writable directory to go in; so does the checkpoint directory, which may not be a file.
+   * history and its report may replace nothing without --overwrite, may not be a directory, may not
+   * be an input file or go in an input directory, and need a writable directory to go in; so does
+   * the checkpoint directory, which may not be a file.
    */
-  private void checkFiles(Configuration hadoop) throws IOException {
+  private void checkFiles(Configuration hadoop) throws IOException, UsageException {
+    Map<Path, String> inputs = new HashMap<>();
     for (DataSource input : test == null ? List.of(train) : List.of(train, test)) {
       if (input.table() == null || !input.table().isCatalogTable()) {
-        DataLoader.listDataFiles(input.path(), hadoop);
+        String flag = input == train ? "--train" : "--test";
+        for (Path file : DataLoader.listDataFiles(input.path(), hadoop)) {
+          inputs.put(qualified(file, hadoop), "is the " + flag + " input");
+        }
+        Path given = new Path(input.path());
+        FileSystem fs = given.getFileSystem(hadoop);
+        if (fs.exists(given) && fs.getFileStatus(given).isDirectory()) {
+          inputs.put(qualified(given, hadoop), "would go in the " + flag + " directory");
+        }
+        if (input.idxLabelsPath() != null) {
+          inputs.put(
+              qualified(new Path(input.idxLabelsPath()), hadoop), "is the " + flag + " labels");
+        }
       }
     }
     for (String output : List.of(modelOut, historyPath(), reportPath())) {
+      Path path = qualified(new Path(output), hadoop);
+      String clash = inputs.getOrDefault(path, inputs.get(path.getParent()));
+      if (clash != null) {
+        throw new UsageException(
+            output + " " + clash + "; write the model elsewhere, not over or among the data");
+      }
       checkOutput(output, hadoop);
     }
     if (checkpoints != null) {
@@ -249,6 +270,10 @@ record TrainJob(
         OutputPaths.requireWritableAncestor(dir, fs, what);
       }
     }
+  }
+
+  private static Path qualified(Path path, Configuration hadoop) throws IOException {
+    return path.getFileSystem(hadoop).makeQualified(path);
   }
 
   private void checkOutput(String output, Configuration hadoop) throws IOException {

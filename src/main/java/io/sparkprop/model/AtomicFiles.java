@@ -76,8 +76,8 @@ public final class AtomicFiles {
 
   private static void writeLocal(FileSystem raw, Path temporary, Path target, Content content)
       throws IOException {
-    java.nio.file.Path tmp = Paths.get(raw.makeQualified(temporary).toUri());
-    java.nio.file.Path destination = Paths.get(raw.makeQualified(target).toUri());
+    java.nio.file.Path tmp = Paths.get(raw.makeQualified(temporary).toUri().getPath());
+    java.nio.file.Path destination = Paths.get(raw.makeQualified(target).toUri().getPath());
     try {
       try (FileChannel channel =
               FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

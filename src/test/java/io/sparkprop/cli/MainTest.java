@@ -886,6 +886,39 @@ class MainTest {
     assertRunFailure(predict, "cannot write " + file.resolve("p") + ": " + file + " is a file");
   }
 
+  @Test
+  void paths_withSpacesAndNonAsciiLetters_areReadAndWrittenAsNamed(@TempDir Path dir)
+      throws IOException {
+    Path data = Files.writeString(dir.resolve("a b ü.libsvm"), XOR);
+    String model = dir.resolve("ü m.json").toString();
+    CliRun run = Args.train(data, model).with("--layers", "2,4,1").run();
+    assertEquals(0, run.code(), run.err());
+    assertEquals(17, ModelFile.read(model, new Configuration()).weights().length);
+    assertTrue(Files.exists(dir.resolve("ü m.history.csv")));
+  }
+
+  /**
+   * An output over an input: --model-out naming the --train file with --overwrite once replaced the
+   * data with the model; a model inside a --train directory would be read as data next time.
+   */
+  @Test
+  void outputs_overOrAmongTheInputs_areUsageErrors(@TempDir Path dir) throws IOException {
+    Path data = xor(dir);
+    assertUsageError(
+        Args.train(data, data.toString()).with("--layers", "2,4,1", "--overwrite").run(),
+        data + " is the --train input; write the model elsewhere, not over or among the data");
+    assertEquals(XOR, Files.readString(data), "the data is untouched");
+
+    Path parts = Files.createDirectory(dir.resolve("parts"));
+    Files.writeString(parts.resolve("part-00000"), XOR);
+    assertUsageError(
+        Args.train(parts, parts.resolve("m.json").toString()).with("--layers", "2,4,1").run(),
+        parts.resolve("m.json") + " would go in the --train directory");
+    assertUsageError(
+        Args.train(parts, data.toString()).with("--layers", "2,4,1", "--test", data + "").run(),
+        data + " is the --test input");
+  }
+
   /**
    * A network whose parameter arrays cannot fit the driver's heap is refused before Spark starts,
    * with the arithmetic, instead of dying of OutOfMemoryError after the data is loaded.

@@ -108,7 +108,7 @@ public final class CheckpointLock implements AutoCloseable {
       if (fs instanceof LocalFileSystem local) {
         // The raw file system's create checks, then creates; the JDK's is one atomic step.
         Files.write(
-            Paths.get(local.getRawFileSystem().makeQualified(path).toUri()),
+            Paths.get(local.getRawFileSystem().makeQualified(path).toUri().getPath()),
             content,
             java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE);
