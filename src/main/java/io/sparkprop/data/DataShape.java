@@ -63,7 +63,9 @@ public record DataShape(int numFeatures, int numOutputs, LabelKind labels) imple
       case BINARY -> {
         if (value != 0.0 && value != 1.0) {
           throw new RecordException(
-              "label must be 0 or 1 for a single sigmoid output, found " + show(value));
+              "label must be 0 or 1 for a single sigmoid output, found "
+                  + show(value)
+                  + (value == -1.0 ? " (binary LIBSVM sets label -1 and +1: write 0 for -1)" : ""));
         }
         target[offset] = value;
       }

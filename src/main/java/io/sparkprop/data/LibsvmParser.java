@@ -60,10 +60,18 @@ public final class LibsvmParser implements LineParser, Serializable {
       try {
         index = Integer.parseInt(token.substring(0, colon));
       } catch (NumberFormatException e) {
+        String text = token.substring(0, colon);
+        if (text.matches("\\d+")) {
+          // An integer, only past int: far beyond any input layer.
+          throw new RecordException(
+              "feature index "
+                  + DataShape.clip(text)
+                  + " is beyond the input layer (expected 1.."
+                  + shape.numFeatures()
+                  + ")");
+        }
         throw new RecordException(
-            "feature index is not an integer (found '"
-                + DataShape.clip(token.substring(0, colon))
-                + "')");
+            "feature index is not an integer (found '" + DataShape.clip(text) + "')");
       }
       if (index < 1) {
         throw new RecordException("feature index " + index + " is invalid (indices are 1-based)");

@@ -97,6 +97,13 @@ class ParsersTest {
         "1.5 1:1|label must be an integer class in 0..2 for 3 outputs, found 1.5",
         "x 1:1|label is not a number (found 'x')",
         "1 a:1|feature index is not an integer (found 'a')",
+        "1 -1:0.5|feature index -1 is invalid (indices are 1-based)",
+        "1 1:|feature 1 must be index:value, found '1:'",
+        "1 :5|feature 1 must be index:value, found ':5'",
+        "1 1:0.5:2|feature 1 is not a number (found '0.5:2')",
+        "1 99999999999:1|feature index 99999999999 is beyond the input layer (expected 1..4)",
+        "1 1:0.5,|feature 1 is not a number (found '0.5,')",
+        "-1 1:1|label must be an integer class in 0..2 for 3 outputs, found -1",
       })
   void libsvm_malformedLine_saysWhatIsWrong(String line, String expected) {
     assertEquals(
@@ -166,5 +173,10 @@ class ParsersTest {
     assertEquals(
         "label must be 0 or 1 for a single sigmoid output, found 2",
         assertThrows(RecordException.class, () -> binary.parse(0, "2 1:1")).getMessage());
+    assertEquals(
+        "label must be 0 or 1 for a single sigmoid output, found -1 (binary LIBSVM sets label -1"
+            + " and +1: write 0 for -1)",
+        assertThrows(RecordException.class, () -> binary.parse(0, "-1 1:1")).getMessage());
+    assertEquals(1.0, binary.parse(0, "+1 1:1").target()[0], "+1 reads as 1");
   }
 }
