@@ -168,7 +168,7 @@ class ParsersTest {
   }
 
   @Test
-  void binaryLabel_otherThanZeroOrOne_isRejected() {
+  void binaryLabel_otherThanZeroOrOne_isRejected() throws RecordException {
     LibsvmParser binary = new LibsvmParser(new DataShape(4, 1, DataShape.LabelKind.BINARY));
     assertEquals(
         "label must be 0 or 1 for a single sigmoid output, found 2",
