@@ -85,6 +85,12 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
   abstract void addRange(A values, int from, A into, int offset, int length);
 
   /**
+   * into[offset + i] += alpha × values[from + i] for i &lt; length: one nonzero of a sparse input
+   * times a column, too short for a BLAS call to pay.
+   */
+  abstract void axpy(double alpha, A values, int from, A into, int offset, int length);
+
+  /**
    * The first n values as doubles: {@code values} itself for doubles, else converted into {@code
    * scratch}.
    */
@@ -170,6 +176,13 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
     @Override
     void addRange(double[] values, int from, double[] into, int offset, int length) {
       ElementWise.get().add(values, from, into, offset, length);
+    }
+
+    @Override
+    void axpy(double alpha, double[] values, int from, double[] into, int offset, int length) {
+      for (int i = 0; i < length; i++) {
+        into[offset + i] += alpha * values[from + i];
+      }
     }
 
     @Override
@@ -262,6 +275,14 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
     @Override
     void addRange(float[] values, int from, float[] into, int offset, int length) {
       ElementWise.get().add(values, from, into, offset, length);
+    }
+
+    @Override
+    void axpy(double alpha, float[] values, int from, float[] into, int offset, int length) {
+      float a = (float) alpha;
+      for (int i = 0; i < length; i++) {
+        into[offset + i] += a * values[from + i];
+      }
     }
 
     @Override

@@ -16,10 +16,11 @@ package io.sparkprop.nn;
  * may leave out feature rows that are zero in all its columns (its "runs" list the rows it has, as
  * in {@link io.sparkprop.data.ExampleBlock#storedRuns}): the first layer then multiplies by W¹'s
  * matching columns, gathered into the workspace, and adds ∂C/∂W¹ into those columns alone; the rows
- * left out would add exactly zero to both. The matrices are in the workspace's {@link Arithmetic}
- * (double, or float for sgemm), and so are the hidden layers' element-wise functions; the output
- * layer and the loss always run in double. Stateless and thread-safe; all scratch space lives in a
- * {@link Workspace}.
+ * left out would add exactly zero to both. A sparse input ({@link SparseColumns}) runs the first
+ * layer over its nonzeros instead, each an axpy of a W¹ or Δ¹ column (cost ∝ nonzeros × n_1, not
+ * n_0 × B × n_1). The matrices are in the workspace's {@link Arithmetic} (double, or float for
+ * sgemm), and so are the hidden layers' element-wise functions; the output layer and the loss
+ * always run in double. Stateless and thread-safe; all scratch space lives in a {@link Workspace}.
  */
 public final class Network {
   private final NetworkSpec spec;
@@ -53,10 +54,28 @@ public final class Network {
    * @param inputRuns pairs (first row, number of rows), increasing and disjoint; null for all n_0
    */
   public <A> void forward(A weights, A input, int[] inputRuns, int cols, Workspace<A> workspace) {
+    forward(weights, new Input<>(input, inputRuns, null), cols, workspace);
+  }
+
+  /**
+   * Runs the forward pass on a sparse input: the first layer adds, for each nonzero x_kc, x_kc
+   * times W¹'s column k into z¹'s column c (cost ∝ nonzeros × n_1); the layers above are GEMMs.
+   */
+  public <A> void forward(A weights, SparseColumns input, int cols, Workspace<A> workspace) {
+    forward(weights, new Input<A>(null, null, input), cols, workspace);
+  }
+
+  /**
+   * The first layer's input: a dense matrix of the rows {@code runs} lists (all n_0 when null), or
+   * sparse columns.
+   */
+  private record Input<A>(A dense, int[] runs, SparseColumns sparse) {}
+
+  private <A> void forward(A weights, Input<A> input, int cols, Workspace<A> workspace) {
     checkColumns(cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
-    A previous = input;
+    A previous = input.dense();
     for (int l = 1; l <= numLayers; l++) {
       ParameterLayout.Layer layer = layout.layer(l);
       int rows = layer.rows();
@@ -64,14 +83,16 @@ public final class Network {
       int n = rows * cols;
       A w = weights;
       int wOffset = layer.weightOffset();
-      if (l == 1 && inputRuns != null) {
-        inner = gatherColumns(weights, layer, inputRuns, workspace.firstLayerWeights);
+      if (l == 1 && input.runs() != null) {
+        inner = gatherColumns(weights, layer, input.runs(), workspace.firstLayerWeights);
         w = workspace.firstLayerWeights;
         wOffset = 0;
       }
       A out = l == numLayers ? workspace.logits : workspace.activation(l);
       arithmetic.fillColumns(weights, layer.biasOffset(), out, rows, cols);
-      if (inner > 0) {
+      if (l == 1 && input.sparse() != null) {
+        addSparseProducts(arithmetic, weights, layer, input.sparse(), cols, out);
+      } else if (inner > 0) {
         arithmetic.gemm(
             false, false, rows, cols, inner, w, wOffset, rows, previous, 0, inner, 1.0, out, 0,
             rows);
@@ -84,6 +105,43 @@ public final class Network {
         arithmetic.activate(spec.activation(l), out, rows, cols);
       }
       previous = out;
+    }
+  }
+
+  /**
+   * z¹ += W¹ X for sparse X: for each nonzero x_kc, x_kc times W¹'s column k into z¹'s column c.
+   */
+  private static <A> void addSparseProducts(
+      Arithmetic<A> arithmetic,
+      A weights,
+      ParameterLayout.Layer layer,
+      SparseColumns x,
+      int cols,
+      A out) {
+    int rows = layer.rows();
+    for (int c = 0; c < cols; c++) {
+      for (int k = x.starts()[c]; k < x.starts()[c + 1]; k++) {
+        arithmetic.axpy(x.value(k), weights, layer.columnOffset(x.rows()[k]), out, c * rows, rows);
+      }
+    }
+  }
+
+  /**
+   * ∂C/∂W¹ += Δ¹ Xᵀ for sparse X: for each nonzero x_kc, x_kc times Δ¹'s column c into column k.
+   */
+  private static <A> void addSparseGradient(
+      Arithmetic<A> arithmetic,
+      A delta,
+      ParameterLayout.Layer layer,
+      SparseColumns x,
+      int cols,
+      A gradient) {
+    int rows = layer.rows();
+    for (int c = 0; c < cols; c++) {
+      for (int k = x.starts()[c]; k < x.starts()[c + 1]; k++) {
+        arithmetic.axpy(
+            x.value(k), delta, c * rows, gradient, layer.columnOffset(x.rows()[k]), rows);
+      }
     }
   }
 
@@ -133,7 +191,48 @@ public final class Network {
       int cols,
       Workspace<A> workspace,
       A gradient) {
-    double loss = loss(weights, input, inputRuns, targets, columnWeights, cols, workspace);
+    return accumulateGradient(
+        weights,
+        new Input<>(input, inputRuns, null),
+        targets,
+        columnWeights,
+        cols,
+        workspace,
+        gradient);
+  }
+
+  /**
+   * Like {@link #accumulateGradient(Object, Object, int[], double[], double[], int, Workspace,
+   * Object)} on a sparse input: the first layer's products and its weight gradient run over the
+   * nonzeros (see {@link #forward(Object, SparseColumns, int, Workspace)}).
+   */
+  public <A> double accumulateGradient(
+      A weights,
+      SparseColumns input,
+      double[] targets,
+      double[] columnWeights,
+      int cols,
+      Workspace<A> workspace,
+      A gradient) {
+    return accumulateGradient(
+        weights,
+        new Input<A>(null, null, input),
+        targets,
+        columnWeights,
+        cols,
+        workspace,
+        gradient);
+  }
+
+  private <A> double accumulateGradient(
+      A weights,
+      Input<A> input,
+      double[] targets,
+      double[] columnWeights,
+      int cols,
+      Workspace<A> workspace,
+      A gradient) {
+    double loss = loss(weights, input, targets, columnWeights, cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
     arithmetic.store(
@@ -141,9 +240,11 @@ public final class Network {
     for (int l = numLayers; l >= 1; l--) {
       ParameterLayout.Layer layer = layout.layer(l);
       A delta = workspace.delta(l);
-      A previous = l == 1 ? input : workspace.activation(l - 1);
-      if (l == 1 && inputRuns != null) {
-        addFirstLayerGradient(arithmetic, delta, input, inputRuns, cols, workspace, gradient);
+      A previous = l == 1 ? input.dense() : workspace.activation(l - 1);
+      if (l == 1 && input.sparse() != null) {
+        addSparseGradient(arithmetic, delta, layer, input.sparse(), cols, gradient);
+      } else if (l == 1 && input.runs() != null) {
+        addFirstLayerGradient(arithmetic, delta, previous, input.runs(), cols, workspace, gradient);
       } else {
         // ∂C/∂W^l += Δ^l (A^{l−1})ᵀ
         arithmetic.gemm(
@@ -253,7 +354,31 @@ public final class Network {
       double[] columnWeights,
       int cols,
       Workspace<A> workspace) {
-    forward(weights, input, inputRuns, cols, workspace);
+    return loss(
+        weights, new Input<>(input, inputRuns, null), targets, columnWeights, cols, workspace);
+  }
+
+  /**
+   * Like {@link #loss(Object, Object, int[], double[], double[], int, Workspace)} on sparse input.
+   */
+  public <A> double loss(
+      A weights,
+      SparseColumns input,
+      double[] targets,
+      double[] columnWeights,
+      int cols,
+      Workspace<A> workspace) {
+    return loss(weights, new Input<A>(null, null, input), targets, columnWeights, cols, workspace);
+  }
+
+  private <A> double loss(
+      A weights,
+      Input<A> input,
+      double[] targets,
+      double[] columnWeights,
+      int cols,
+      Workspace<A> workspace) {
+    forward(weights, input, cols, workspace);
     return spec.loss()
         .lossAndDelta(
             spec.outputActivation(),
