@@ -319,6 +319,13 @@ final class OptionTable {
               "libsvm, csv, tables: cached feature values as floats (4 bytes) or exact doubles (8)",
               DATA),
           new OptionDef(
+              "sparse",
+              "auto|on|off",
+              "auto",
+              "libsvm, csv, tables: cache each example's nonzeros (auto: when under 1/16 of a"
+                  + " block's values are nonzero)",
+              DATA),
+          new OptionDef(
               "on-bad-record",
               "fail|skip",
               "fail",

@@ -3,6 +3,7 @@ package io.sparkprop.cli;
 import io.sparkprop.data.BadRecords;
 import io.sparkprop.data.CachePrecision;
 import io.sparkprop.data.DataSource;
+import io.sparkprop.data.Sparsity;
 import io.sparkprop.data.TableColumns;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
@@ -23,6 +24,7 @@ final class Settings {
       throws UsageException {
     String path = o.required(pathOption);
     CachePrecision precision = parse(o, "cache-precision", CachePrecision::parse);
+    Sparsity sparsity = parse(o, "sparse", Sparsity::parse);
     try {
       DataSource.Format format = DataSource.Format.ofOption(o.get("format"));
       DataSource source =
@@ -37,7 +39,7 @@ final class Settings {
             case IDX -> DataSource.idx(path, labelsOption == null ? null : o.get(labelsOption));
             case TABLE -> DataSource.table(path, tableColumns(o));
           };
-      return source.withPrecision(precision);
+      return source.withPrecision(precision).withSparsity(sparsity);
     } catch (IllegalArgumentException e) {
       throw new UsageException(o.where("format") + ": " + e.getMessage());
     }

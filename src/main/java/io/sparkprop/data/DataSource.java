@@ -16,6 +16,7 @@ import java.io.Serializable;
  * @param header csv only: whether each file starts with a header line
  * @param precision libsvm, csv and table: how the cache keeps feature values (idx pixels always
  *     stay one byte each)
+ * @param sparsity libsvm, csv and table: whether cached blocks keep their features sparse
  * @param badRecords libsvm, csv and table: what happens to a malformed line or row
  * @param table table only: its reader and columns; null otherwise
  */
@@ -27,6 +28,7 @@ public record DataSource(
     int labelColumn,
     boolean header,
     CachePrecision precision,
+    Sparsity sparsity,
     BadRecords badRecords,
     TableColumns table)
     implements Serializable {
@@ -68,9 +70,10 @@ public record DataSource(
         || path == null
         || path.isBlank()
         || precision == null
+        || sparsity == null
         || badRecords == null) {
       throw new IllegalArgumentException(
-          "a data source needs a format, a path, a precision and a bad-record policy");
+          "a data source needs a format, a path, a precision, a sparsity and a bad-record policy");
     }
     if ((format == Format.TABLE) != (table != null)) {
       throw new IllegalArgumentException("a table source, and only a table source, names columns");
@@ -80,19 +83,43 @@ public record DataSource(
   /** This source with cached text features kept at {@code p}. */
   public DataSource withPrecision(CachePrecision p) {
     return new DataSource(
-        format, path, labelsPath, delimiter, labelColumn, header, p, badRecords, table);
+        format, path, labelsPath, delimiter, labelColumn, header, p, sparsity, badRecords, table);
   }
 
   /** This source with malformed text records handled by {@code policy}. */
   public DataSource withBadRecords(BadRecords policy) {
     return new DataSource(
-        format, path, labelsPath, delimiter, labelColumn, header, precision, policy, table);
+        format,
+        path,
+        labelsPath,
+        delimiter,
+        labelColumn,
+        header,
+        precision,
+        sparsity,
+        policy,
+        table);
+  }
+
+  /** This source with cached blocks sparse as {@code s} says. */
+  public DataSource withSparsity(Sparsity s) {
+    return new DataSource(
+        format, path, labelsPath, delimiter, labelColumn, header, precision, s, badRecords, table);
   }
 
   /** A LIBSVM source, cached as float32, failing at a malformed line. */
   public static DataSource libsvm(String path) {
     return new DataSource(
-        Format.LIBSVM, path, null, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL, null);
+        Format.LIBSVM,
+        path,
+        null,
+        ',',
+        0,
+        false,
+        CachePrecision.FLOAT32,
+        Sparsity.AUTO,
+        BadRecords.FAIL,
+        null);
   }
 
   /** A CSV source, cached as float32, failing at a malformed row. */
@@ -105,6 +132,7 @@ public record DataSource(
         labelColumn,
         header,
         CachePrecision.FLOAT32,
+        Sparsity.AUTO,
         BadRecords.FAIL,
         null);
   }
@@ -119,6 +147,7 @@ public record DataSource(
         0,
         false,
         CachePrecision.FLOAT32,
+        Sparsity.AUTO,
         BadRecords.FAIL,
         null);
   }
@@ -129,7 +158,16 @@ public record DataSource(
    */
   public static DataSource table(String path, TableColumns columns) {
     return new DataSource(
-        Format.TABLE, path, null, ',', 0, false, CachePrecision.FLOAT32, BadRecords.FAIL, columns);
+        Format.TABLE,
+        path,
+        null,
+        ',',
+        0,
+        false,
+        CachePrecision.FLOAT32,
+        Sparsity.AUTO,
+        BadRecords.FAIL,
+        columns);
   }
 
   /**

@@ -55,6 +55,30 @@ public final class Example implements Serializable {
     }
   }
 
+  /** How many of the features are nonzero. */
+  int nonZeros() {
+    int n = 0;
+    for (double v : values) {
+      n += v != 0.0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Writes the nonzero features' indices and values, increasing, at {@code offset}; returns the
+   * offset after them.
+   */
+  int writeNonZeros(int[] rows, double[] into, int offset) {
+    int k = offset;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != 0.0) {
+        rows[k] = indices == null ? i : indices[i];
+        into[k++] = values[i];
+      }
+    }
+    return k;
+  }
+
   /** A copy of this example under another id. */
   public Example withId(long newId) {
     return new Example(newId, target, indices, values, weight);

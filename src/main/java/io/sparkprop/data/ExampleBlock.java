@@ -24,6 +24,13 @@ public final class ExampleBlock implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final double PIXEL_SCALE = 1.0 / 255.0;
 
+  /**
+   * {@link Sparsity#AUTO} keeps a block sparse when fewer than 1 in this many of its values are
+   * nonzero: there a nonzero's 4 to 12 bytes beat the dense matrix's bytes per value, and the first
+   * layer's axpy per nonzero beats the GEMM's work on every value.
+   */
+  public static final int SPARSE_BELOW = 16;
+
   private final int size;
   private final int numFeatures;
   private final int numOutputs;
@@ -54,6 +61,17 @@ public final class ExampleBlock implements Serializable {
   /** Each column's example weight, or null when every weight is 1. */
   private final double[] weights;
 
+  /**
+   * Sparse storage, instead of the three dense arrays: column j's nonzeros are at rows {@code
+   * sparseRows[sparseStarts[j] … sparseStarts[j + 1])}, increasing, with values in one of {@code
+   * sparseFloats} and {@code sparseDoubles}, or in neither when every value is 1. Null when dense.
+   */
+  private final int[] sparseStarts;
+
+  private final int[] sparseRows;
+  private final float[] sparseFloats;
+  private final double[] sparseDoubles;
+
   /** A block of features kept as doubles, column-major n_0 × size, all rows stored as given. */
   public ExampleBlock(
       int size, int numFeatures, int numOutputs, long[] ids, double[] features, double[] targets) {
@@ -72,9 +90,31 @@ public final class ExampleBlock implements Serializable {
       float[] floats,
       double[] targets,
       double[] weights) {
-    int featureValues =
-        features != null ? features.length : pixels != null ? pixels.length : floats.length;
+    this(
+        size, numFeatures, numOutputs, ids, runs, features, pixels, floats, null, targets, weights);
+  }
+
+  /** Stores the given features, dense (one of three arrays) or {@code sparse}. */
+  private ExampleBlock(
+      int size,
+      int numFeatures,
+      int numOutputs,
+      long[] ids,
+      int[] runs,
+      double[] features,
+      byte[] pixels,
+      float[] floats,
+      Sparse sparse,
+      double[] targets,
+      double[] weights) {
     int stored = runs == null ? numFeatures : storedRows(runs, numFeatures);
+    int featureValues =
+        sparse != null
+            ? size * stored
+            : features != null ? features.length : pixels != null ? pixels.length : floats.length;
+    if (sparse != null) {
+      sparse.check(size, numFeatures);
+    }
     if (size <= 0
         || ids.length != size
         || featureValues != size * stored
@@ -103,6 +143,39 @@ public final class ExampleBlock implements Serializable {
     this.classes = oneHotClasses(targets, numOutputs, size);
     this.targets = classes == null ? targets : null;
     this.weights = weights;
+    this.sparseStarts = sparse == null ? null : sparse.starts;
+    this.sparseRows = sparse == null ? null : sparse.rows;
+    this.sparseFloats = sparse == null ? null : sparse.floats;
+    this.sparseDoubles = sparse == null ? null : sparse.doubles;
+  }
+
+  /** Sparse columns as the constructor takes them; see the fields. */
+  private record Sparse(int[] starts, int[] rows, float[] floats, double[] doubles) {
+    void check(int size, int numFeatures) {
+      int nonZeros = rows.length;
+      boolean ok =
+          starts.length == size + 1
+              && starts[0] == 0
+              && starts[size] == nonZeros
+              && (floats == null || floats.length == nonZeros)
+              && (doubles == null || doubles.length == nonZeros)
+              && (floats == null || doubles == null);
+      for (int j = 0; ok && j < size; j++) {
+        ok = starts[j] <= starts[j + 1];
+        for (int k = starts[j]; ok && k < starts[j + 1]; k++) {
+          ok = rows[k] >= 0 && rows[k] < numFeatures && (k == starts[j] || rows[k] > rows[k - 1]);
+        }
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "inconsistent sparse block: "
+                + size
+                + " columns, "
+                + nonZeros
+                + " nonzeros; rows must increase within a column and lie in 0.."
+                + (numFeatures - 1));
+      }
+    }
   }
 
   /**
@@ -334,6 +407,40 @@ public final class ExampleBlock implements Serializable {
     return storedRows;
   }
 
+  /** Whether the block keeps its features sparse: see {@link #sparseStarts}. */
+  public boolean isSparse() {
+    return sparseStarts != null;
+  }
+
+  /**
+   * A sparse block's column starts (size + 1 of them): column j's nonzeros are entries {@code
+   * sparseStarts()[j]} to {@code sparseStarts()[j + 1]} of {@link #sparseRows} and of the values.
+   * The block's own arrays, here and below: do not modify. Null for a dense block.
+   */
+  public int[] sparseStarts() {
+    return sparseStarts;
+  }
+
+  /** A sparse block's row (feature) indices of its nonzeros, increasing within each column. */
+  public int[] sparseRows() {
+    return sparseRows;
+  }
+
+  /** A sparse block's values as floats, or null (kept as doubles, or all 1). */
+  public float[] sparseFloats() {
+    return sparseFloats;
+  }
+
+  /** A sparse block's values as doubles, or null (kept as floats, or all 1). */
+  public double[] sparseDoubles() {
+    return sparseDoubles;
+  }
+
+  /** The value of a sparse block's nonzero k. */
+  private double sparseValue(int k) {
+    return sparseDoubles != null ? sparseDoubles[k] : sparseFloats != null ? sparseFloats[k] : 1.0;
+  }
+
   /**
    * The stored feature rows ({@link #storedRuns}, in order) as a column-major storedRows × size
    * matrix: the block's own array when it keeps doubles (do not modify), else {@code buffer} (at
@@ -372,6 +479,10 @@ public final class ExampleBlock implements Serializable {
     if (features != null) {
       return features;
     }
+    if (sparseStarts != null) {
+      copyFeatures(0, size, buffer, 0);
+      return buffer;
+    }
     if (pixels != null && pixelDecoder != null) {
       pixelDecoder.decode(pixels, 0, buffer, 0, size * storedRows);
     } else {
@@ -387,6 +498,10 @@ public final class ExampleBlock implements Serializable {
   public float[] storedFeatureMatrix(float[] buffer, PixelDecoder pixelDecoder) {
     if (floats != null) {
       return floats;
+    }
+    if (sparseStarts != null) {
+      copyFeatures(0, size, buffer, 0);
+      return buffer;
     }
     if (pixels != null && pixelDecoder != null) {
       pixelDecoder.decode(pixels, 0, buffer, 0, size * storedRows);
@@ -450,6 +565,15 @@ public final class ExampleBlock implements Serializable {
    * offset}, column-major.
    */
   public void copyFeatures(int from, int count, double[] into, int offset) {
+    if (sparseStarts != null) {
+      java.util.Arrays.fill(into, offset, offset + count * numFeatures, 0.0);
+      for (int j = 0; j < count; j++) {
+        for (int k = sparseStarts[from + j]; k < sparseStarts[from + j + 1]; k++) {
+          into[offset + j * numFeatures + sparseRows[k]] = sparseValue(k);
+        }
+      }
+      return;
+    }
     if (runs == null) {
       decode(from * numFeatures, count * numFeatures, into, offset);
       return;
@@ -469,6 +593,15 @@ public final class ExampleBlock implements Serializable {
    * Like {@link #copyFeatures(int, int, double[], int)}, each value rounded to the nearest float.
    */
   public void copyFeatures(int from, int count, float[] into, int offset) {
+    if (sparseStarts != null) {
+      java.util.Arrays.fill(into, offset, offset + count * numFeatures, 0f);
+      for (int j = 0; j < count; j++) {
+        for (int k = sparseStarts[from + j]; k < sparseStarts[from + j + 1]; k++) {
+          into[offset + j * numFeatures + sparseRows[k]] = (float) sparseValue(k);
+        }
+      }
+      return;
+    }
     if (runs == null) {
       decode(from * numFeatures, count * numFeatures, into, offset);
       return;
@@ -539,6 +672,9 @@ public final class ExampleBlock implements Serializable {
     if (columns.length == size) {
       return this;
     }
+    if (sparseStarts != null) {
+      return sparseColumns(columns);
+    }
     int n = columns.length;
     long[] newIds = new long[n];
     double[] newTargets = new double[n * numOutputs];
@@ -570,6 +706,50 @@ public final class ExampleBlock implements Serializable {
         newWeights);
   }
 
+  /** {@link #columns} of a sparse block. */
+  private ExampleBlock sparseColumns(int[] columns) {
+    int n = columns.length;
+    long[] newIds = new long[n];
+    double[] newTargets = new double[n * numOutputs];
+    double[] newWeights = weights == null ? null : new double[n];
+    int[] starts = new int[n + 1];
+    for (int k = 0; k < n; k++) {
+      int j = columns[k];
+      starts[k + 1] = starts[k] + sparseStarts[j + 1] - sparseStarts[j];
+    }
+    int[] rows = new int[starts[n]];
+    float[] newFloats = sparseFloats == null ? null : new float[starts[n]];
+    double[] newDoubles = sparseDoubles == null ? null : new double[starts[n]];
+    for (int k = 0; k < n; k++) {
+      int j = columns[k];
+      newIds[k] = ids[j];
+      if (weights != null) {
+        newWeights[k] = weights[j];
+      }
+      copyTargets(j, 1, newTargets, k * numOutputs);
+      int count = sparseStarts[j + 1] - sparseStarts[j];
+      System.arraycopy(sparseRows, sparseStarts[j], rows, starts[k], count);
+      if (newFloats != null) {
+        System.arraycopy(sparseFloats, sparseStarts[j], newFloats, starts[k], count);
+      }
+      if (newDoubles != null) {
+        System.arraycopy(sparseDoubles, sparseStarts[j], newDoubles, starts[k], count);
+      }
+    }
+    return new ExampleBlock(
+        n,
+        numFeatures,
+        numOutputs,
+        newIds,
+        null,
+        null,
+        null,
+        null,
+        new Sparse(starts, rows, newFloats, newDoubles),
+        newTargets,
+        newWeights);
+  }
+
   /**
    * Packs examples with their features kept as doubles; see {@link #pack(Iterator, DataShape, int,
    * boolean)}.
@@ -580,22 +760,41 @@ public final class ExampleBlock implements Serializable {
   }
 
   /**
+   * Packs a stream of examples into dense blocks of at most {@code blockSize} columns, in order;
+   * see {@link #pack(Iterator, DataShape, int, boolean, Sparsity)}.
+   */
+  public static Iterator<ExampleBlock> pack(
+      Iterator<Example> examples, DataShape shape, int blockSize, boolean asFloats) {
+    return pack(examples, shape, blockSize, asFloats, Sparsity.OFF);
+  }
+
+  /**
    * Packs a stream of examples into blocks of at most {@code blockSize} columns, in order. The
    * examples are not retained.
    *
    * @param asFloats keep the features as floats (4 bytes, each value rounded to the nearest float)
    *     rather than doubles (8 bytes, exact); a block holding a value beyond float range stays
    *     double
+   * @param sparsity whether a block keeps each example's nonzeros (row index, and value unless all
+   *     are 1) rather than a dense matrix: always, never, or when fewer than 1 in {@link
+   *     #SPARSE_BELOW} of its values are nonzero
    */
   public static Iterator<ExampleBlock> pack(
-      Iterator<Example> examples, DataShape shape, int blockSize, boolean asFloats) {
+      Iterator<Example> examples,
+      DataShape shape,
+      int blockSize,
+      boolean asFloats,
+      Sparsity sparsity) {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive, found " + blockSize);
     }
     int n0 = shape.numFeatures();
     int nL = shape.numOutputs();
-    double[] gathered = new double[n0 * blockSize];
+    Example[] batch = new Example[blockSize];
     return new Iterator<>() {
+      /** The dense matrix a block is gathered in; allocated by the first dense block. */
+      private double[] gathered;
+
       @Override
       public boolean hasNext() {
         return examples.hasNext();
@@ -606,27 +805,44 @@ public final class ExampleBlock implements Serializable {
         if (!examples.hasNext()) {
           throw new NoSuchElementException();
         }
-        long[] ids = new long[blockSize];
-        double[] targets = new double[nL * blockSize];
-        double[] weights = new double[blockSize];
-        boolean weighted = false;
         int count = 0;
+        long nonZeros = 0;
         while (count < blockSize && examples.hasNext()) {
-          Example e = examples.next();
-          ids[count] = e.id;
-          weights[count] = e.weight;
-          weighted |= e.weight != 1.0;
-          e.writeFeatures(gathered, count * n0, n0);
-          System.arraycopy(e.target, 0, targets, count * nL, nL);
+          batch[count] = examples.next();
+          nonZeros += batch[count].nonZeros();
           count++;
         }
-        if (count < blockSize) {
-          ids = java.util.Arrays.copyOf(ids, count);
-          targets = java.util.Arrays.copyOf(targets, count * nL);
-          weights = java.util.Arrays.copyOf(weights, count);
+        long[] ids = new long[count];
+        double[] targets = new double[nL * count];
+        double[] weights = new double[count];
+        boolean weighted = false;
+        for (int j = 0; j < count; j++) {
+          Example e = batch[j];
+          ids[j] = e.id;
+          weights[j] = e.weight;
+          weighted |= e.weight != 1.0;
+          System.arraycopy(e.target, 0, targets, j * nL, nL);
         }
         if (!weighted) {
           weights = null;
+        }
+        boolean sparse =
+            sparsity == Sparsity.ON
+                || (sparsity == Sparsity.AUTO && nonZeros * SPARSE_BELOW < (long) count * n0);
+        ExampleBlock block =
+            sparse
+                ? sparseBlock(batch, count, nonZeros, n0, nL, ids, targets, weights, asFloats)
+                : denseBlock(count, ids, targets, weights);
+        java.util.Arrays.fill(batch, 0, count, null);
+        return block;
+      }
+
+      private ExampleBlock denseBlock(int count, long[] ids, double[] targets, double[] weights) {
+        if (gathered == null) {
+          gathered = new double[n0 * blockSize];
+        }
+        for (int j = 0; j < count; j++) {
+          batch[j].writeFeatures(gathered, j * n0, n0);
         }
         byte[] pixels = toPixels(gathered, count * n0);
         if (pixels != null) {
@@ -643,6 +859,60 @@ public final class ExampleBlock implements Serializable {
         return dropZeroRows(count, n0, nL, ids, features, used, Double.BYTES, targets, weights);
       }
     };
+  }
+
+  /**
+   * A sparse block of the first {@code count} examples: values left out when all are 1, as floats
+   * when asked and all fit, else as doubles.
+   */
+  private static ExampleBlock sparseBlock(
+      Example[] batch,
+      int count,
+      long nonZeros,
+      int n0,
+      int nL,
+      long[] ids,
+      double[] targets,
+      double[] weights,
+      boolean asFloats) {
+    if (nonZeros > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "a block of " + nonZeros + " nonzeros is too large; use a smaller --block-size");
+    }
+    int[] starts = new int[count + 1];
+    int[] rows = new int[(int) nonZeros];
+    double[] values = new double[(int) nonZeros];
+    for (int j = 0; j < count; j++) {
+      starts[j + 1] = batch[j].writeNonZeros(rows, values, starts[j]);
+    }
+    boolean binary = true;
+    boolean fitsFloat = asFloats;
+    for (double v : values) {
+      binary &= v == 1.0;
+      fitsFloat &= !Float.isInfinite((float) v);
+    }
+    float[] floats = null;
+    double[] doubles = null;
+    if (!binary && fitsFloat) {
+      floats = new float[values.length];
+      for (int k = 0; k < values.length; k++) {
+        floats[k] = (float) values[k];
+      }
+    } else if (!binary) {
+      doubles = values;
+    }
+    return new ExampleBlock(
+        count,
+        n0,
+        nL,
+        ids,
+        null,
+        null,
+        null,
+        null,
+        new Sparse(starts, rows, floats, doubles),
+        targets,
+        weights);
   }
 
   /**

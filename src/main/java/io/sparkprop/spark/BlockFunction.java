@@ -2,7 +2,9 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Arithmetic;
+import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.SparseColumns;
 import io.sparkprop.nn.Workspace;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -10,10 +12,10 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * What every pass over one partition's cached blocks shares (the gradient sum, evaluation,
- * prediction): the network, the broadcast weights and the block size, and the decoding of a block's
- * stored features into a workspace reused for every block. Holds only the spec, the broadcast
- * handle and scalars, so the function each task receives stays a few kilobytes: the weights never
- * travel in the task closure.
+ * prediction): the network, the broadcast weights and the block size, and the passes over one
+ * cached block, sparse (over its nonzeros) or dense (its stored features decoded into a workspace
+ * reused for every block). Holds only the spec, the broadcast handle and scalars, so the function
+ * each task receives stays a few kilobytes: the weights never travel in the task closure.
  *
  * @param <R> what the pass produces from a partition
  */
@@ -41,6 +43,67 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
     return buffer instanceof float[] floats
         ? (A) block.storedFeatureMatrix(floats, PixelDecoder.INSTANCE)
         : (A) block.storedFeatureMatrix((double[]) buffer, PixelDecoder.INSTANCE);
+  }
+
+  /** A sparse block's features as the network's sparse input; the block's own arrays. */
+  static SparseColumns sparseColumns(ExampleBlock block) {
+    return new SparseColumns(
+        block.sparseStarts(), block.sparseRows(), block.sparseFloats(), block.sparseDoubles());
+  }
+
+  /**
+   * The forward pass on a cached block: its nonzeros when it is sparse, else its stored rows
+   * decoded into the workspace. {@link Workspace#outputs()} then holds a^L for each column.
+   */
+  public static <A> void forward(Network network, A w, ExampleBlock block, Workspace<A> workspace) {
+    if (block.isSparse()) {
+      network.forward(w, sparseColumns(block), block.size(), workspace);
+    } else {
+      network.forward(
+          w, storedFeatures(block, workspace), block.storedRuns(), block.size(), workspace);
+    }
+  }
+
+  /**
+   * A cached block's weighted loss Σ w_j C_j at {@code w}, sparse or dense; see {@link #forward}.
+   */
+  public static <A> double loss(
+      Network network, A w, ExampleBlock block, double[] targets, Workspace<A> workspace) {
+    if (block.isSparse()) {
+      return network.loss(
+          w, sparseColumns(block), targets, block.weights(), block.size(), workspace);
+    }
+    return network.loss(
+        w,
+        storedFeatures(block, workspace),
+        block.storedRuns(),
+        targets,
+        block.weights(),
+        block.size(),
+        workspace);
+  }
+
+  /** Adds a cached block's weighted gradient into {@code gradient}; returns its weighted loss. */
+  static <A> double accumulateGradient(
+      Network network,
+      A w,
+      ExampleBlock block,
+      double[] targets,
+      Workspace<A> workspace,
+      A gradient) {
+    if (block.isSparse()) {
+      return network.accumulateGradient(
+          w, sparseColumns(block), targets, block.weights(), block.size(), workspace, gradient);
+    }
+    return network.accumulateGradient(
+        w,
+        storedFeatures(block, workspace),
+        block.storedRuns(),
+        targets,
+        block.weights(),
+        block.size(),
+        workspace,
+        gradient);
   }
 
   /** The block's targets in the workspace's target buffer: column-major n_L × (block size). */

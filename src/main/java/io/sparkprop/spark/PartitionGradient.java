@@ -65,11 +65,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     if (fraction >= 1.0) {
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
-        A x = storedFeatures(block, workspace);
         double[] y = targets(block, workspace);
-        sum.loss +=
-            network.accumulateGradient(
-                w, x, block.storedRuns(), y, block.weights(), block.size(), workspace, gradient);
+        sum.loss += accumulateGradient(network, w, block, y, workspace, gradient);
         sum.count += block.size();
         sum.weight += block.weightSum();
       }

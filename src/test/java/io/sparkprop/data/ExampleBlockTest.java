@@ -3,7 +3,9 @@ package io.sparkprop.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -279,5 +281,68 @@ class ExampleBlockTest {
 
   private static double[] slice(double[] matrix, int column, int rows) {
     return java.util.Arrays.copyOfRange(matrix, column * rows, (column + 1) * rows);
+  }
+
+  /**
+   * A sparse block reads back exactly the dense block's features (binary, float and double values,
+   * a column with no nonzeros), in whole and by columns; AUTO chooses sparse only below 1 in 16.
+   */
+  @Test
+  void sparseBlock_readsAsTheDenseBlock() {
+    DataShape shape = new DataShape(50, 3, DataShape.LabelKind.CLASS_INDEX);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+    for (String kind : new String[] {"binary", "floats", "doubles"}) {
+      List<Example> examples = new ArrayList<>();
+      for (int j = 0; j < 12; j++) {
+        int[] indices =
+            j == 5 ? new int[0] : random.ints(0, 50).distinct().limit(3).sorted().toArray();
+        double[] values = new double[indices.length];
+        for (int k = 0; k < values.length; k++) {
+          values[k] = kind.equals("binary") ? 1.0 : random.nextDouble(-3, 3);
+        }
+        double[] target = new double[3];
+        target[j % 3] = 1;
+        examples.add(new Example(100 + j, target, indices, values));
+      }
+      boolean asFloats = kind.equals("floats");
+      ExampleBlock sparse =
+          ExampleBlock.pack(examples.iterator(), shape, 16, asFloats, Sparsity.ON).next();
+      ExampleBlock dense =
+          ExampleBlock.pack(examples.iterator(), shape, 16, asFloats, Sparsity.OFF).next();
+      assertTrue(sparse.isSparse() && !dense.isSparse(), kind);
+      assertEquals(
+          kind.equals("binary"), sparse.sparseFloats() == null && sparse.sparseDoubles() == null);
+      assertEquals(kind.equals("floats"), sparse.sparseFloats() != null, kind);
+      assertArrayEquals(dense.features(), sparse.features(), kind);
+      float[] a = new float[50 * 12];
+      float[] b = new float[50 * 12];
+      assertArrayEquals(dense.featureMatrix(a), sparse.featureMatrix(b), kind);
+      int[] some = {0, 5, 7, 11};
+      assertArrayEquals(dense.columns(some).features(), sparse.columns(some).features(), kind);
+      for (int k = 0; k < some.length; k++) {
+        assertEquals(dense.id(some[k]), sparse.columns(some).id(k));
+      }
+      assertTrue(
+          ExampleBlock.pack(examples.iterator(), shape, 16, asFloats, Sparsity.AUTO)
+              .next()
+              .isSparse(),
+          "3 of 50 values is under 1 in 16");
+    }
+    List<Example> halfFull = new ArrayList<>();
+    for (int j = 0; j < 4; j++) {
+      halfFull.add(
+          new Example(
+              j, new double[] {1, 0, 0}, new int[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4}));
+    }
+    assertTrue(
+        !ExampleBlock.pack(
+                halfFull.iterator(),
+                new DataShape(50, 3, DataShape.LabelKind.CLASS_INDEX),
+                16,
+                true,
+                Sparsity.AUTO)
+            .next()
+            .isSparse(),
+        "4 of 50 values is above 1 in 16: dense");
   }
 }

@@ -33,9 +33,7 @@ final class PartitionEvaluation extends BlockFunction<Evaluation> {
       ExampleBlock block = blocks.next();
       int cols = block.size();
       double[] targets = targets(block, workspace);
-      double[] x = storedFeatures(block, workspace);
-      evaluation.loss +=
-          network.loss(w, x, block.storedRuns(), targets, block.weights(), cols, workspace);
+      evaluation.loss += loss(network, w, block, targets, workspace);
       evaluation.count += cols;
       evaluation.weight += block.weightSum();
       count(evaluation, block, workspace.outputs(), targets);

@@ -5,6 +5,7 @@ import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
+import io.sparkprop.spark.BlockFunction;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,10 +94,9 @@ final class PredictionRows implements Serializable {
       Network network,
       Workspace<double[]> workspace,
       double[] w,
-      double[] x,
       ExampleBlock block,
       Object[][] kept) {
-    network.forward(w, x, block.storedRuns(), block.size(), workspace);
+    BlockFunction.forward(network, w, block, workspace);
     double[] a = workspace.outputs();
     double[] z = workspace.logits();
     List<Row> rows = new ArrayList<>(block.size());

@@ -156,7 +156,7 @@ public final class Predictor {
               return null;
             }
             ExampleBlock block = blocks.next();
-            return rows.rows(network, workspace, w, storedFeatures(block, workspace), block, null);
+            return rows.rows(network, workspace, w, block, null);
           });
     }
   }
@@ -210,13 +210,7 @@ public final class Predictor {
             }
             ExampleBlock block =
                 ExampleBlock.pack(gathered.iterator(), shape, blockSize, false).next();
-            return rows.rows(
-                network,
-                workspace,
-                w,
-                BlockFunction.storedFeatures(block, workspace),
-                block,
-                examples.kept() == null ? null : kept);
+            return rows.rows(network, workspace, w, block, examples.kept() == null ? null : kept);
           });
     }
   }

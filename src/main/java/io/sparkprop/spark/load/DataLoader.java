@@ -7,6 +7,7 @@ import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.data.IdxDataset;
+import io.sparkprop.data.Sparsity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -200,7 +201,9 @@ public final class DataLoader {
               .values();
     }
     boolean asFloats = source.precision() == CachePrecision.FLOAT32;
-    return examples.mapPartitions(it -> ExampleBlock.pack(it, shape, blockSize, asFloats));
+    Sparsity sparsity = source.sparsity();
+    return examples.mapPartitions(
+        it -> ExampleBlock.pack(it, shape, blockSize, asFloats, sparsity));
   }
 
   /**

@@ -46,7 +46,8 @@ public final class Datasets {
    * A cached partition: the executor (id and JVM pid) that holds it, its number of examples and the
    * classes among them (bit k + 1 for {@link ExampleBlock#hotRow} k).
    */
-  record Placement(String where, long count, BitSet hotRows) implements Serializable {}
+  record Placement(String where, long count, BitSet hotRows, long sparseCount, long nonZeros)
+      implements Serializable {}
 
   /** Counts a partition's examples and classes and names the executor that holds it. */
   private static final class Place implements FlatMapFunction<Iterator<ExampleBlock>, Placement> {
@@ -55,10 +56,16 @@ public final class Datasets {
     @Override
     public Iterator<Placement> call(Iterator<ExampleBlock> blocks) {
       long count = 0;
+      long sparseCount = 0;
+      long nonZeros = 0;
       BitSet hotRows = new BitSet();
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
         count += block.size();
+        if (block.isSparse()) {
+          sparseCount += block.size();
+          nonZeros += block.sparseRows().length;
+        }
         for (int j = 0; j < block.size(); j++) {
           int row = block.hotRow(j);
           if (row != Integer.MIN_VALUE) {
@@ -67,16 +74,22 @@ public final class Datasets {
         }
       }
       String where = SparkEnv.get().executorId() + " (pid " + ProcessHandle.current().pid() + ")";
-      return List.of(new Placement(where, count, hotRows)).iterator();
+      return List.of(new Placement(where, count, hotRows, sparseCount, nonZeros)).iterator();
     }
   }
 
   /**
-   * Cached blocks, how many examples they hold, how many malformed records the load skipped (always
-   * 0 when bad records fail it) and the classes present (bit k + 1 set when some example's {@link
-   * ExampleBlock#hotRow} is k; empty for real or multi-hot targets).
+   * Cached blocks, how many examples they hold (and how many of those in sparse blocks), how many
+   * malformed records the load skipped (always 0 when bad records fail it) and the classes present
+   * (bit k + 1 set when some example's {@link ExampleBlock#hotRow} is k; empty for real or
+   * multi-hot targets).
    */
-  public record Cached(JavaRDD<ExampleBlock> blocks, long examples, long skipped, BitSet hotRows) {}
+  public record Cached(
+      JavaRDD<ExampleBlock> blocks,
+      long examples,
+      long skipped,
+      BitSet hotRows,
+      long sparseExamples) {}
 
   /**
    * @param name shown in logs ("train", "test")
@@ -221,9 +234,11 @@ public final class Datasets {
             .sorted()
             .collect(Collectors.joining(", "));
     long[] stored = storedBytes(blocks);
+    long sparseExamples = placement.stream().mapToLong(Placement::sparseCount).sum();
+    long nonZeros = placement.stream().mapToLong(Placement::nonZeros).sum();
     LOG.info(
         "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s"
-            + " ({} MB in memory, {} MB on disk)",
+            + " ({} MB in memory, {} MB on disk){}",
         name,
         examples,
         path,
@@ -232,9 +247,22 @@ public final class Datasets {
         level.description(),
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
         stored[0] >> 20,
-        stored[1] >> 20);
+        stored[1] >> 20,
+        sparseExamples == 0
+            ? ""
+            : String.format(
+                    Locale.ROOT,
+                    "; %d of them in sparse blocks, %d nonzeros",
+                    sparseExamples,
+                    nonZeros)
+                + (sparseExamples == examples && nonZeros > 0
+                    ? String.format(
+                        Locale.ROOT,
+                        " (%.1f bytes a nonzero)",
+                        (double) (stored[0] + stored[1]) / nonZeros)
+                    : ""));
     warnIfConcentrated(blocks.context(), placement);
-    return new Cached(blocks, examples, skippedCount, hotRows);
+    return new Cached(blocks, examples, skippedCount, hotRows, sparseExamples);
   }
 
   /** Bytes of a cached RDD held in memory and on disk, from Spark's storage report. */

@@ -64,4 +64,37 @@ class CachedSizeTest {
     // 4 bytes a feature, 8 for the id, 4 for the class index, and the block's few headers.
     assertTrue(perExample <= 4 * n0 + 8 + 4 + 2, perExample + " bytes per example");
   }
+
+  /**
+   * The issue's data: 50,000 binary features, 40 nonzeros an example, in blocks of 128: a sparse
+   * block keeps a 4-byte row index per nonzero and no values (all are 1), so with the id, the class
+   * and the column starts it stays well under 16 bytes a nonzero; the same values as floats add 4.
+   */
+  @Test
+  void sparseHashedBlock_costsAtMost16BytesPerNonzero() {
+    for (boolean binary : new boolean[] {true, false}) {
+      int n0 = 50_000;
+      int size = 128;
+      java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+      java.util.List<io.sparkprop.data.Example> examples = new java.util.ArrayList<>();
+      for (int j = 0; j < size; j++) {
+        int[] indices = random.ints(0, n0).distinct().limit(40).sorted().toArray();
+        double[] values = new double[40];
+        java.util.Arrays.fill(values, 1.0);
+        if (!binary) {
+          values = random.doubles(40, 0.1, 2).toArray();
+        }
+        examples.add(new io.sparkprop.data.Example(j, new double[] {j % 2}, indices, values));
+      }
+      io.sparkprop.data.DataShape shape =
+          new io.sparkprop.data.DataShape(n0, 1, io.sparkprop.data.DataShape.LabelKind.BINARY);
+      ExampleBlock block =
+          ExampleBlock.pack(examples.iterator(), shape, size, true, io.sparkprop.data.Sparsity.AUTO)
+              .next();
+      assertTrue(block.isSparse(), "40 of 50,000 is far below 1 in 16");
+      double perNonzero = (double) SizeEstimator.estimate(block) / (size * 40);
+      assertTrue(perNonzero <= (binary ? 5.0 : 9.0), perNonzero + " bytes per nonzero");
+      assertTrue(perNonzero <= 16, "the issue's bound");
+    }
+  }
 }

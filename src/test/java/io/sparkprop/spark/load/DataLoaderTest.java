@@ -11,6 +11,7 @@ import io.sparkprop.data.DataFormatException;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.data.Sparsity;
 import io.sparkprop.spark.LocalSpark;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -365,6 +366,26 @@ class DataLoaderTest {
     }
     all.sort(java.util.Arrays::compare);
     return all;
+  }
+
+  /**
+   * --sparse: auto keeps a block of few nonzeros sparse and a dense one dense; on and off force.
+   */
+  @Test
+  void load_sparsity_autoChoosesByDensity_onAndOffForce(@TempDir Path dir) throws IOException {
+    DataShape wide = new DataShape(400, 2, DataShape.LabelKind.CLASS_INDEX);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      lines.add((i % 2) + " " + (i + 1) + ":1 " + (i + 200) + ":0.5");
+    }
+    Path sparse = Files.write(dir.resolve("sparse.libsvm"), lines);
+    Path dense = Files.write(dir.resolve("dense.libsvm"), libsvmLines(20));
+    DataSource few = DataSource.libsvm(sparse.toString());
+    assertEquals(20, cacheTrain(few, wide).sparseExamples(), "2 of 400: sparse");
+    assertEquals(0, cacheTrain(few.withSparsity(Sparsity.OFF), wide).sparseExamples());
+    DataSource many = DataSource.libsvm(dense.toString());
+    assertEquals(0, cacheTrain(many).sparseExamples(), "2 of 3 features: dense");
+    assertEquals(20, cacheTrain(many.withSparsity(Sparsity.ON)).sparseExamples());
   }
 
   @Test
