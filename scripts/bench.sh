@@ -5,6 +5,9 @@
 #   scripts/bench.sh [--repeats N] [--passes N] [--skip-convergence]
 #   scripts/bench.sh --load [--repeats N]   load-and-cache time and cached bytes, IDX vs LIBSVM vs
 #                                           Parquet (target/bench/load.md)
+#   scripts/bench.sh --sparse [--passes N]  50,000 sparse binary features against dense MNIST:
+#                                           cached bytes a nonzero, gd pass time, the ratio
+#                                           (target/bench/sparse.md)
 #
 # MLlib comes in only through the Maven profile "bench" (test scope); the product jar and the
 # launcher classpath never see it. BENCH_JAVA_OPTS sets the heap (default -Xmx6g).
@@ -21,6 +24,7 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 main=io.sparkprop.bench.Bench
 [[ "${1:-}" == --load ]] && main=io.sparkprop.bench.LoadBench
+[[ "${1:-}" == --sparse ]] && main=io.sparkprop.bench.SparseBench
 # shellcheck disable=SC2046
 exec java ${BENCH_JAVA_OPTS:--Xmx6g} $(cat target/launcher/java-options) \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \

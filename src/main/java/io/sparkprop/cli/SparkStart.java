@@ -25,6 +25,9 @@ final class SparkStart {
 
   private SparkStart() {}
 
+  /** The largest task result sent with the task's status: 64 MiB, unless set. */
+  static final String DIRECT_RESULT_BYTES = Long.toString(64L << 20);
+
   /** spark-submit's settings (system properties), with {@code --master} when given. */
   static SparkConf conf(Options o, String command) throws UsageException {
     SparkConf conf = new SparkConf().setAppName("sparkprop " + command);
@@ -40,6 +43,9 @@ final class SparkStart {
       conf.setMaster(master);
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // A partition's gradient is n_1 × n_0 doubles for a wide first layer: it goes back with the
+    // task's status rather than through a block-manager round trip (capped by the RPC limit).
+    conf.setIfMissing("spark.task.maxDirectResultSize", DIRECT_RESULT_BYTES);
     adoptWorkerSecret(conf, System.getenv(WORKER_SECRET_ENV));
     return conf;
   }

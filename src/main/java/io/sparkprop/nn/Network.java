@@ -84,8 +84,8 @@ public final class Network {
       A w = weights;
       int wOffset = layer.weightOffset();
       if (l == 1 && input.runs() != null) {
-        inner = gatherColumns(weights, layer, input.runs(), workspace.firstLayerWeights);
-        w = workspace.firstLayerWeights;
+        inner = gatherColumns(weights, layer, input.runs(), workspace.firstLayerWeights());
+        w = workspace.firstLayerWeights();
         wOffset = 0;
       }
       A out = l == numLayers ? workspace.logits : workspace.activation(l);
@@ -119,8 +119,19 @@ public final class Network {
       int cols,
       A out) {
     int rows = layer.rows();
+    double[] alpha = new double[4];
+    int[] from = new int[4];
     for (int c = 0; c < cols; c++) {
-      for (int k = x.starts()[c]; k < x.starts()[c + 1]; k++) {
+      int k = x.starts()[c];
+      int end = x.starts()[c + 1];
+      for (; k + 4 <= end; k += 4) {
+        for (int q = 0; q < 4; q++) {
+          alpha[q] = x.value(k + q);
+          from[q] = layer.columnOffset(x.rows()[k + q]);
+        }
+        arithmetic.gather4(alpha, weights, from, out, c * rows, rows);
+      }
+      for (; k < end; k++) {
         arithmetic.axpy(x.value(k), weights, layer.columnOffset(x.rows()[k]), out, c * rows, rows);
       }
     }
@@ -137,8 +148,19 @@ public final class Network {
       int cols,
       A gradient) {
     int rows = layer.rows();
+    double[] alpha = new double[4];
+    int[] to = new int[4];
     for (int c = 0; c < cols; c++) {
-      for (int k = x.starts()[c]; k < x.starts()[c + 1]; k++) {
+      int k = x.starts()[c];
+      int end = x.starts()[c + 1];
+      for (; k + 4 <= end; k += 4) {
+        for (int q = 0; q < 4; q++) {
+          alpha[q] = x.value(k + q);
+          to[q] = layer.columnOffset(x.rows()[k + q]);
+        }
+        arithmetic.scatter4(alpha, delta, c * rows, gradient, to, rows);
+      }
+      for (; k < end; k++) {
         arithmetic.axpy(
             x.value(k), delta, c * rows, gradient, layer.columnOffset(x.rows()[k]), rows);
       }
@@ -322,7 +344,7 @@ public final class Network {
     if (inner == 0) {
       return;
     }
-    A compact = workspace.firstLayerGradient;
+    A compact = workspace.firstLayerGradient();
     arithmetic.gemm(
         false, true, rows, inner, cols, delta, 0, rows, input, 0, inner, 0.0, compact, 0, rows);
     int from = 0;

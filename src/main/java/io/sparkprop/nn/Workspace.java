@@ -3,8 +3,8 @@ package io.sparkprop.nn;
 /**
  * Reusable buffers for the forward and backward pass over blocks of at most {@link #capacity()}
  * examples, in the array type {@code A} of an {@link Arithmetic}. Allocated once per task and
- * reused for every block, so the hot path allocates nothing. Not thread-safe: one workspace per
- * thread.
+ * reused for every block, so the hot path allocates nothing (the buffers that grow with n_0 are
+ * allocated at their first use). Not thread-safe: one workspace per thread.
  */
 public final class Workspace<A> {
   final Arithmetic<A> arithmetic;
@@ -21,14 +21,18 @@ public final class Workspace<A> {
 
   /**
    * W¹'s columns for the input rows a block holds, and ∂C/∂W¹'s, n_1 × n_0 at most: used when a
-   * block leaves out zero rows.
+   * block leaves out zero rows. Like {@link #inputs}, allocated when first used: a pass over sparse
+   * blocks needs none of the three, which grow with n_0.
    */
-  final A firstLayerWeights;
+  private A firstLayerWeights;
 
-  final A firstLayerGradient;
+  private A firstLayerGradient;
 
   /** A gathered input block, column-major n_0 × capacity, for callers that assemble examples. */
-  final A inputs;
+  private A inputs;
+
+  private final int numInputs;
+  private final int firstLayerSize;
 
   /** Gathered targets, column-major n_L × capacity; targets are always doubles. */
   final double[] targets;
@@ -57,9 +61,8 @@ public final class Workspace<A> {
     }
     int outputs = spec.numOutputs() * capacity;
     logits = arithmetic.allocate(outputs);
-    firstLayerWeights = arithmetic.allocate(spec.size(1) * spec.numInputs());
-    firstLayerGradient = arithmetic.allocate(spec.size(1) * spec.numInputs());
-    inputs = arithmetic.allocate(spec.numInputs() * capacity);
+    numInputs = spec.numInputs();
+    firstLayerSize = spec.size(1);
     targets = new double[outputs];
     boolean doubles = arithmetic == Arithmetic.FLOAT64;
     logitsInDoubles = doubles ? (double[]) logits : new double[outputs];
@@ -84,7 +87,24 @@ public final class Workspace<A> {
 
   /** The gather buffer for inputs, column-major n_0 × capacity; callers fill its first columns. */
   public A inputBuffer() {
+    if (inputs == null) {
+      inputs = arithmetic.allocate(numInputs * capacity);
+    }
     return inputs;
+  }
+
+  A firstLayerWeights() {
+    if (firstLayerWeights == null) {
+      firstLayerWeights = arithmetic.allocate(firstLayerSize * numInputs);
+    }
+    return firstLayerWeights;
+  }
+
+  A firstLayerGradient() {
+    if (firstLayerGradient == null) {
+      firstLayerGradient = arithmetic.allocate(firstLayerSize * numInputs);
+    }
+    return firstLayerGradient;
   }
 
   /** The gather buffer for targets, column-major n_L × capacity; callers fill its first columns. */

@@ -145,6 +145,21 @@ class MainTest {
     assertFalse(unauthenticated.contains("spark.authenticate.secret"));
   }
 
+  /** Wide gradients come back with the task's status; a setting of the user's wins. */
+  @Test
+  void conf_setsTheDirectResultSizeUnlessGiven() throws Exception {
+    Options o = Options.parse("train", new String[] {"--master", "local[2]"});
+    assertEquals(
+        String.valueOf(64 << 20),
+        SparkStart.conf(o, "train").get("spark.task.maxDirectResultSize"));
+    System.setProperty("spark.task.maxDirectResultSize", "2m");
+    try {
+      assertEquals("2m", SparkStart.conf(o, "train").get("spark.task.maxDirectResultSize"));
+    } finally {
+      System.clearProperty("spark.task.maxDirectResultSize");
+    }
+  }
+
   @Test
   void refusal_whenAStandaloneMasterNeverRegisteredTheApplication() {
     String master = "spark://127.0.0.1:7077";
