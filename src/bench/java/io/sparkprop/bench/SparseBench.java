@@ -213,8 +213,9 @@ public final class SparseBench {
         String.format(
             Locale.ROOT,
             "%nSparse against dense blocks after three gd steps: max relative weight difference"
-                + " %.1e.%n",
-            difference));
+                + " %.1e. BLAS: %s.%n",
+            difference,
+            io.sparkprop.nn.Blas.implementationName()));
     return md.toString();
   }
 }
