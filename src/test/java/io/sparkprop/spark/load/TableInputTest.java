@@ -187,6 +187,20 @@ class TableInputTest {
     }
   }
 
+  /** A vector column feeds sparse blocks as LIBSVM rows do, and trains the same model. */
+  @Test
+  void table_vectorColumnInSparseBlocks_trainsTheDenseBlocksModel() {
+    DataSource dense = table("rows.parquet", "parquet", vector("parquet"));
+    DataSource sparse = dense.withSparsity(io.sparkprop.data.Sparsity.ON);
+    List<ExampleBlock> blocks = DataLoader.load(jsc, sparse, SHAPE, 2, 8, true).collect();
+    assertTrue(blocks.stream().allMatch(ExampleBlock::isSparse), "every block sparse");
+    double[] expected = train(dense.withSparsity(io.sparkprop.data.Sparsity.OFF), 2);
+    double[] actual = train(sparse, 2);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], MODEL_TOLERANCE * Math.max(1, Math.abs(expected[i])));
+    }
+  }
+
   @ParameterizedTest(name = "{0} partition(s)")
   @ValueSource(ints = {1, 3})
   void table_vectorArrayOrNumericColumns_trainsTheModelTheLibsvmTextTrains(int partitions) {
