@@ -788,77 +788,102 @@ public final class ExampleBlock implements Serializable {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive, found " + blockSize);
     }
-    int n0 = shape.numFeatures();
-    int nL = shape.numOutputs();
-    Example[] batch = new Example[blockSize];
-    return new Iterator<>() {
-      /** The dense matrix a block is gathered in; allocated by the first dense block. */
-      private double[] gathered;
+    return new Packer(
+        examples, shape.numFeatures(), shape.numOutputs(), blockSize, asFloats, sparsity);
+  }
 
-      @Override
-      public boolean hasNext() {
-        return examples.hasNext();
-      }
+  /** The blocks {@link #pack} returns, each packed when asked for. */
+  private static final class Packer implements Iterator<ExampleBlock> {
+    private final Iterator<Example> examples;
+    private final int n0;
+    private final int nL;
+    private final int blockSize;
+    private final boolean asFloats;
+    private final Sparsity sparsity;
+    private final Example[] batch;
 
-      @Override
-      public ExampleBlock next() {
-        if (!examples.hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int count = 0;
-        long nonZeros = 0;
-        while (count < blockSize && examples.hasNext()) {
-          batch[count] = examples.next();
-          nonZeros += batch[count].nonZeros();
-          count++;
-        }
-        long[] ids = new long[count];
-        double[] targets = new double[nL * count];
-        double[] weights = new double[count];
-        boolean weighted = false;
-        for (int j = 0; j < count; j++) {
-          Example e = batch[j];
-          ids[j] = e.id;
-          weights[j] = e.weight;
-          weighted |= e.weight != 1.0;
-          System.arraycopy(e.target, 0, targets, j * nL, nL);
-        }
-        if (!weighted) {
-          weights = null;
-        }
-        boolean sparse =
-            sparsity == Sparsity.ON
-                || (sparsity == Sparsity.AUTO && nonZeros * SPARSE_BELOW < (long) count * n0);
-        ExampleBlock block =
-            sparse
-                ? sparseBlock(batch, count, nonZeros, n0, nL, ids, targets, weights, asFloats)
-                : denseBlock(count, ids, targets, weights);
-        java.util.Arrays.fill(batch, 0, count, null);
-        return block;
-      }
+    /** The dense matrix a block is gathered in; allocated by the first dense block. */
+    private double[] gathered;
 
-      private ExampleBlock denseBlock(int count, long[] ids, double[] targets, double[] weights) {
-        if (gathered == null) {
-          gathered = new double[n0 * blockSize];
-        }
-        for (int j = 0; j < count; j++) {
-          batch[j].writeFeatures(gathered, j * n0, n0);
-        }
-        byte[] pixels = toPixels(gathered, count * n0);
-        if (pixels != null) {
-          boolean[] used = nonZeroRows(pixels, count, n0);
-          return dropZeroRows(count, n0, nL, ids, pixels, used, Byte.BYTES, targets, weights);
-        }
-        float[] floats = asFloats ? toFloats(gathered, count * n0) : null;
-        if (floats != null) {
-          boolean[] used = nonZeroRows(floats, count, n0);
-          return dropZeroRows(count, n0, nL, ids, floats, used, Float.BYTES, targets, weights);
-        }
-        double[] features = java.util.Arrays.copyOf(gathered, count * n0);
-        boolean[] used = nonZeroRows(features, count, n0);
-        return dropZeroRows(count, n0, nL, ids, features, used, Double.BYTES, targets, weights);
+    Packer(
+        Iterator<Example> examples,
+        int n0,
+        int nL,
+        int blockSize,
+        boolean asFloats,
+        Sparsity sparsity) {
+      this.examples = examples;
+      this.n0 = n0;
+      this.nL = nL;
+      this.blockSize = blockSize;
+      this.asFloats = asFloats;
+      this.sparsity = sparsity;
+      this.batch = new Example[blockSize];
+    }
+
+    @Override
+    public boolean hasNext() {
+      return examples.hasNext();
+    }
+
+    @Override
+    public ExampleBlock next() {
+      if (!examples.hasNext()) {
+        throw new NoSuchElementException();
       }
-    };
+      int count = 0;
+      long nonZeros = 0;
+      while (count < blockSize && examples.hasNext()) {
+        batch[count] = examples.next();
+        nonZeros += batch[count].nonZeros();
+        count++;
+      }
+      long[] ids = new long[count];
+      double[] targets = new double[nL * count];
+      double[] weights = new double[count];
+      boolean weighted = false;
+      for (int j = 0; j < count; j++) {
+        Example e = batch[j];
+        ids[j] = e.id;
+        weights[j] = e.weight;
+        weighted |= e.weight != 1.0;
+        System.arraycopy(e.target, 0, targets, j * nL, nL);
+      }
+      if (!weighted) {
+        weights = null;
+      }
+      boolean sparse =
+          sparsity == Sparsity.ON
+              || (sparsity == Sparsity.AUTO && nonZeros * SPARSE_BELOW < (long) count * n0);
+      ExampleBlock block =
+          sparse
+              ? sparseBlock(batch, count, nonZeros, n0, nL, ids, targets, weights, asFloats)
+              : denseBlock(count, ids, targets, weights);
+      java.util.Arrays.fill(batch, 0, count, null);
+      return block;
+    }
+
+    private ExampleBlock denseBlock(int count, long[] ids, double[] targets, double[] weights) {
+      if (gathered == null) {
+        gathered = new double[n0 * blockSize];
+      }
+      for (int j = 0; j < count; j++) {
+        batch[j].writeFeatures(gathered, j * n0, n0);
+      }
+      byte[] pixels = toPixels(gathered, count * n0);
+      if (pixels != null) {
+        boolean[] used = nonZeroRows(pixels, count, n0);
+        return dropZeroRows(count, n0, nL, ids, pixels, used, Byte.BYTES, targets, weights);
+      }
+      float[] floats = asFloats ? toFloats(gathered, count * n0) : null;
+      if (floats != null) {
+        boolean[] used = nonZeroRows(floats, count, n0);
+        return dropZeroRows(count, n0, nL, ids, floats, used, Float.BYTES, targets, weights);
+      }
+      double[] features = java.util.Arrays.copyOf(gathered, count * n0);
+      boolean[] used = nonZeroRows(features, count, n0);
+      return dropZeroRows(count, n0, nL, ids, features, used, Double.BYTES, targets, weights);
+    }
   }
 
   /**
