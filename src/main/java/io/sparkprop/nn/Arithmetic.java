@@ -91,13 +91,38 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
   abstract void axpy(double alpha, A values, int from, A into, int offset, int length);
 
   /**
-   * into[offset + i] += Σ_q alpha[q] × values[from[q] + i] for four columns q: four independent
-   * streams of loads, so a sparse input's scattered weight columns are fetched together.
+   * into[offset + i] += Σ_q a_q × values[f_q + i] for four columns q = 0 … 3: four independent
+   * streams of loads, so a sparse input's scattered weight columns are fetched together. Scalars,
+   * not arrays, so that the per-block loop allocates nothing.
    */
-  abstract void gather4(double[] alpha, A values, int[] from, A into, int offset, int length);
+  abstract void gather4(
+      double a0,
+      int f0,
+      double a1,
+      int f1,
+      double a2,
+      int f2,
+      double a3,
+      int f3,
+      A values,
+      A into,
+      int offset,
+      int length);
 
-  /** into[offset[q] + i] += alpha[q] × values[from + i] for four destination columns q. */
-  abstract void scatter4(double[] alpha, A values, int from, A into, int[] offset, int length);
+  /** into[o_q + i] += a_q × values[from + i] for four destination columns q = 0 … 3. */
+  abstract void scatter4(
+      double a0,
+      int o0,
+      double a1,
+      int o1,
+      double a2,
+      int o2,
+      double a3,
+      int o3,
+      A values,
+      int from,
+      A into,
+      int length);
 
   /**
    * The first n values as doubles: {@code values} itself for doubles, else converted into {@code
@@ -196,15 +221,18 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
     @Override
     void gather4(
-        double[] alpha, double[] values, int[] from, double[] into, int offset, int length) {
-      double a0 = alpha[0];
-      double a1 = alpha[1];
-      double a2 = alpha[2];
-      double a3 = alpha[3];
-      int f0 = from[0];
-      int f1 = from[1];
-      int f2 = from[2];
-      int f3 = from[3];
+        double a0,
+        int f0,
+        double a1,
+        int f1,
+        double a2,
+        int f2,
+        double a3,
+        int f3,
+        double[] values,
+        double[] into,
+        int offset,
+        int length) {
       for (int i = 0; i < length; i++) {
         into[offset + i] +=
             a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
@@ -213,15 +241,18 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
     @Override
     void scatter4(
-        double[] alpha, double[] values, int from, double[] into, int[] offset, int length) {
-      double a0 = alpha[0];
-      double a1 = alpha[1];
-      double a2 = alpha[2];
-      double a3 = alpha[3];
-      int o0 = offset[0];
-      int o1 = offset[1];
-      int o2 = offset[2];
-      int o3 = offset[3];
+        double a0,
+        int o0,
+        double a1,
+        int o1,
+        double a2,
+        int o2,
+        double a3,
+        int o3,
+        double[] values,
+        int from,
+        double[] into,
+        int length) {
       for (int i = 0; i < length; i++) {
         double v = values[from + i];
         into[o0 + i] += a0 * v;
@@ -332,38 +363,53 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
     }
 
     @Override
-    void gather4(double[] alpha, float[] values, int[] from, float[] into, int offset, int length) {
-      float a0 = (float) alpha[0];
-      float a1 = (float) alpha[1];
-      float a2 = (float) alpha[2];
-      float a3 = (float) alpha[3];
-      int f0 = from[0];
-      int f1 = from[1];
-      int f2 = from[2];
-      int f3 = from[3];
+    void gather4(
+        double a0,
+        int f0,
+        double a1,
+        int f1,
+        double a2,
+        int f2,
+        double a3,
+        int f3,
+        float[] values,
+        float[] into,
+        int offset,
+        int length) {
+      float b0 = (float) a0;
+      float b1 = (float) a1;
+      float b2 = (float) a2;
+      float b3 = (float) a3;
       for (int i = 0; i < length; i++) {
         into[offset + i] +=
-            a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
+            b0 * values[f0 + i] + b1 * values[f1 + i] + b2 * values[f2 + i] + b3 * values[f3 + i];
       }
     }
 
     @Override
     void scatter4(
-        double[] alpha, float[] values, int from, float[] into, int[] offset, int length) {
-      float a0 = (float) alpha[0];
-      float a1 = (float) alpha[1];
-      float a2 = (float) alpha[2];
-      float a3 = (float) alpha[3];
-      int o0 = offset[0];
-      int o1 = offset[1];
-      int o2 = offset[2];
-      int o3 = offset[3];
+        double a0,
+        int o0,
+        double a1,
+        int o1,
+        double a2,
+        int o2,
+        double a3,
+        int o3,
+        float[] values,
+        int from,
+        float[] into,
+        int length) {
+      float b0 = (float) a0;
+      float b1 = (float) a1;
+      float b2 = (float) a2;
+      float b3 = (float) a3;
       for (int i = 0; i < length; i++) {
         float v = values[from + i];
-        into[o0 + i] += a0 * v;
-        into[o1 + i] += a1 * v;
-        into[o2 + i] += a2 * v;
-        into[o3 + i] += a3 * v;
+        into[o0 + i] += b0 * v;
+        into[o1 + i] += b1 * v;
+        into[o2 + i] += b2 * v;
+        into[o3 + i] += b3 * v;
       }
     }
 

@@ -119,17 +119,24 @@ public final class Network {
       int cols,
       A out) {
     int rows = layer.rows();
-    double[] alpha = new double[4];
-    int[] from = new int[4];
+    int[] r = x.rows();
     for (int c = 0; c < cols; c++) {
       int k = x.starts()[c];
       int end = x.starts()[c + 1];
       for (; k + 4 <= end; k += 4) {
-        for (int q = 0; q < 4; q++) {
-          alpha[q] = x.value(k + q);
-          from[q] = layer.columnOffset(x.rows()[k + q]);
-        }
-        arithmetic.gather4(alpha, weights, from, out, c * rows, rows);
+        arithmetic.gather4(
+            x.value(k),
+            layer.columnOffset(r[k]),
+            x.value(k + 1),
+            layer.columnOffset(r[k + 1]),
+            x.value(k + 2),
+            layer.columnOffset(r[k + 2]),
+            x.value(k + 3),
+            layer.columnOffset(r[k + 3]),
+            weights,
+            out,
+            c * rows,
+            rows);
       }
       for (; k < end; k++) {
         arithmetic.axpy(x.value(k), weights, layer.columnOffset(x.rows()[k]), out, c * rows, rows);
@@ -148,17 +155,24 @@ public final class Network {
       int cols,
       A gradient) {
     int rows = layer.rows();
-    double[] alpha = new double[4];
-    int[] to = new int[4];
+    int[] r = x.rows();
     for (int c = 0; c < cols; c++) {
       int k = x.starts()[c];
       int end = x.starts()[c + 1];
       for (; k + 4 <= end; k += 4) {
-        for (int q = 0; q < 4; q++) {
-          alpha[q] = x.value(k + q);
-          to[q] = layer.columnOffset(x.rows()[k + q]);
-        }
-        arithmetic.scatter4(alpha, delta, c * rows, gradient, to, rows);
+        arithmetic.scatter4(
+            x.value(k),
+            layer.columnOffset(r[k]),
+            x.value(k + 1),
+            layer.columnOffset(r[k + 1]),
+            x.value(k + 2),
+            layer.columnOffset(r[k + 2]),
+            x.value(k + 3),
+            layer.columnOffset(r[k + 3]),
+            delta,
+            c * rows,
+            gradient,
+            rows);
       }
       for (; k < end; k++) {
         arithmetic.axpy(
