@@ -12,14 +12,11 @@ import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
 import io.sparkprop.spark.load.Datasets;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -27,11 +24,12 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * scripts/bench.sh --sparse: sparse, high-dimensional data against dense MNIST, side by side in one
  * local[2] run. The sparse set is 20,000 examples of 50,000 binary features, 40 nonzeros each
- * (written at the start of the run, seeded), with a 50000-64-2 network; it is cached once as sparse
- * blocks and once as dense ones, and MNIST's 60,000 IDX images with 784-128-10 are the reference.
- * For each: cached bytes (and bytes a nonzero), and the median of {@code --passes} full gd gradient
- * passes after one untimed pass. Also checks that three gd steps on sparse and on dense blocks end
- * with the same weights. Writes target/bench/sparse.md.
+ * (written at the start of the run by {@link GenerateSparse}, seeded, one part file a partition),
+ * with a 50000-64-2 network; it is cached once as sparse blocks and once as dense ones, and MNIST's
+ * 60,000 IDX images with 784-128-10 are the reference. For each: cached bytes (and bytes a
+ * nonzero), and the median of {@code --passes} full gd gradient passes after one untimed pass. Also
+ * checks that three gd steps on sparse and on dense blocks end with the same weights. Writes
+ * target/bench/sparse.md.
  */
 public final class SparseBench {
   private static final int PARTITIONS = 2;
@@ -95,7 +93,8 @@ public final class SparseBench {
     Row mnistRow = measure("MNIST 784-128-10, dense (IDX)", images, dense, 0, ours, timer, passes);
     images.blocks().unpersist(true);
 
-    Path file = writeSparse(out.resolve("sparse"));
+    Path file = out.resolve("sparse");
+    GenerateSparse.write(file, EXAMPLES, FEATURES, NON_ZEROS, PARTITIONS, 19);
     NetworkSpec wide =
         NetworkSpec.of(
             new int[] {FEATURES, 64, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
@@ -161,34 +160,6 @@ public final class SparseBench {
       }
     }
     return worst;
-  }
-
-  /**
-   * 20,000 lines of 40 distinct features in 1..50,000, value 1, seeded, in one part file a
-   * partition; the class is whether one of the first 2,000 features is among them.
-   */
-  private static Path writeSparse(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    SplittableRandom random = new SplittableRandom(19);
-    for (int part = 0; part < PARTITIONS; part++) {
-      writePart(dir.resolve("part-0000" + part), random);
-    }
-    return dir;
-  }
-
-  private static void writePart(Path file, SplittableRandom random) throws IOException {
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      for (int i = 0; i < EXAMPLES / PARTITIONS; i++) {
-        int[] indices = random.ints(1, FEATURES + 1).distinct().limit(NON_ZEROS).sorted().toArray();
-        w.write(indices[0] <= 2_000 ? "1" : "0");
-        for (int index : indices) {
-          w.write(' ');
-          w.write(Integer.toString(index));
-          w.write(":1");
-        }
-        w.write('\n');
-      }
-    }
   }
 
   private static String table(Row mnist, Row[] sparse, double difference, int passes) {
