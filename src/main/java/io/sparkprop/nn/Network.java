@@ -54,7 +54,7 @@ public final class Network {
    * @param inputRuns pairs (first row, number of rows), increasing and disjoint; null for all n_0
    */
   public <A> void forward(A weights, A input, int[] inputRuns, int cols, Workspace<A> workspace) {
-    forward(weights, new Input<>(input, inputRuns, null), cols, workspace);
+    forward(weights, input, inputRuns, null, cols, workspace);
   }
 
   /**
@@ -62,20 +62,20 @@ public final class Network {
    * times W¹'s column k into z¹'s column c (cost ∝ nonzeros × n_1); the layers above are GEMMs.
    */
   public <A> void forward(A weights, SparseColumns input, int cols, Workspace<A> workspace) {
-    forward(weights, new Input<A>(null, null, input), cols, workspace);
+    forward(weights, null, null, input, cols, workspace);
   }
 
   /**
-   * The first layer's input: a dense matrix of the rows {@code runs} lists (all n_0 when null), or
-   * sparse columns.
+   * The forward pass on the first layer's input given either as {@code dense} (the rows {@code
+   * runs} lists, all n_0 when null) or as {@code sparse} columns, the other null. Three arguments
+   * rather than a holder, so that a pass over a block allocates nothing.
    */
-  private record Input<A>(A dense, int[] runs, SparseColumns sparse) {}
-
-  private <A> void forward(A weights, Input<A> input, int cols, Workspace<A> workspace) {
+  private <A> void forward(
+      A weights, A dense, int[] runs, SparseColumns sparse, int cols, Workspace<A> workspace) {
     checkColumns(cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
-    A previous = input.dense();
+    A previous = dense;
     for (int l = 1; l <= numLayers; l++) {
       ParameterLayout.Layer layer = layout.layer(l);
       int rows = layer.rows();
@@ -83,15 +83,15 @@ public final class Network {
       int n = rows * cols;
       A w = weights;
       int wOffset = layer.weightOffset();
-      if (l == 1 && input.runs() != null) {
-        inner = gatherColumns(weights, layer, input.runs(), workspace.firstLayerWeights());
+      if (l == 1 && runs != null) {
+        inner = gatherColumns(weights, layer, runs, workspace.firstLayerWeights());
         w = workspace.firstLayerWeights();
         wOffset = 0;
       }
       A out = l == numLayers ? workspace.logits : workspace.activation(l);
       arithmetic.fillColumns(weights, layer.biasOffset(), out, rows, cols);
-      if (l == 1 && input.sparse() != null) {
-        addSparseProducts(arithmetic, weights, layer, input.sparse(), cols, out);
+      if (l == 1 && sparse != null) {
+        addSparseProducts(arithmetic, weights, layer, sparse, cols, out);
       } else if (inner > 0) {
         arithmetic.gemm(
             false, false, rows, cols, inner, w, wOffset, rows, previous, 0, inner, 1.0, out, 0,
@@ -228,13 +228,7 @@ public final class Network {
       Workspace<A> workspace,
       A gradient) {
     return accumulateGradient(
-        weights,
-        new Input<>(input, inputRuns, null),
-        targets,
-        columnWeights,
-        cols,
-        workspace,
-        gradient);
+        weights, input, inputRuns, null, targets, columnWeights, cols, workspace, gradient);
   }
 
   /**
@@ -251,24 +245,20 @@ public final class Network {
       Workspace<A> workspace,
       A gradient) {
     return accumulateGradient(
-        weights,
-        new Input<A>(null, null, input),
-        targets,
-        columnWeights,
-        cols,
-        workspace,
-        gradient);
+        weights, null, null, input, targets, columnWeights, cols, workspace, gradient);
   }
 
   private <A> double accumulateGradient(
       A weights,
-      Input<A> input,
+      A dense,
+      int[] runs,
+      SparseColumns sparse,
       double[] targets,
       double[] columnWeights,
       int cols,
       Workspace<A> workspace,
       A gradient) {
-    double loss = loss(weights, input, targets, columnWeights, cols, workspace);
+    double loss = loss(weights, dense, runs, sparse, targets, columnWeights, cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
     arithmetic.store(
@@ -276,11 +266,11 @@ public final class Network {
     for (int l = numLayers; l >= 1; l--) {
       ParameterLayout.Layer layer = layout.layer(l);
       A delta = workspace.delta(l);
-      A previous = l == 1 ? input.dense() : workspace.activation(l - 1);
-      if (l == 1 && input.sparse() != null) {
-        addSparseGradient(arithmetic, delta, layer, input.sparse(), cols, gradient);
-      } else if (l == 1 && input.runs() != null) {
-        addFirstLayerGradient(arithmetic, delta, previous, input.runs(), cols, workspace, gradient);
+      A previous = l == 1 ? dense : workspace.activation(l - 1);
+      if (l == 1 && sparse != null) {
+        addSparseGradient(arithmetic, delta, layer, sparse, cols, gradient);
+      } else if (l == 1 && runs != null) {
+        addFirstLayerGradient(arithmetic, delta, previous, runs, cols, workspace, gradient);
       } else {
         // ∂C/∂W^l += Δ^l (A^{l−1})ᵀ
         arithmetic.gemm(
@@ -390,8 +380,7 @@ public final class Network {
       double[] columnWeights,
       int cols,
       Workspace<A> workspace) {
-    return loss(
-        weights, new Input<>(input, inputRuns, null), targets, columnWeights, cols, workspace);
+    return loss(weights, input, inputRuns, null, targets, columnWeights, cols, workspace);
   }
 
   /**
@@ -404,17 +393,19 @@ public final class Network {
       double[] columnWeights,
       int cols,
       Workspace<A> workspace) {
-    return loss(weights, new Input<A>(null, null, input), targets, columnWeights, cols, workspace);
+    return loss(weights, null, null, input, targets, columnWeights, cols, workspace);
   }
 
   private <A> double loss(
       A weights,
-      Input<A> input,
+      A dense,
+      int[] runs,
+      SparseColumns sparse,
       double[] targets,
       double[] columnWeights,
       int cols,
       Workspace<A> workspace) {
-    forward(weights, input, cols, workspace);
+    forward(weights, dense, runs, sparse, cols, workspace);
     return spec.loss()
         .lossAndDelta(
             spec.outputActivation(),
