@@ -78,7 +78,10 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     }
   }
 
-  /** Gathers the examples of this step's sample into full blocks and sums their gradient. */
+  /**
+   * Gathers the examples of this step's sample into full blocks (dense and sparse ones apart) and
+   * sums their gradient.
+   */
   private <A> void sampled(
       Iterator<ExampleBlock> blocks,
       Network network,
@@ -86,82 +89,34 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       A w,
       A gradient,
       GradientSum sum) {
-    int n0 = spec.numInputs();
-    int nL = spec.numOutputs();
-    A inputs = workspace.inputBuffer();
-    double[] targets = workspace.targetBuffer();
-    double[] columnWeights = new double[blockSize];
-    boolean weighted = false;
-    int filled = 0;
+    SampleBlock<A> dense = null;
+    SampleBlock<A> sparse = null;
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
       for (int j = 0; j < block.size(); j++) {
         if (!Sampling.keep(seed, step, block.id(j), fraction)) {
           continue;
         }
-        copyFeatures(block, j, inputs, filled * n0);
-        block.copyTargets(j, 1, targets, filled * nL);
-        columnWeights[filled] = block.weight(j);
-        weighted |= block.weights() != null;
-        if (++filled == blockSize) {
-          addSample(
-              network,
-              workspace,
-              w,
-              inputs,
-              targets,
-              weighted ? columnWeights : null,
-              filled,
-              gradient,
-              sum);
-          filled = 0;
+        SampleBlock<A> sample;
+        if (block.isSparse()) {
+          sample =
+              sparse != null ? sparse : (sparse = SampleBlock.sparse(blockSize, spec.numOutputs()));
+        } else {
+          sample =
+              dense != null
+                  ? dense
+                  : (dense = SampleBlock.dense(workspace, spec.numInputs(), spec.numOutputs()));
+        }
+        if (sample.add(block, j)) {
+          sample.flushInto(network, w, workspace, gradient, sum);
         }
       }
     }
-    if (filled > 0) {
-      addSample(
-          network,
-          workspace,
-          w,
-          inputs,
-          targets,
-          weighted ? columnWeights : null,
-          filled,
-          gradient,
-          sum);
+    if (dense != null) {
+      dense.flushInto(network, w, workspace, gradient, sum);
     }
-  }
-
-  /** Adds the gathered sample's loss, gradient, count and weight to the sums. */
-  private static <A> void addSample(
-      Network network,
-      Workspace<A> workspace,
-      A w,
-      A inputs,
-      double[] targets,
-      double[] columnWeights,
-      int filled,
-      A gradient,
-      GradientSum sum) {
-    sum.loss +=
-        network.accumulateGradient(
-            w, inputs, null, targets, columnWeights, filled, workspace, gradient);
-    sum.count += filled;
-    if (columnWeights == null) {
-      sum.weight += filled;
-    } else {
-      for (int k = 0; k < filled; k++) {
-        sum.weight += columnWeights[k];
-      }
-    }
-  }
-
-  /** Column j of the block's features into the buffer's type at {@code offset}. */
-  private static <A> void copyFeatures(ExampleBlock block, int j, A buffer, int offset) {
-    if (buffer instanceof float[] floats) {
-      block.copyFeatures(j, 1, floats, offset);
-    } else {
-      block.copyFeatures(j, 1, (double[]) buffer, offset);
+    if (sparse != null) {
+      sparse.flushInto(network, w, workspace, gradient, sum);
     }
   }
 }

@@ -108,6 +108,34 @@ class SparseTrainingTest {
     }
   }
 
+  /**
+   * A sampled step gathers its examples from sparse blocks as sparse columns: over 2^21 features a
+   * dense gather of one 128-example block would need 2.1 GB, past this test's 2 GB heap.
+   */
+  @Test
+  void sampledSteps_overAMillionFeatures_gatherSparse(@TempDir Path dir) throws IOException {
+    SplittableRandom random = new SplittableRandom(4);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int[] indices = random.ints(1, (1 << 21) + 1).distinct().limit(10).sorted().toArray();
+      StringBuilder line = new StringBuilder(indices[0] <= 1 << 19 ? "1" : "0");
+      for (int index : indices) {
+        line.append(' ').append(index).append(":1");
+      }
+      lines.add(line.toString());
+    }
+    Path data = Files.write(dir.resolve("wide.libsvm"), lines);
+    String model = dir.resolve("wide.json").toString();
+    CliRun train =
+        Args.train(data, model)
+            .with("--layers", (1 << 21) + ",2,1", "--output", "sigmoid", "--optimizer", "sgd")
+            .with("--learning-rate", "0.5", "--epochs", "2", "--seed", "3", "--sparse", "on")
+            .with("--batch-fraction", "0.5", "--partitions", "2")
+            .run();
+    assertEquals(0, train.code(), train.err());
+    assertEquals((1 << 21) * 2 + 2 + 2 + 1, weights(model).length);
+  }
+
   /** The part files' lines, in order. */
   private static List<String> lines(Path dir) throws IOException {
     List<String> lines = new ArrayList<>();
