@@ -1,6 +1,7 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.data.ExampleBlock;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -12,6 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class GradientPass {
   private final TrainerConfig config;
   private final WeightsBroadcast broadcasts;
+  private String traffic = "";
 
   GradientPass(JavaSparkContext jsc, TrainerConfig config) {
     this.config = config;
@@ -27,20 +29,51 @@ final class GradientPass {
    * (all of them at batch fraction 1).
    */
   GradientSum sum(JavaRDD<ExampleBlock> train, double[] weights, int step) {
-    return broadcasts.run(
-        weights,
-        broadcast ->
-            train
-                .mapPartitions(
-                    new PartitionGradient(
-                        config.network(),
-                        broadcast,
-                        config.blockSize(),
-                        config.batchFraction(),
-                        config.seed(),
-                        step,
-                        config.precision()))
-                .treeAggregate(
-                    new GradientSum(), GradientSum::merge, GradientSum::merge, config.treeDepth()));
+    long start = System.nanoTime();
+    GradientSum sum =
+        broadcasts.run(
+            weights,
+            broadcast ->
+                train
+                    .mapPartitions(
+                        new PartitionGradient(
+                            config.network(),
+                            broadcast,
+                            config.blockSize(),
+                            config.batchFraction(),
+                            config.seed(),
+                            step,
+                            config.precision()))
+                    .treeAggregate(
+                        new GradientSum(),
+                        GradientSum::merge,
+                        GradientSum::merge,
+                        config.treeDepth()));
+    traffic =
+        String.format(
+            Locale.ROOT,
+            " | last pass %.2f s: %s of weights broadcast, %s of gradients from %d partitions"
+                + " (%d sparse)",
+            (System.nanoTime() - start) / 1e9,
+            readable((long) weights.length * Double.BYTES),
+            readable(sum.sentBytes()),
+            sum.partitions(),
+            sum.sparsePartitions());
+    return sum;
+  }
+
+  /**
+   * The last pass's wall time (broadcast, job and merge), the weights' bytes broadcast and the
+   * gradient bytes the partitions sent back: appended to the epoch's progress line.
+   */
+  String lastTraffic() {
+    return traffic;
+  }
+
+  /** Bytes in MB, or in KB below 1 MB. */
+  private static String readable(long bytes) {
+    return bytes < 1_000_000
+        ? String.format(Locale.ROOT, "%.1f KB", bytes / 1e3)
+        : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 }

@@ -7,6 +7,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * One partition's (and, merged, the whole step's) sums: Σ loss, ΣΔ(A^{l−1})ᵀ and ΣΔ in the flat
@@ -15,9 +16,16 @@ import java.nio.ByteOrder;
  * weight is 1 and the weight sum is m). Starts empty, with no gradient array, so the zero value
  * shipped in each task is a few bytes; the array is created on the executor that computes the first
  * block.
+ *
+ * <p>A partition whose examples touch few of a wide input's features sends only the first layer's
+ * touched columns ({@link #keepTouchedColumns}): the column indices, those n_1-wide columns of ∂W¹,
+ * then every entry after W¹. Sums merge sparse with sparse (the union of the columns, or dense once
+ * the union is no longer small) and sparse with dense; each entry is the same sum of the same terms
+ * as in the dense merge, so the result is the dense aggregation's (a column left out only ever
+ * added zeros). The driver expands it in {@link #meanGradient()}.
  */
 public final class GradientSum implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Doubles converted per chunk when the gradient is written or read: 512 KB of bytes. */
   private static final int CHUNK = 1 << 16;
@@ -25,25 +33,51 @@ public final class GradientSum implements Serializable {
   /**
    * Written by {@link #writeObject} in bulk, little-endian: the default serialization converts a
    * double[] a value at a time, which for a wide first layer (n_1 × n_0 of them, every partition,
-   * every step) costs more than computing it.
+   * every step) costs more than computing it. Dense: the flat layout. Sparse ({@link #columns} not
+   * null): W¹'s listed columns, then the entries from n_1 × n_0 on; the array may be longer than
+   * that ({@link #used()}) when it was compacted in place.
    */
   transient double[] gradient;
+
+  /** The indices of W¹'s columns {@link #gradient} carries, increasing; null when it is dense. */
+  transient int[] columns;
+
+  /** When sparse: n_1, n_0 and the dense gradient's length. */
+  int firstRows;
+
+  int firstColumns;
+  int length;
 
   double loss;
   long count;
   double weight;
 
+  /** Gradient bytes the partitions sent (indices and values), and how many sent sparse. */
+  long sentBytes;
+
+  int partitions;
+  int sparsePartitions;
+
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    out.writeInt(gradient == null ? -1 : gradient.length);
     if (gradient == null) {
+      out.writeInt(-1);
       return;
     }
-    ByteBuffer bytes =
-        ByteBuffer.allocate(Math.min(CHUNK, gradient.length) * Double.BYTES)
-            .order(ByteOrder.LITTLE_ENDIAN);
-    for (int from = 0; from < gradient.length; from += CHUNK) {
-      int n = Math.min(CHUNK, gradient.length - from);
+    int used = used();
+    out.writeInt(used);
+    out.writeInt(columns == null ? -1 : columns.length);
+    ByteBuffer bytes = ByteBuffer.allocate(CHUNK * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    if (columns != null) {
+      for (int from = 0; from < columns.length; from += 2 * CHUNK) {
+        int n = Math.min(2 * CHUNK, columns.length - from);
+        bytes.clear();
+        bytes.asIntBuffer().put(columns, from, n);
+        out.write(bytes.array(), 0, n * Integer.BYTES);
+      }
+    }
+    for (int from = 0; from < used; from += CHUNK) {
+      int n = Math.min(CHUNK, used - from);
       bytes.clear();
       bytes.asDoubleBuffer().put(gradient, from, n);
       out.write(bytes.array(), 0, n * Double.BYTES);
@@ -52,24 +86,95 @@ public final class GradientSum implements Serializable {
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    int length = in.readInt();
-    if (length < 0) {
+    int used = in.readInt();
+    if (used < 0) {
       gradient = null;
+      columns = null;
       return;
     }
-    gradient = new double[length];
-    byte[] chunk = new byte[Math.min(CHUNK, length) * Double.BYTES];
+    int carried = in.readInt();
+    byte[] chunk = new byte[CHUNK * Double.BYTES];
     ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-    for (int from = 0; from < length; from += CHUNK) {
-      int n = Math.min(CHUNK, length - from);
+    columns = carried < 0 ? null : new int[carried];
+    for (int from = 0; from < carried; from += 2 * CHUNK) {
+      int n = Math.min(2 * CHUNK, carried - from);
+      in.readFully(chunk, 0, n * Integer.BYTES);
+      bytes.clear();
+      bytes.asIntBuffer().get(columns, from, n);
+    }
+    gradient = new double[used];
+    for (int from = 0; from < used; from += CHUNK) {
+      int n = Math.min(CHUNK, used - from);
       in.readFully(chunk, 0, n * Double.BYTES);
       bytes.clear();
       bytes.asDoubleBuffer().get(gradient, from, n);
     }
   }
 
+  /** The entries of {@link #gradient} in use. */
+  int used() {
+    return columns == null
+        ? gradient.length
+        : columns.length * firstRows + length - firstRows * firstColumns;
+  }
+
   /**
-   * Adds {@code other} into this sum (reusing its array when this one has none) and returns this.
+   * Keeps only the columns of ∂W¹ (n_1 × n_0, the first entries of the dense gradient) that hold a
+   * nonzero, when at most 3/4 of them do, compacting the array in place; then records what this
+   * partition sends. A column of zeros adds nothing to any sum, so leaving it out changes no value.
+   */
+  void keepTouchedColumns(int rows, int inputs) {
+    if (gradient != null && columns == null) {
+      int[] touched = new int[inputs];
+      int kept = 0;
+      for (int k = 0; k < inputs; k++) {
+        int at = k * rows;
+        for (int i = at; i < at + rows; i++) {
+          if (gradient[i] != 0) {
+            touched[kept++] = k;
+            break;
+          }
+        }
+      }
+      if (kept <= inputs / 4 * 3) {
+        for (int c = 0; c < kept; c++) {
+          System.arraycopy(gradient, touched[c] * rows, gradient, c * rows, rows);
+        }
+        int after = rows * inputs;
+        System.arraycopy(gradient, after, gradient, kept * rows, gradient.length - after);
+        setColumns(gradient, Arrays.copyOf(touched, kept), rows, inputs, gradient.length);
+      }
+    }
+    recordSent();
+  }
+
+  /**
+   * Holds {@code carried}'s columns of ∂W¹ (n_1 = {@code rows} × n_0 = {@code inputs}) and every
+   * entry after W¹ in {@code values}, laid out as {@link #gradient} says, of a dense gradient of
+   * {@code length} entries.
+   */
+  void setColumns(double[] values, int[] carried, int rows, int inputs, int length) {
+    this.gradient = values;
+    this.columns = carried;
+    this.firstRows = rows;
+    this.firstColumns = inputs;
+    this.length = length;
+  }
+
+  /** Records this partition's sum as what one partition sends. */
+  void recordSent() {
+    partitions = 1;
+    sparsePartitions = columns == null ? 0 : 1;
+    sentBytes =
+        gradient == null
+            ? 0
+            : (long) used() * Double.BYTES
+                + (columns == null ? 0 : (long) columns.length * Integer.BYTES);
+  }
+
+  /**
+   * Adds {@code other} into this sum (reusing its array when this one has none, or when only it is
+   * dense) and returns this.
    */
   public GradientSum merge(GradientSum other) {
     if (other.count == 0) {
@@ -77,13 +182,90 @@ public final class GradientSum implements Serializable {
     }
     if (gradient == null) {
       gradient = other.gradient;
-    } else {
+      columns = other.columns;
+      firstRows = other.firstRows;
+      firstColumns = other.firstColumns;
+      length = other.length;
+    } else if (columns == null && other.columns == null) {
       Blas.get().daxpy(gradient.length, 1.0, other.gradient, 1, gradient, 1);
+    } else if (columns == null) {
+      other.addInto(gradient);
+    } else if (other.columns == null) {
+      addInto(other.gradient);
+      gradient = other.gradient;
+      columns = null;
+    } else {
+      mergeSparse(other);
     }
     loss += other.loss;
     count += other.count;
     weight += other.weight;
+    sentBytes += other.sentBytes;
+    partitions += other.partitions;
+    sparsePartitions += other.sparsePartitions;
     return this;
+  }
+
+  /** Adds this sparse sum's entries into a dense gradient. */
+  private void addInto(double[] dense) {
+    int rows = firstRows;
+    for (int c = 0; c < columns.length; c++) {
+      add(gradient, c * rows, dense, columns[c] * rows, rows);
+    }
+    int after = rows * firstColumns;
+    add(gradient, columns.length * rows, dense, after, length - after);
+  }
+
+  /** The union of two sparse sums' columns: sparse while it stays small, else dense. */
+  private void mergeSparse(GradientSum other) {
+    int[] a = columns;
+    int[] b = other.columns;
+    int union = 0;
+    for (int i = 0, j = 0; i < a.length || j < b.length; union++) {
+      if (j == b.length || (i < a.length && a[i] < b[j])) {
+        i++;
+      } else if (i == a.length || b[j] < a[i]) {
+        j++;
+      } else {
+        i++;
+        j++;
+      }
+    }
+    int rows = firstRows;
+    if (union > firstColumns / 4 * 3) {
+      double[] dense = new double[length];
+      addInto(dense);
+      other.addInto(dense);
+      gradient = dense;
+      columns = null;
+      return;
+    }
+    int after = rows * firstColumns;
+    int tail = length - after;
+    double[] merged = new double[union * rows + tail];
+    int[] indices = new int[union];
+    for (int i = 0, j = 0, c = 0; c < union; c++) {
+      boolean fromA = j == b.length || (i < a.length && a[i] <= b[j]);
+      boolean fromB = i == a.length || (j < b.length && b[j] <= a[i]);
+      indices[c] = fromA ? a[i] : b[j];
+      if (fromA) {
+        System.arraycopy(gradient, i++ * rows, merged, c * rows, rows);
+      }
+      if (fromB) {
+        add(other.gradient, j++ * rows, merged, c * rows, rows);
+      }
+    }
+    System.arraycopy(gradient, a.length * rows, merged, union * rows, tail);
+    add(other.gradient, b.length * rows, merged, union * rows, tail);
+    gradient = merged;
+    columns = indices;
+  }
+
+  /** y[to …] += x[from …], n entries. */
+  private static void add(double[] x, int from, double[] y, int to, int n) {
+    for (int i = 0; i < n; i++) {
+      y[to + i] += x[from + i];
+    }
   }
 
   /** m, the number of examples summed. */
@@ -96,6 +278,25 @@ public final class GradientSum implements Serializable {
     return weight;
   }
 
+  /** Whether the gradient is held as W¹'s touched columns (see {@link #keepTouchedColumns}). */
+  public boolean isSparse() {
+    return columns != null;
+  }
+
+  /** Gradient bytes the partitions sent, indices and values; 0 for a sum that no task sent. */
+  public long sentBytes() {
+    return sentBytes;
+  }
+
+  /** The partitions that sent a gradient, and how many of them sent touched columns only. */
+  public int partitions() {
+    return partitions;
+  }
+
+  public int sparsePartitions() {
+    return sparsePartitions;
+  }
+
   /**
    * Σ w·loss / Σ w (Σ loss / m unweighted): the cost C at the weights the gradient was taken at.
    */
@@ -103,9 +304,15 @@ public final class GradientSum implements Serializable {
     return loss / weight;
   }
 
-  /** ∂C/∂w = Σ w∇ / Σ w ((1/m) Σ ∇ unweighted), a new array. */
+  /** ∂C/∂w = Σ w∇ / Σ w ((1/m) Σ ∇ unweighted), a new dense array. */
   public double[] meanGradient() {
-    double[] mean = gradient.clone();
+    double[] mean;
+    if (columns == null) {
+      mean = gradient.clone();
+    } else {
+      mean = new double[length];
+      addInto(mean);
+    }
     Blas.get().dscal(mean.length, 1.0 / weight, mean, 1);
     return mean;
   }

@@ -6,6 +6,7 @@ import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Workspace;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,7 +18,9 @@ import org.apache.spark.broadcast.Broadcast;
  * examples are gathered into full blocks first, so each GEMM still runs on a wide block; a full
  * pass keeps each cached block's own rows, so the first layer skips the feature rows that are zero
  * throughout a block. In {@link Precision#FLOAT32} the matrices are floats (sgemm); the partition's
- * sum is handed on in double.
+ * sum is handed on in double. When the partition's examples touch few of the input's features
+ * (sparse blocks), the sum carries only their columns of ∂W¹, and the work that grows with n_0 —
+ * allocating, clearing and reading the n_1 × n_0 accumulator — shrinks to those columns.
  */
 final class PartitionGradient extends BlockFunction<GradientSum> {
   private static final long serialVersionUID = 1L;
@@ -46,35 +49,92 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   public Iterator<GradientSum> call(Iterator<ExampleBlock> blocks) {
     GradientSum sum = new GradientSum();
     if (blocks.hasNext()) {
-      sum.gradient = new double[weights.value().length];
       accumulate(precision.arithmetic(), blocks, sum);
     }
+    sum.recordSent();
     return Collections.singletonList(sum).iterator();
   }
 
   /**
-   * Sums the partition in {@code arithmetic}: the GEMMs accumulate the gradient in its own type,
-   * added to the double sum once at the end.
+   * Sums the partition in {@code arithmetic}: the GEMMs accumulate the gradient in its own type, in
+   * an executor's reused accumulator ({@link GradientBuffers}). When the partition's examples
+   * touched few of the input's features, their columns of ∂W¹ and the entries after W¹ go to the
+   * sum and are cleared, and the accumulator is given back; otherwise the whole gradient goes.
    */
+  @SuppressWarnings("unchecked")
   private <A> void accumulate(
       Arithmetic<A> arithmetic, Iterator<ExampleBlock> blocks, GradientSum sum) {
     A w = arithmetic.fromDoubles(weights.value());
-    A gradient = arithmetic.fromDoubles(sum.gradient);
+    int length = weights.value().length;
+    Object reused = GradientBuffers.take(precision == Precision.FLOAT32, length);
+    A gradient = reused != null ? (A) reused : arithmetic.allocate(length);
+    TouchedColumns touched = new TouchedColumns(spec.numInputs());
     Network network = new Network(spec);
     Workspace<A> workspace = Workspace.of(arithmetic, spec, blockSize);
     if (fraction >= 1.0) {
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
+        mark(touched, block, 0, block.size());
         double[] y = targets(block, workspace);
         sum.loss += accumulateGradient(network, w, block, y, workspace, gradient);
         sum.count += block.size();
         sum.weight += block.weightSum();
       }
     } else {
-      sampled(blocks, network, workspace, w, gradient, sum);
+      sampled(blocks, network, workspace, w, gradient, touched, sum);
     }
-    if (gradient != sum.gradient) {
+    int[] carried = touched.fewEnough();
+    if (carried != null) {
+      takeColumns(gradient, carried, sum);
+      GradientBuffers.give(gradient);
+      return;
+    }
+    if (gradient instanceof double[] doubles) {
+      sum.gradient = doubles;
+    } else {
+      sum.gradient = new double[length];
       arithmetic.addInto(gradient, sum.gradient);
+    }
+    sum.keepTouchedColumns(spec.size(1), spec.numInputs());
+  }
+
+  /** Marks the features examples {@code from … to} of {@code block} touch. */
+  private static void mark(TouchedColumns touched, ExampleBlock block, int from, int to) {
+    if (block.isSparse()) {
+      touched.mark(block.sparseRows(), block.sparseStarts()[from], block.sparseStarts()[to]);
+    } else {
+      touched.markAll();
+    }
+  }
+
+  /**
+   * Moves the {@code carried} columns of ∂W¹ and every entry after W¹ from the accumulator into
+   * {@code sum}, leaving the accumulator all zeros: no other entry was written.
+   */
+  private <A> void takeColumns(A gradient, int[] carried, GradientSum sum) {
+    int rows = spec.size(1);
+    int inputs = spec.numInputs();
+    int after = rows * inputs;
+    int length = weights.value().length;
+    double[] values = new double[carried.length * rows + length - after];
+    for (int c = 0; c < carried.length; c++) {
+      move(gradient, carried[c] * rows, values, c * rows, rows);
+    }
+    move(gradient, after, values, carried.length * rows, length - after);
+    sum.setColumns(values, carried, rows, inputs, length);
+  }
+
+  /** Copies n entries of a double[] or float[] into {@code to} and sets them to zero. */
+  private static void move(Object from, int at, double[] to, int into, int n) {
+    if (from instanceof double[] doubles) {
+      System.arraycopy(doubles, at, to, into, n);
+      Arrays.fill(doubles, at, at + n, 0.0);
+    } else {
+      float[] floats = (float[]) from;
+      for (int i = 0; i < n; i++) {
+        to[into + i] = floats[at + i];
+      }
+      Arrays.fill(floats, at, at + n, 0f);
     }
   }
 
@@ -88,6 +148,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       Workspace<A> workspace,
       A w,
       A gradient,
+      TouchedColumns touched,
       GradientSum sum) {
     SampleBlock<A> dense = null;
     SampleBlock<A> sparse = null;
@@ -97,6 +158,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
         if (!Sampling.keep(seed, step, block.id(j), fraction)) {
           continue;
         }
+        mark(touched, block, j, j + 1);
         SampleBlock<A> sample;
         if (block.isSparse()) {
           sample =

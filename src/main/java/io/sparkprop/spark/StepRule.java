@@ -106,7 +106,7 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
       checkFinite(step, loss, gradient);
       GradientClipping.clipToNorm(gradient, config.optimizer().clipNorm());
       optimizer.step(weights, gradient, learningRate);
-      return new Outcome(loss, sum.count(), learningRate, "", null);
+      return new Outcome(loss, sum.count(), learningRate, pass.lastTraffic(), null);
     }
 
     @Override
@@ -127,6 +127,7 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
    */
   final class LbfgsIteration implements StepRule {
     private final TrainerConfig config;
+    private final GradientPass pass;
     private final Lbfgs lbfgs;
     private final Objective cost;
     private long examples;
@@ -139,6 +140,7 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
     LbfgsIteration(
         TrainerConfig config, GradientPass pass, JavaRDD<ExampleBlock> train, WeightDecay decay) {
       this.config = config;
+      this.pass = pass;
       this.lbfgs = config.optimizer().lbfgs(config.network().numParameters());
       this.cost =
           (w, g) -> {
@@ -175,7 +177,11 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
                   + next
               : null;
       return new Outcome(
-          next, examples, Double.NaN, " (" + lbfgs.evaluations() + " passes)", finished);
+          next,
+          examples,
+          Double.NaN,
+          " (" + lbfgs.evaluations() + " passes)" + pass.lastTraffic(),
+          finished);
     }
 
     @Override

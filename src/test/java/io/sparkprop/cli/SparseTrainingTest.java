@@ -3,14 +3,18 @@ package io.sparkprop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.CapturedLog;
 import io.sparkprop.Weights;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.spark.run.ProgressLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -126,14 +130,28 @@ class SparseTrainingTest {
     }
     Path data = Files.write(dir.resolve("wide.libsvm"), lines);
     String model = dir.resolve("wide.json").toString();
-    CliRun train =
-        Args.train(data, model)
-            .with("--layers", (1 << 21) + ",2,1", "--output", "sigmoid", "--optimizer", "sgd")
-            .with("--learning-rate", "0.5", "--epochs", "2", "--seed", "3", "--sparse", "on")
-            .with("--batch-fraction", "0.5", "--partitions", "2")
-            .run();
+    CliRun train;
+    String log;
+    try (CapturedLog progress = new CapturedLog(ProgressLog.class)) {
+      train =
+          Args.train(data, model)
+              .with("--layers", (1 << 21) + ",2,1", "--output", "sigmoid", "--optimizer", "sgd")
+              .with("--learning-rate", "0.5", "--epochs", "2", "--seed", "3", "--sparse", "on")
+              .with("--batch-fraction", "0.5", "--partitions", "2")
+              .run();
+      log = progress.text();
+    }
     assertEquals(0, train.code(), train.err());
     assertEquals((1 << 21) * 2 + 2 + 2 + 1, weights(model).length);
+    // The progress line names what a step moved: 4,194,309 weights of 8 bytes out; back, from
+    // each partition, about 75 examples' 750 columns of ∂W¹ (20 bytes a column with its index)
+    // and the 5 entries after W¹, some 15 KB, where the dense gradient is 33.6 MB.
+    assertTrue(log.contains("33.6 MB of weights broadcast"), log);
+    Matcher back =
+        Pattern.compile("([0-9.]+) KB of gradients from 2 partitions \\(2 sparse\\)").matcher(log);
+    assertTrue(back.find(), log);
+    double kilobytes = Double.parseDouble(back.group(1));
+    assertTrue(kilobytes > 2 * 600 * 20 / 1e3 && kilobytes < 2 * 900 * 20 / 1e3, log);
   }
 
   /** The part files' lines, in order. */

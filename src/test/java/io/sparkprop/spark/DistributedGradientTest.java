@@ -10,11 +10,9 @@ import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
-import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.ParameterLayout;
 import io.sparkprop.nn.Precision;
-import io.sparkprop.nn.Workspace;
 import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.optim.WeightDecay;
 import io.sparkprop.report.EpochStats;
@@ -100,23 +98,8 @@ class DistributedGradientTest {
   /** The reference: one example at a time in this JVM, summed, divided by the count. */
   private static double[] singleJvmMeanGradient(
       double[] weights, double fraction, long seed, int step) {
-    Network network = new Network(SPEC);
-    Workspace<double[]> workspace = Workspace.of(SPEC, 1);
-    double[] sum = new double[weights.length];
-    int m = 0;
-    for (Example e : examples) {
-      if (Sampling.keep(seed, step, e.id(), fraction)) {
-        double[] x = new double[SPEC.numInputs()];
-        ExampleBlock one = TestData.blocks(SPEC, List.of(e), 1).get(0);
-        System.arraycopy(one.features(), 0, x, 0, x.length);
-        network.accumulateGradient(weights, x, e.target(), 1, workspace, sum);
-        m++;
-      }
-    }
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] /= m;
-    }
-    return sum;
+    return TestData.singleJvmMeanGradient(
+        SPEC, examples, weights, e -> Sampling.keep(seed, step, e.id(), fraction));
   }
 
   private static Trainer trainer(OptimizerSpec optimizer, int steps, int depth) {

@@ -2,11 +2,15 @@ package io.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +59,107 @@ class GradientSumTest {
       assertEquals(6.25, back.weight());
     }
     assertNull(roundTrip(new GradientSum()).gradient, "an empty partition's sum has no array");
+  }
+
+  /**
+   * A partition sum over n_1 = 3, n_0 = 40 (then 10 more entries) whose nonzero first-layer columns
+   * are {@code touched}: random values there and in the entries after W¹, zeros elsewhere.
+   */
+  private static GradientSum partition(SplittableRandom random, int[] touched) {
+    GradientSum sum = new GradientSum();
+    sum.gradient = new double[3 * 40 + 10];
+    for (int k : touched) {
+      for (int i = 0; i < 3; i++) {
+        sum.gradient[3 * k + i] = random.nextDouble(-1, 1);
+      }
+    }
+    for (int i = 120; i < 130; i++) {
+      sum.gradient[i] = random.nextDouble(-1, 1);
+    }
+    sum.gradient[3 * touched[0]] = -0.0; // a touched column may hold zeros too
+    sum.loss = random.nextDouble();
+    sum.count = 1 + random.nextInt(9);
+    sum.weight = sum.count;
+    return sum;
+  }
+
+  private static GradientSum copy(GradientSum sum) {
+    GradientSum copy = new GradientSum();
+    copy.gradient = sum.gradient.clone();
+    copy.loss = sum.loss;
+    copy.count = sum.count;
+    copy.weight = sum.weight;
+    return copy;
+  }
+
+  /**
+   * Sums sent as touched columns survive serialization and merge, in every order, to exactly the
+   * dense aggregation: sparse with sparse (staying sparse while the union is small, dense past 3/4
+   * of the columns), sparse into dense and dense into sparse.
+   */
+  @Test
+  void touchedColumns_mergeInAnyOrder_toTheDenseAggregation() throws Exception {
+    SplittableRandom random = new SplittableRandom(9);
+    int[][] touched = {
+      {0, 5, 17}, {5, 6, 39}, {2, 17, 30, 31}, random.ints(0, 40).distinct().limit(35).toArray()
+    };
+    GradientSum[] parts = new GradientSum[4];
+    for (int p = 0; p < 4; p++) {
+      Arrays.sort(touched[p]);
+      parts[p] = partition(random, touched[p]);
+    }
+    for (int[] order : permutations(new int[] {0, 1, 2, 3})) {
+      GradientSum dense = new GradientSum();
+      GradientSum sparse = new GradientSum();
+      for (int p : order) {
+        dense.merge(copy(parts[p]));
+        GradientSum sent = copy(parts[p]);
+        sent.keepTouchedColumns(3, 40);
+        assertEquals(p < 3, sent.isSparse(), "partition " + p + " sends touched columns only");
+        sparse.merge(roundTrip(sent));
+      }
+      double[] expected = dense.meanGradient();
+      double[] actual = sparse.meanGradient();
+      for (int i = 0; i < expected.length; i++) {
+        assertTrue(expected[i] == actual[i], Arrays.toString(order) + " entry " + i);
+      }
+      assertEquals(dense.count(), sparse.count());
+      assertEquals(dense.meanLoss(), sparse.meanLoss(), 1e-15);
+      assertEquals(3, sparse.sparsePartitions());
+      assertEquals(4, sparse.partitions());
+    }
+    // The three small ones merge to the union of their 8 columns, still sparse.
+    GradientSum small = new GradientSum();
+    for (int p = 0; p < 3; p++) {
+      GradientSum sent = copy(parts[p]);
+      sent.keepTouchedColumns(3, 40);
+      small.merge(sent);
+    }
+    assertTrue(small.isSparse());
+    assertEquals(8, small.columns.length);
+    assertEquals(8 * 3 + 10, small.used());
+    long expectedBytes = (3 + 3 + 4) * (3 * 8 + 4) + 3 * 10 * 8;
+    assertEquals(expectedBytes, small.sentBytes(), "indices and values of the three partitions");
+  }
+
+  private static List<int[]> permutations(int[] items) {
+    List<int[]> all = new ArrayList<>();
+    permute(items, 0, all);
+    return all;
+  }
+
+  private static void permute(int[] items, int from, List<int[]> all) {
+    if (from == items.length) {
+      all.add(items.clone());
+      return;
+    }
+    for (int i = from; i < items.length; i++) {
+      int t = items[from];
+      items[from] = items[i];
+      items[i] = t;
+      permute(items, from + 1, all);
+      items[i] = items[from];
+      items[from] = t;
+    }
   }
 }

@@ -2,11 +2,15 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.data.Sparsity;
+import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Workspace;
 import io.sparkprop.spark.load.Datasets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /** Random examples and blocks of chosen, uneven sizes. */
 public final class TestData {
@@ -40,12 +44,22 @@ public final class TestData {
 
   /** Packs examples into consecutive blocks of the given sizes (which must sum to the count). */
   public static List<ExampleBlock> blocks(NetworkSpec spec, List<Example> examples, int... sizes) {
+    return blocks(spec, examples, Sparsity.OFF, sizes);
+  }
+
+  /** Like {@link #blocks(NetworkSpec, List, int...)}, packed with the given sparsity. */
+  public static List<ExampleBlock> blocks(
+      NetworkSpec spec, List<Example> examples, Sparsity sparsity, int... sizes) {
     List<ExampleBlock> blocks = new ArrayList<>();
     int start = 0;
     for (int size : sizes) {
       blocks.add(
           ExampleBlock.pack(
-                  examples.subList(start, start + size).iterator(), Datasets.shapeOf(spec), size)
+                  examples.subList(start, start + size).iterator(),
+                  Datasets.shapeOf(spec),
+                  size,
+                  false,
+                  sparsity)
               .next());
       start += size;
     }
@@ -53,5 +67,30 @@ public final class TestData {
       throw new IllegalArgumentException("sizes sum to " + start + ", not " + examples.size());
     }
     return blocks;
+  }
+
+  /**
+   * The reference gradient: the examples {@code keep} selects, one at a time in this JVM through
+   * the dense path, summed, divided by their count.
+   */
+  public static double[] singleJvmMeanGradient(
+      NetworkSpec spec, List<Example> examples, double[] weights, Predicate<Example> keep) {
+    Network network = new Network(spec);
+    Workspace<double[]> workspace = Workspace.of(spec, 1);
+    double[] sum = new double[weights.length];
+    int m = 0;
+    for (Example e : examples) {
+      if (keep.test(e)) {
+        double[] x = new double[spec.numInputs()];
+        ExampleBlock one = blocks(spec, List.of(e), 1).get(0);
+        System.arraycopy(one.features(), 0, x, 0, x.length);
+        network.accumulateGradient(weights, x, e.target(), 1, workspace, sum);
+        m++;
+      }
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= m;
+    }
+    return sum;
   }
 }
