@@ -9,12 +9,14 @@ import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.OptimizerSpec;
+import io.sparkprop.spark.GradientSum;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
 import io.sparkprop.spark.load.Datasets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,7 +30,9 @@ import org.apache.spark.storage.StorageLevel;
  * with a 50000-64-2 network; it is cached once as sparse blocks and once as dense ones, and MNIST's
  * 60,000 IDX images with 784-128-10 are the reference. For each: cached bytes (and bytes a
  * nonzero), and the median of {@code --passes} full gd gradient passes after one untimed pass. Also
- * checks that three gd steps on sparse and on dense blocks end with the same weights. Writes
+ * checks that three gd steps on sparse and on dense blocks end with the same weights. Then how a
+ * step's cost grows with n_0 at the same nonzeros: 50,000, 200,000 and 2^20 features with an
+ * n_0-16-2 network, the partition side (task CPU) apart from the driver's. Writes
  * target/bench/sparse.md.
  */
 public final class SparseBench {
@@ -36,6 +40,9 @@ public final class SparseBench {
   private static final int EXAMPLES = 20_000;
   private static final int FEATURES = 50_000;
   private static final int NON_ZEROS = 40;
+
+  /** The input widths of the scaling section: 50,000 to 2^20 features. */
+  private static final int[] SCALING_FEATURES = {50_000, 200_000, 1 << 20};
 
   private SparseBench() {}
 
@@ -120,7 +127,122 @@ public final class SparseBench {
       trained[k] = threeSteps(jsc, cached, wide);
       cached.blocks().unpersist(true);
     }
-    return table(mnistRow, rows, relativeDifference(trained[1], trained[0]), passes);
+    String table = table(mnistRow, rows, relativeDifference(trained[1], trained[0]), passes);
+    List<ScaleRow> scaling = new ArrayList<>();
+    for (int features : SCALING_FEATURES) {
+      scaling.add(scale(jsc, timer, out, features, passes));
+    }
+    return table + scalingTable(scaling, passes);
+  }
+
+  /**
+   * One width of the scaling section: task CPU (the partition side), the job, the driver's share
+   * outside the job (broadcasting, the mean, the update) and the whole gd step, as medians; and the
+   * bytes a step broadcasts and the partitions send.
+   */
+  private record ScaleRow(
+      int features,
+      double taskCpu,
+      double job,
+      double driver,
+      double step,
+      long broadcastBytes,
+      long sentBytes,
+      int sparsePartitions) {}
+
+  /**
+   * Full gd steps of an n_0-16-2 network over {@link #EXAMPLES} examples of {@link #NON_ZEROS}
+   * binary features among {@code features}: the same nonzeros per example at every width.
+   */
+  private static ScaleRow scale(
+      JavaSparkContext jsc, JobTimer timer, Path out, int features, int passes)
+      throws IOException, InterruptedException {
+    Path file = out.resolve("sparse-" + features);
+    GenerateSparse.write(file, EXAMPLES, features, NON_ZEROS, PARTITIONS, 19);
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {features, 16, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    Datasets.Cached cached =
+        Datasets.loadAndCache(
+            jsc,
+            "scaling-" + features,
+            DataSource.libsvm(file.toString()),
+            Datasets.shapeOf(spec),
+            0,
+            Ours.BLOCK_SIZE,
+            StorageLevel.MEMORY_ONLY());
+    TrainerConfig config =
+        TrainerConfig.builder(spec, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0))
+            .steps(1)
+            .seed(1)
+            .blockSize(Ours.BLOCK_SIZE)
+            .build();
+    Trainer trainer = new Trainer(jsc, config);
+    double[] weights = Initializer.initialize(spec, 1);
+    timer.clear();
+    trainer.gradient(cached.blocks(), weights, 1);
+    timer.await(Ours.PASS_JOB, 1);
+    timer.clear();
+    List<Double> steps = new ArrayList<>();
+    GradientSum sum = null;
+    for (int i = 0; i < passes; i++) {
+      long start = System.nanoTime();
+      sum = trainer.gradient(cached.blocks(), weights, 1);
+      double[] gradient = sum.meanGradient();
+      for (int k = 0; k < weights.length; k++) {
+        weights[k] -= 0.1 * gradient[k];
+      }
+      steps.add((System.nanoTime() - start) / 1e9);
+    }
+    List<Double> jobs = timer.await(Ours.PASS_JOB, passes);
+    List<Double> driver = new ArrayList<>();
+    for (int i = 0; i < passes; i++) {
+      driver.add(steps.get(i) - jobs.get(i));
+    }
+    cached.blocks().unpersist(true);
+    return new ScaleRow(
+        features,
+        Report.median(timer.taskCpuSeconds(Ours.PASS_JOB)),
+        Report.median(jobs),
+        Report.median(driver),
+        Report.median(steps),
+        (long) weights.length * Double.BYTES,
+        sum.sentBytes(),
+        sum.sparsePartitions());
+  }
+
+  private static String scalingTable(List<ScaleRow> rows, int passes) {
+    StringBuilder md = new StringBuilder();
+    md.append(
+            String.format(
+                Locale.ROOT,
+                "%nScaling with n_0 at %,d nonzeros an example (%,d examples, n_0-16-2, full gd"
+                    + " steps, medians of %d):%n%n",
+                NON_ZEROS,
+                EXAMPLES,
+                passes))
+        .append(
+            "| n_0 | task CPU (partition side) | × the first | job | driver outside the job"
+                + " | whole step | weights broadcast | gradients sent (sparse partitions) |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
+    double first = rows.get(0).taskCpu();
+    for (ScaleRow r : rows) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %,d | %.3f s | %.2f | %.3f s | %.3f s | %.3f s | %.1f MB | %.1f MB (%d of %d) |%n",
+              r.features(),
+              r.taskCpu(),
+              r.taskCpu() / first,
+              r.job(),
+              r.driver(),
+              r.step(),
+              r.broadcastBytes() / 1e6,
+              r.sentBytes() / 1e6,
+              r.sparsePartitions(),
+              PARTITIONS));
+    }
+    return md.toString();
   }
 
   private static Row measure(
