@@ -51,14 +51,15 @@ final class GradientPass {
                         config.treeDepth()));
     traffic =
         String.format(
-            Locale.ROOT,
-            " | last pass %.2f s: %s of weights broadcast, %s of gradients from %d partitions"
-                + " (%d sparse)",
-            (System.nanoTime() - start) / 1e9,
-            readable((long) weights.length * Double.BYTES),
-            readable(sum.sentBytes()),
-            sum.partitions(),
-            sum.sparsePartitions());
+                Locale.ROOT,
+                " | last pass %.2f s: %s of weights broadcast, %s of gradients from %d partitions",
+                (System.nanoTime() - start) / 1e9,
+                readable((long) weights.length * Double.BYTES),
+                readable(sum.sentBytes()),
+                sum.partitions())
+            + (sum.sparsePartitions() > 0
+                ? " (" + sum.sparsePartitions() + " of them touched columns only)"
+                : "");
     return sum;
   }
 

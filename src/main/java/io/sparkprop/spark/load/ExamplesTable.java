@@ -3,10 +3,12 @@ package io.sparkprop.spark.load;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.ExampleBlock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -62,11 +64,32 @@ public final class ExamplesTable {
     double[] y = new double[nL];
     List<Row> rows = new ArrayList<>(block.size());
     for (int j = 0; j < block.size(); j++) {
-      block.copyFeatures(j, 1, x, 0);
       block.copyTargets(j, 1, y, 0);
-      rows.add(RowFactory.create(label(shape, y), Vectors.dense(x.clone()).compressed()));
+      rows.add(RowFactory.create(label(shape, y), features(block, j, x)));
     }
     return rows;
+  }
+
+  /**
+   * Example j's features as the smaller of a dense and a sparse vector: from a sparse block its
+   * nonzeros straight into a sparse vector (no n_0-wide array per example), else through the dense
+   * buffer {@code x}.
+   */
+  private static Vector features(ExampleBlock block, int j, double[] x) {
+    if (!block.isSparse()) {
+      block.copyFeatures(j, 1, x, 0);
+      return Vectors.dense(x.clone()).compressed();
+    }
+    int from = block.sparseStarts()[j];
+    int count = block.sparseStarts()[j + 1] - from;
+    double[] values = new double[count];
+    double[] doubles = block.sparseDoubles();
+    float[] floats = block.sparseFloats();
+    for (int k = 0; k < count; k++) {
+      values[k] = doubles != null ? doubles[from + k] : floats != null ? floats[from + k] : 1.0;
+    }
+    int[] indices = Arrays.copyOfRange(block.sparseRows(), from, from + count);
+    return Vectors.sparse(block.numFeatures(), indices, values).compressed();
   }
 
   /** The label y encodes: the hot class, the value itself, or the list of hot classes. */
