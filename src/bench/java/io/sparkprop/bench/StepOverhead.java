@@ -7,6 +7,7 @@ import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.spark.GradientSum;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
+import io.sparkprop.spark.WeightArray;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,7 +49,7 @@ final class StepOverhead {
       long t0 = System.nanoTime();
       emptyJob(train, null);
       long t1 = System.nanoTime();
-      Broadcast<double[]> b = jsc.broadcast(weights);
+      Broadcast<WeightArray> b = jsc.broadcast(new WeightArray(weights));
       emptyJob(train, b);
       b.destroy();
       long t2 = System.nanoTime();
@@ -64,12 +65,12 @@ final class StepOverhead {
         Report.median(empty), Report.median(broadcast), Report.median(real), fraction);
   }
 
-  private static void emptyJob(JavaRDD<ExampleBlock> train, Broadcast<double[]> weights) {
+  private static void emptyJob(JavaRDD<ExampleBlock> train, Broadcast<WeightArray> weights) {
     train
         .mapPartitions(
             blocks -> {
               if (weights != null) {
-                weights.value();
+                weights.value().values();
               }
               return Collections.singletonList(new GradientSum()).iterator();
             })

@@ -23,10 +23,10 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
   private static final long serialVersionUID = 1L;
 
   protected final NetworkSpec spec;
-  protected final Broadcast<double[]> weights;
+  protected final Broadcast<WeightArray> weights;
   protected final int blockSize;
 
-  protected BlockFunction(NetworkSpec spec, Broadcast<double[]> weights, int blockSize) {
+  protected BlockFunction(NetworkSpec spec, Broadcast<WeightArray> weights, int blockSize) {
     this.spec = spec;
     this.weights = weights;
     this.blockSize = blockSize;

@@ -27,15 +27,13 @@ import java.util.Arrays;
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 3L;
 
-  /** Doubles converted per chunk when the gradient is written or read: 512 KB of bytes. */
+  /** Column indices converted per chunk when they are written or read: 256 KB of bytes. */
   private static final int CHUNK = 1 << 16;
 
   /**
-   * Written by {@link #writeObject} in bulk, little-endian: the default serialization converts a
-   * double[] a value at a time, which for a wide first layer (n_1 × n_0 of them, every partition,
-   * every step) costs more than computing it. Dense: the flat layout. Sparse ({@link #columns} not
-   * null): W¹'s listed columns, then the entries from n_1 × n_0 on; the array may be longer than
-   * that ({@link #used()}) when it was compacted in place.
+   * Written by {@link #writeObject} in bulk, little-endian ({@link BulkDoubles}). Dense: the flat
+   * layout. Sparse ({@link #columns} not null): W¹'s listed columns, then the entries from n_1 ×
+   * n_0 on; the array may be longer than that ({@link #used()}) when it was compacted in place.
    */
   transient double[] gradient;
 
@@ -67,21 +65,18 @@ public final class GradientSum implements Serializable {
     int used = used();
     out.writeInt(used);
     out.writeInt(columns == null ? -1 : columns.length);
-    ByteBuffer bytes = ByteBuffer.allocate(CHUNK * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     if (columns != null) {
-      for (int from = 0; from < columns.length; from += 2 * CHUNK) {
-        int n = Math.min(2 * CHUNK, columns.length - from);
+      ByteBuffer bytes =
+          ByteBuffer.allocate(Math.min(CHUNK, Math.max(columns.length, 1)) * Integer.BYTES)
+              .order(ByteOrder.LITTLE_ENDIAN);
+      for (int from = 0; from < columns.length; from += CHUNK) {
+        int n = Math.min(CHUNK, columns.length - from);
         bytes.clear();
         bytes.asIntBuffer().put(columns, from, n);
         out.write(bytes.array(), 0, n * Integer.BYTES);
       }
     }
-    for (int from = 0; from < used; from += CHUNK) {
-      int n = Math.min(CHUNK, used - from);
-      bytes.clear();
-      bytes.asDoubleBuffer().put(gradient, from, n);
-      out.write(bytes.array(), 0, n * Double.BYTES);
-    }
+    BulkDoubles.write(out, gradient, used);
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
@@ -93,22 +88,18 @@ public final class GradientSum implements Serializable {
       return;
     }
     int carried = in.readInt();
-    byte[] chunk = new byte[CHUNK * Double.BYTES];
-    ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
     columns = carried < 0 ? null : new int[carried];
-    for (int from = 0; from < carried; from += 2 * CHUNK) {
-      int n = Math.min(2 * CHUNK, carried - from);
-      in.readFully(chunk, 0, n * Integer.BYTES);
-      bytes.clear();
-      bytes.asIntBuffer().get(columns, from, n);
+    if (carried > 0) {
+      byte[] chunk = new byte[Math.min(CHUNK, carried) * Integer.BYTES];
+      ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+      for (int from = 0; from < carried; from += CHUNK) {
+        int n = Math.min(CHUNK, carried - from);
+        in.readFully(chunk, 0, n * Integer.BYTES);
+        bytes.clear();
+        bytes.asIntBuffer().get(columns, from, n);
+      }
     }
-    gradient = new double[used];
-    for (int from = 0; from < used; from += CHUNK) {
-      int n = Math.min(CHUNK, used - from);
-      in.readFully(chunk, 0, n * Double.BYTES);
-      bytes.clear();
-      bytes.asDoubleBuffer().get(gradient, from, n);
-    }
+    gradient = BulkDoubles.read(in, used);
   }
 
   /** The entries of {@link #gradient} in use. */

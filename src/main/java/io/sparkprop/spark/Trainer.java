@@ -97,7 +97,7 @@ public final class Trainer {
   }
 
   /** Test hook: sees every broadcast of weights the trainer creates. */
-  void observeBroadcasts(Consumer<Broadcast<double[]>> observer) {
+  void observeBroadcasts(Consumer<Broadcast<WeightArray>> observer) {
     pass.broadcasts().observe(observer);
   }
 

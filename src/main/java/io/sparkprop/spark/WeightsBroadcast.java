@@ -24,13 +24,13 @@ import org.apache.spark.broadcast.Broadcast;
 public final class WeightsBroadcast {
   private final JavaSparkContext jsc;
   private final boolean wait;
-  private Consumer<Broadcast<double[]>> observer = b -> {};
+  private Consumer<Broadcast<WeightArray>> observer = b -> {};
 
   /**
    * The previous pass's destroyed broadcast, held so the context cleaner cannot race its removal.
    */
   @SuppressWarnings("unused")
-  private Broadcast<double[]> retired;
+  private Broadcast<WeightArray> retired;
 
   private WeightsBroadcast(JavaSparkContext jsc, boolean wait) {
     this.jsc = jsc;
@@ -48,13 +48,13 @@ public final class WeightsBroadcast {
   }
 
   /** Test hook: sees every broadcast this creates. */
-  void observe(Consumer<Broadcast<double[]>> observer) {
+  void observe(Consumer<Broadcast<WeightArray>> observer) {
     this.observer = observer;
   }
 
   /** Broadcasts {@code weights}, runs {@code pass} with the handle, then releases the broadcast. */
-  public <T> T run(double[] weights, Function<Broadcast<double[]>, T> pass) {
-    Broadcast<double[]> broadcast = jsc.broadcast(weights);
+  public <T> T run(double[] weights, Function<Broadcast<WeightArray>, T> pass) {
+    Broadcast<WeightArray> broadcast = jsc.broadcast(new WeightArray(weights));
     observer.accept(broadcast);
     try {
       return pass.apply(broadcast);
@@ -63,7 +63,7 @@ public final class WeightsBroadcast {
     }
   }
 
-  private void release(Broadcast<double[]> broadcast) {
+  private void release(Broadcast<WeightArray> broadcast) {
     if (wait) {
       // destroy(boolean) is package-private in Scala and public in the bytecode Java sees.
       broadcast.destroy(true);

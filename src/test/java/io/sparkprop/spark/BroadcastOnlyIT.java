@@ -72,7 +72,7 @@ class BroadcastOnlyIT {
   @Test
   void stepFunction_holdsBroadcastHandleNotWeights() throws IOException {
     double[] weights = Initializer.initialize(SPEC, 1);
-    Broadcast<double[]> broadcast = jsc.broadcast(weights);
+    Broadcast<WeightArray> broadcast = jsc.broadcast(new WeightArray(weights));
     try {
       int step =
           serializedSize(new PartitionGradient(SPEC, broadcast, 16, 1.0, 1, 1, Precision.FLOAT32));

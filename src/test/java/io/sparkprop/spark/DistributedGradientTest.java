@@ -193,13 +193,13 @@ class DistributedGradientTest {
 
   @Test
   void fit_everyStep_destroysItsBroadcast() {
-    List<Broadcast<double[]>> seen = new ArrayList<>();
+    List<Broadcast<WeightArray>> seen = new ArrayList<>();
     Trainer trainer = trainer(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0), 5, 2);
     trainer.observeBroadcasts(seen::add);
     trainer.fit(partitioned(3), Initializer.initialize(SPEC, 5));
 
     assertEquals(5, seen.size());
-    for (Broadcast<double[]> b : seen) {
+    for (Broadcast<WeightArray> b : seen) {
       SparkException e = assertThrows(SparkException.class, b::value);
       assertTrue(e.getMessage().contains("destroyed"), e.getMessage());
     }

@@ -61,6 +61,34 @@ class GradientSumTest {
     assertNull(roundTrip(new GradientSum()).gradient, "an empty partition's sum has no array");
   }
 
+  /** The broadcast weights cross bit for bit too, whatever their length. */
+  @Test
+  void weightArray_keepsEveryBit() throws Exception {
+    SplittableRandom random = new SplittableRandom(5);
+    for (int length : new int[] {0, 1, 65_536, 65_537, 200_003}) {
+      double[] values = new double[length];
+      for (int i = 0; i < length; i++) {
+        values[i] = Double.longBitsToDouble(random.nextLong());
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(new WeightArray(values));
+      }
+      double[] back;
+      try (ObjectInputStream in =
+          new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        back = ((WeightArray) in.readObject()).values();
+      }
+      assertEquals(length, back.length);
+      for (int i = 0; i < length; i++) {
+        assertEquals(
+            Double.doubleToRawLongBits(values[i]),
+            Double.doubleToRawLongBits(back[i]),
+            "entry " + i + " of " + length);
+      }
+    }
+  }
+
   /**
    * A partition sum over n_1 = 3, n_0 = 40 (then 10 more entries) whose nonzero first-layer columns
    * are {@code touched}: random values there and in the entries after W¹, zeros elsewhere.

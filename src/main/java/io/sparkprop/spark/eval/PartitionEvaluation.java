@@ -5,6 +5,7 @@ import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
 import io.sparkprop.spark.BlockFunction;
+import io.sparkprop.spark.WeightArray;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,7 +16,8 @@ final class PartitionEvaluation extends BlockFunction<Evaluation> {
 
   private final int classes;
 
-  PartitionEvaluation(NetworkSpec spec, Broadcast<double[]> weights, int blockSize, int classes) {
+  PartitionEvaluation(
+      NetworkSpec spec, Broadcast<WeightArray> weights, int blockSize, int classes) {
     super(spec, weights, blockSize);
     this.classes = classes;
   }
@@ -26,7 +28,7 @@ final class PartitionEvaluation extends BlockFunction<Evaluation> {
     if (!blocks.hasNext()) {
       return Collections.singletonList(evaluation).iterator();
     }
-    double[] w = weights.value();
+    double[] w = weights.value().values();
     Network network = new Network(spec);
     Workspace<double[]> workspace = Workspace.of(spec, blockSize);
     while (blocks.hasNext()) {

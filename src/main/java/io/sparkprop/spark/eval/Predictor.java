@@ -8,6 +8,7 @@ import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
 import io.sparkprop.spark.BlockFunction;
+import io.sparkprop.spark.WeightArray;
 import io.sparkprop.spark.WeightsBroadcast;
 import io.sparkprop.spark.load.DataLoader;
 import io.sparkprop.spark.load.Datasets;
@@ -98,7 +99,7 @@ public final class Predictor {
   private static void write(
       JavaSparkContext jsc,
       NetworkSpec spec,
-      Broadcast<double[]> weights,
+      Broadcast<WeightArray> weights,
       DataSource input,
       int blockSize,
       PredictionRows rows,
@@ -140,7 +141,7 @@ public final class Predictor {
     private final PredictionRows rows;
 
     PredictBlocks(
-        NetworkSpec spec, Broadcast<double[]> weights, int blockSize, PredictionRows rows) {
+        NetworkSpec spec, Broadcast<WeightArray> weights, int blockSize, PredictionRows rows) {
       super(spec, weights, blockSize);
       this.rows = rows;
     }
@@ -149,7 +150,7 @@ public final class Predictor {
     public Iterator<Row> call(Iterator<ExampleBlock> blocks) {
       Network network = new Network(spec);
       Workspace<double[]> workspace = Workspace.of(spec, blockSize);
-      double[] w = weights.value();
+      double[] w = weights.value().values();
       return new BlockRows(
           () -> {
             if (!blocks.hasNext()) {
@@ -169,7 +170,7 @@ public final class Predictor {
       implements Function2<Integer, Iterator<InternalRow>, Iterator<Row>> {
     private static final long serialVersionUID = 1L;
     private final NetworkSpec spec;
-    private final Broadcast<double[]> weights;
+    private final Broadcast<WeightArray> weights;
     private final int blockSize;
     private final DataShape shape;
     private final PredictionRows rows;
@@ -177,7 +178,7 @@ public final class Predictor {
 
     PredictRows(
         NetworkSpec spec,
-        Broadcast<double[]> weights,
+        Broadcast<WeightArray> weights,
         int blockSize,
         DataShape shape,
         PredictionRows rows,
@@ -195,7 +196,7 @@ public final class Predictor {
       ReadRows.Examples examples = reader.read(partition, input);
       Network network = new Network(spec);
       Workspace<double[]> workspace = Workspace.of(spec, blockSize);
-      double[] w = weights.value();
+      double[] w = weights.value().values();
       List<Example> gathered = new ArrayList<>(blockSize);
       Object[][] kept = new Object[blockSize][];
       return new BlockRows(
