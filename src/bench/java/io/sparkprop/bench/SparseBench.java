@@ -64,8 +64,10 @@ public final class SparseBench {
             .master("local[" + PARTITIONS + "]")
             .appName("sparkprop-sparse-bench")
             .config("spark.ui.enabled", "false")
-            // As the CLI sets it: a wide first layer's gradient goes back with the task's status.
+            // As the CLI sets them: a wide first layer's gradient goes back with the task's status,
+            // and the weights are broadcast uncompressed.
             .config("spark.task.maxDirectResultSize", String.valueOf(64 << 20))
+            .config("spark.broadcast.compress", "false")
             .getOrCreate();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -46,6 +46,10 @@ final class SparkStart {
     // A partition's gradient is n_1 × n_0 doubles for a wide first layer: it goes back with the
     // task's status rather than through a block-manager round trip (capped by the RPC limit).
     conf.setIfMissing("spark.task.maxDirectResultSize", DIRECT_RESULT_BYTES);
+    // Every step broadcasts the weights, and trained doubles do not compress: LZ4 made a
+    // 1048576-16-2 network's 134 MB 0.1 % larger, and its broadcast took 160–270 ms, 100–170 ms
+    // without.
+    conf.setIfMissing("spark.broadcast.compress", "false");
     adoptWorkerSecret(conf, System.getenv(WORKER_SECRET_ENV));
     return conf;
   }

@@ -147,16 +147,20 @@ class MainTest {
 
   /** Wide gradients come back with the task's status; a setting of the user's wins. */
   @Test
-  void conf_setsTheDirectResultSizeUnlessGiven() throws Exception {
+  void conf_setsTheDirectResultSizeAndBroadcastCompressionUnlessGiven() throws Exception {
     Options o = Options.parse("train", new String[] {"--master", "local[2]"});
     assertEquals(
         String.valueOf(64 << 20),
         SparkStart.conf(o, "train").get("spark.task.maxDirectResultSize"));
+    assertEquals("false", SparkStart.conf(o, "train").get("spark.broadcast.compress"));
     System.setProperty("spark.task.maxDirectResultSize", "2m");
+    System.setProperty("spark.broadcast.compress", "true");
     try {
       assertEquals("2m", SparkStart.conf(o, "train").get("spark.task.maxDirectResultSize"));
+      assertEquals("true", SparkStart.conf(o, "train").get("spark.broadcast.compress"));
     } finally {
       System.clearProperty("spark.task.maxDirectResultSize");
+      System.clearProperty("spark.broadcast.compress");
     }
   }
 
