@@ -31,6 +31,9 @@ public final class Workspace<A> {
   /** A gathered input block, column-major n_0 × capacity, for callers that assemble examples. */
   private A inputs;
 
+  /** The view a pass points at each sparse block's arrays in turn. */
+  private final SparseColumns sparseInput = new SparseColumns(null, null, null, null);
+
   private final int numInputs;
   private final int firstLayerSize;
 
@@ -91,6 +94,14 @@ public final class Workspace<A> {
       inputs = arithmetic.allocate(numInputs * capacity);
     }
     return inputs;
+  }
+
+  /**
+   * The workspace's sparse input view, pointed at the given arrays (see {@link SparseColumns}): one
+   * view for every block of the pass.
+   */
+  public SparseColumns sparseInput(int[] starts, int[] rows, float[] floats, double[] doubles) {
+    return sparseInput.of(starts, rows, floats, doubles);
   }
 
   A firstLayerWeights() {

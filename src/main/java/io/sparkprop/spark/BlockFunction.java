@@ -45,9 +45,12 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
         : (A) block.storedFeatureMatrix((double[]) buffer, PixelDecoder.INSTANCE);
   }
 
-  /** A sparse block's features as the network's sparse input; the block's own arrays. */
-  static SparseColumns sparseColumns(ExampleBlock block) {
-    return new SparseColumns(
+  /**
+   * A sparse block's features as the network's sparse input: the workspace's view of the block's
+   * own arrays.
+   */
+  static SparseColumns sparseColumns(ExampleBlock block, Workspace<?> workspace) {
+    return workspace.sparseInput(
         block.sparseStarts(), block.sparseRows(), block.sparseFloats(), block.sparseDoubles());
   }
 
@@ -57,7 +60,7 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
    */
   public static <A> void forward(Network network, A w, ExampleBlock block, Workspace<A> workspace) {
     if (block.isSparse()) {
-      network.forward(w, sparseColumns(block), block.size(), workspace);
+      network.forward(w, sparseColumns(block, workspace), block.size(), workspace);
     } else {
       network.forward(
           w, storedFeatures(block, workspace), block.storedRuns(), block.size(), workspace);
@@ -71,7 +74,7 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
       Network network, A w, ExampleBlock block, double[] targets, Workspace<A> workspace) {
     if (block.isSparse()) {
       return network.loss(
-          w, sparseColumns(block), targets, block.weights(), block.size(), workspace);
+          w, sparseColumns(block, workspace), targets, block.weights(), block.size(), workspace);
     }
     return network.loss(
         w,
@@ -93,7 +96,13 @@ public abstract class BlockFunction<R> implements FlatMapFunction<Iterator<Examp
       A gradient) {
     if (block.isSparse()) {
       return network.accumulateGradient(
-          w, sparseColumns(block), targets, block.weights(), block.size(), workspace, gradient);
+          w,
+          sparseColumns(block, workspace),
+          targets,
+          block.weights(),
+          block.size(),
+          workspace,
+          gradient);
     }
     return network.accumulateGradient(
         w,

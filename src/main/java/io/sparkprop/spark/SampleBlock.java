@@ -143,7 +143,7 @@ abstract class SampleBlock<A> {
     @Override
     double accumulate(
         Network network, A w, Workspace<A> workspace, double[] columnWeights, A gradient) {
-      SparseColumns x = new SparseColumns(starts, rows, null, binary ? null : values);
+      SparseColumns x = workspace.sparseInput(starts, rows, null, binary ? null : values);
       return network.accumulateGradient(w, x, targets, columnWeights, filled, workspace, gradient);
     }
 
