@@ -233,10 +233,7 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         double[] into,
         int offset,
         int length) {
-      for (int i = 0; i < length; i++) {
-        into[offset + i] +=
-            a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
-      }
+      ElementWise.get().gather4(a0, f0, a1, f1, a2, f2, a3, f3, values, into, offset, length);
     }
 
     @Override
@@ -253,13 +250,7 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         int from,
         double[] into,
         int length) {
-      for (int i = 0; i < length; i++) {
-        double v = values[from + i];
-        into[o0 + i] += a0 * v;
-        into[o1 + i] += a1 * v;
-        into[o2 + i] += a2 * v;
-        into[o3 + i] += a3 * v;
-      }
+      ElementWise.get().scatter4(a0, o0, a1, o1, a2, o2, a3, o3, values, from, into, length);
     }
 
     @Override
@@ -376,14 +367,20 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         float[] into,
         int offset,
         int length) {
-      float b0 = (float) a0;
-      float b1 = (float) a1;
-      float b2 = (float) a2;
-      float b3 = (float) a3;
-      for (int i = 0; i < length; i++) {
-        into[offset + i] +=
-            b0 * values[f0 + i] + b1 * values[f1 + i] + b2 * values[f2 + i] + b3 * values[f3 + i];
-      }
+      ElementWise.get()
+          .gather4(
+              (float) a0,
+              f0,
+              (float) a1,
+              f1,
+              (float) a2,
+              f2,
+              (float) a3,
+              f3,
+              values,
+              into,
+              offset,
+              length);
     }
 
     @Override
@@ -400,17 +397,20 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         int from,
         float[] into,
         int length) {
-      float b0 = (float) a0;
-      float b1 = (float) a1;
-      float b2 = (float) a2;
-      float b3 = (float) a3;
-      for (int i = 0; i < length; i++) {
-        float v = values[from + i];
-        into[o0 + i] += b0 * v;
-        into[o1 + i] += b1 * v;
-        into[o2 + i] += b2 * v;
-        into[o3 + i] += b3 * v;
-      }
+      ElementWise.get()
+          .scatter4(
+              (float) a0,
+              o0,
+              (float) a1,
+              o1,
+              (float) a2,
+              o2,
+              (float) a3,
+              o3,
+              values,
+              from,
+              into,
+              length);
     }
 
     @Override

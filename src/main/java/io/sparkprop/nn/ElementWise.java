@@ -87,6 +87,70 @@ abstract class ElementWise {
   /** A one-line description for start-up logs: the implementation and its vector width. */
   abstract String description();
 
+  /**
+   * into[offset + i] += Σ_q a_q × values[f_q + i] over four source columns q = 0 … 3, i < length:
+   * four nonzeros of one sparse input column times their columns of W¹.
+   */
+  abstract void gather4(
+      double a0,
+      int f0,
+      double a1,
+      int f1,
+      double a2,
+      int f2,
+      double a3,
+      int f3,
+      double[] values,
+      double[] into,
+      int offset,
+      int length);
+
+  abstract void gather4(
+      float a0,
+      int f0,
+      float a1,
+      int f1,
+      float a2,
+      int f2,
+      float a3,
+      int f3,
+      float[] values,
+      float[] into,
+      int offset,
+      int length);
+
+  /**
+   * into[o_q + i] += a_q × values[from + i] for four destination columns q = 0 … 3, i < length: one
+   * column of δ¹ into the ∂W¹ columns of four nonzeros.
+   */
+  abstract void scatter4(
+      double a0,
+      int o0,
+      double a1,
+      int o1,
+      double a2,
+      int o2,
+      double a3,
+      int o3,
+      double[] values,
+      int from,
+      double[] into,
+      int length);
+
+  abstract void scatter4(
+      float a0,
+      int o0,
+      float a1,
+      int o1,
+      float a2,
+      int o2,
+      float a3,
+      int o3,
+      float[] values,
+      int from,
+      float[] into,
+      int length);
+
   /** v[i] = σ(v[i]) = 1/(1 + e^{−v[i]}) for i &lt; n. */
   abstract void sigmoid(double[] values, int n);
 

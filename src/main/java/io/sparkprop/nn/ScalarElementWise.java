@@ -103,4 +103,90 @@ final class ScalarElementWise extends ElementWise {
       into[offset + i] = (pixels[from + i] & 0xff) * PIXEL_SCALE;
     }
   }
+
+  @Override
+  void gather4(
+      double a0,
+      int f0,
+      double a1,
+      int f1,
+      double a2,
+      int f2,
+      double a3,
+      int f3,
+      double[] values,
+      double[] into,
+      int offset,
+      int length) {
+    for (int i = 0; i < length; i++) {
+      into[offset + i] +=
+          a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
+    }
+  }
+
+  @Override
+  void gather4(
+      float a0,
+      int f0,
+      float a1,
+      int f1,
+      float a2,
+      int f2,
+      float a3,
+      int f3,
+      float[] values,
+      float[] into,
+      int offset,
+      int length) {
+    for (int i = 0; i < length; i++) {
+      into[offset + i] +=
+          a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
+    }
+  }
+
+  @Override
+  void scatter4(
+      double a0,
+      int o0,
+      double a1,
+      int o1,
+      double a2,
+      int o2,
+      double a3,
+      int o3,
+      double[] values,
+      int from,
+      double[] into,
+      int length) {
+    for (int i = 0; i < length; i++) {
+      double v = values[from + i];
+      into[o0 + i] += a0 * v;
+      into[o1 + i] += a1 * v;
+      into[o2 + i] += a2 * v;
+      into[o3 + i] += a3 * v;
+    }
+  }
+
+  @Override
+  void scatter4(
+      float a0,
+      int o0,
+      float a1,
+      int o1,
+      float a2,
+      int o2,
+      float a3,
+      int o3,
+      float[] values,
+      int from,
+      float[] into,
+      int length) {
+    for (int i = 0; i < length; i++) {
+      float v = values[from + i];
+      into[o0 + i] += a0 * v;
+      into[o1 + i] += a1 * v;
+      into[o2 + i] += a2 * v;
+      into[o3 + i] += a3 * v;
+    }
+  }
 }

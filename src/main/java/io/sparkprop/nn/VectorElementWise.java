@@ -247,4 +247,140 @@ final class VectorElementWise extends ElementWise {
       into[offset + i] = (pixels[from + i] & 0xff) * PIXEL_SCALE;
     }
   }
+
+  @Override
+  void gather4(
+      double a0,
+      int f0,
+      double a1,
+      int f1,
+      double a2,
+      int f2,
+      double a3,
+      int f3,
+      double[] values,
+      double[] into,
+      int offset,
+      int length) {
+    DoubleVector b0 = DoubleVector.broadcast(DOUBLES, a0);
+    DoubleVector b1 = DoubleVector.broadcast(DOUBLES, a1);
+    DoubleVector b2 = DoubleVector.broadcast(DOUBLES, a2);
+    DoubleVector b3 = DoubleVector.broadcast(DOUBLES, a3);
+    int i = 0;
+    for (int upper = DOUBLES.loopBound(length); i < upper; i += DOUBLES.length()) {
+      DoubleVector sum = DoubleVector.fromArray(DOUBLES, into, offset + i);
+      sum = DoubleVector.fromArray(DOUBLES, values, f0 + i).fma(b0, sum);
+      sum = DoubleVector.fromArray(DOUBLES, values, f1 + i).fma(b1, sum);
+      sum = DoubleVector.fromArray(DOUBLES, values, f2 + i).fma(b2, sum);
+      sum = DoubleVector.fromArray(DOUBLES, values, f3 + i).fma(b3, sum);
+      sum.intoArray(into, offset + i);
+    }
+    for (; i < length; i++) {
+      into[offset + i] +=
+          a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
+    }
+  }
+
+  @Override
+  void scatter4(
+      double a0,
+      int o0,
+      double a1,
+      int o1,
+      double a2,
+      int o2,
+      double a3,
+      int o3,
+      double[] values,
+      int from,
+      double[] into,
+      int length) {
+    DoubleVector b0 = DoubleVector.broadcast(DOUBLES, a0);
+    DoubleVector b1 = DoubleVector.broadcast(DOUBLES, a1);
+    DoubleVector b2 = DoubleVector.broadcast(DOUBLES, a2);
+    DoubleVector b3 = DoubleVector.broadcast(DOUBLES, a3);
+    int i = 0;
+    for (int upper = DOUBLES.loopBound(length); i < upper; i += DOUBLES.length()) {
+      DoubleVector v = DoubleVector.fromArray(DOUBLES, values, from + i);
+      v.fma(b0, DoubleVector.fromArray(DOUBLES, into, o0 + i)).intoArray(into, o0 + i);
+      v.fma(b1, DoubleVector.fromArray(DOUBLES, into, o1 + i)).intoArray(into, o1 + i);
+      v.fma(b2, DoubleVector.fromArray(DOUBLES, into, o2 + i)).intoArray(into, o2 + i);
+      v.fma(b3, DoubleVector.fromArray(DOUBLES, into, o3 + i)).intoArray(into, o3 + i);
+    }
+    for (; i < length; i++) {
+      double v = values[from + i];
+      into[o0 + i] += a0 * v;
+      into[o1 + i] += a1 * v;
+      into[o2 + i] += a2 * v;
+      into[o3 + i] += a3 * v;
+    }
+  }
+
+  @Override
+  void gather4(
+      float a0,
+      int f0,
+      float a1,
+      int f1,
+      float a2,
+      int f2,
+      float a3,
+      int f3,
+      float[] values,
+      float[] into,
+      int offset,
+      int length) {
+    FloatVector b0 = FloatVector.broadcast(FLOATS, a0);
+    FloatVector b1 = FloatVector.broadcast(FLOATS, a1);
+    FloatVector b2 = FloatVector.broadcast(FLOATS, a2);
+    FloatVector b3 = FloatVector.broadcast(FLOATS, a3);
+    int i = 0;
+    for (int upper = FLOATS.loopBound(length); i < upper; i += FLOATS.length()) {
+      FloatVector sum = FloatVector.fromArray(FLOATS, into, offset + i);
+      sum = FloatVector.fromArray(FLOATS, values, f0 + i).fma(b0, sum);
+      sum = FloatVector.fromArray(FLOATS, values, f1 + i).fma(b1, sum);
+      sum = FloatVector.fromArray(FLOATS, values, f2 + i).fma(b2, sum);
+      sum = FloatVector.fromArray(FLOATS, values, f3 + i).fma(b3, sum);
+      sum.intoArray(into, offset + i);
+    }
+    for (; i < length; i++) {
+      into[offset + i] +=
+          a0 * values[f0 + i] + a1 * values[f1 + i] + a2 * values[f2 + i] + a3 * values[f3 + i];
+    }
+  }
+
+  @Override
+  void scatter4(
+      float a0,
+      int o0,
+      float a1,
+      int o1,
+      float a2,
+      int o2,
+      float a3,
+      int o3,
+      float[] values,
+      int from,
+      float[] into,
+      int length) {
+    FloatVector b0 = FloatVector.broadcast(FLOATS, a0);
+    FloatVector b1 = FloatVector.broadcast(FLOATS, a1);
+    FloatVector b2 = FloatVector.broadcast(FLOATS, a2);
+    FloatVector b3 = FloatVector.broadcast(FLOATS, a3);
+    int i = 0;
+    for (int upper = FLOATS.loopBound(length); i < upper; i += FLOATS.length()) {
+      FloatVector v = FloatVector.fromArray(FLOATS, values, from + i);
+      v.fma(b0, FloatVector.fromArray(FLOATS, into, o0 + i)).intoArray(into, o0 + i);
+      v.fma(b1, FloatVector.fromArray(FLOATS, into, o1 + i)).intoArray(into, o1 + i);
+      v.fma(b2, FloatVector.fromArray(FLOATS, into, o2 + i)).intoArray(into, o2 + i);
+      v.fma(b3, FloatVector.fromArray(FLOATS, into, o3 + i)).intoArray(into, o3 + i);
+    }
+    for (; i < length; i++) {
+      float v = values[from + i];
+      into[o0 + i] += a0 * v;
+      into[o1 + i] += a1 * v;
+      into[o2 + i] += a2 * v;
+      into[o3 + i] += a3 * v;
+    }
+  }
 }

@@ -296,4 +296,86 @@ class ElementWiseTest {
     double tolerance = Math.max(FLOAT_ULPS * Math.ulp(expected), FLOAT_FLOOR);
     assertEquals(expected, actual, tolerance, what);
   }
+
+  /**
+   * gather4 and scatter4 (the sparse first layer's kernels), on lengths that end in a partial
+   * vector: each entry against its sum computed directly in double, within a few ulps of the terms'
+   * magnitude (the vector version fuses multiply and add); the entries around them untouched.
+   */
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void gather4AndScatter4_matchTheirSums(ElementWise kernels) {
+    Random random = new Random(12);
+    for (int n : LENGTHS) {
+      if (n > 1000) {
+        continue;
+      }
+      double[] values = new double[5 * n + 3];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = random.nextGaussian();
+      }
+      float[] floatValues = new float[values.length];
+      for (int i = 0; i < values.length; i++) {
+        floatValues[i] = (float) values[i];
+      }
+      double[] a = {0.5, -1.25, 3.0, 0.1};
+      int[] at = {3 * n, 1, 2 * n + 2, n + 1};
+      double[] into = new double[n + 4];
+      float[] floatInto = new float[n + 4];
+      kernels.gather4(a[0], at[0], a[1], at[1], a[2], at[2], a[3], at[3], values, into, 2, n);
+      kernels.gather4(
+          (float) a[0],
+          at[0],
+          (float) a[1],
+          at[1],
+          (float) a[2],
+          at[2],
+          (float) a[3],
+          at[3],
+          floatValues,
+          floatInto,
+          2,
+          n);
+      for (int i = 0; i < n + 4; i++) {
+        double expected = 0;
+        double scale = 0;
+        if (i >= 2 && i < n + 2) {
+          for (int q = 0; q < 4; q++) {
+            expected += a[q] * values[at[q] + i - 2];
+            scale += Math.abs(a[q] * values[at[q] + i - 2]);
+          }
+        }
+        assertEquals(expected, into[i], 4 * Math.ulp(scale), "gather4 double, n " + n + " i " + i);
+        assertEquals(expected, floatInto[i], 1e-5 * scale + 1e-30, "gather4 float, n " + n);
+      }
+      double[] out = new double[5 * n + 3];
+      float[] floatOut = new float[5 * n + 3];
+      int[] to = {0, n + 1, 2 * n + 2, 4 * n + 3};
+      kernels.scatter4(a[0], to[0], a[1], to[1], a[2], to[2], a[3], to[3], values, 7, out, n);
+      kernels.scatter4(
+          (float) a[0],
+          to[0],
+          (float) a[1],
+          to[1],
+          (float) a[2],
+          to[2],
+          (float) a[3],
+          to[3],
+          floatValues,
+          7,
+          floatOut,
+          n);
+      double[] expected = new double[out.length];
+      for (int q = 0; q < 4; q++) {
+        for (int i = 0; i < n; i++) {
+          expected[to[q] + i] += a[q] * values[7 + i];
+        }
+      }
+      for (int i = 0; i < out.length; i++) {
+        assertEquals(expected[i], out[i], 2 * Math.ulp(expected[i]), "scatter4 double, n " + n);
+        assertEquals(
+            expected[i], floatOut[i], 1e-6 * Math.abs(expected[i]) + 1e-30, "scatter4 float");
+      }
+    }
+  }
 }
