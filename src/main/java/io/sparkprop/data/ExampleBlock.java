@@ -436,8 +436,8 @@ public final class ExampleBlock implements Serializable {
     return sparseDoubles;
   }
 
-  /** The value of a sparse block's nonzero k. */
-  private double sparseValue(int k) {
+  /** The value of a sparse block's nonzero k (1 when the block keeps no values). */
+  public double sparseValue(int k) {
     return sparseDoubles != null ? sparseDoubles[k] : sparseFloats != null ? sparseFloats[k] : 1.0;
   }
 

@@ -130,10 +130,8 @@ abstract class SampleBlock<A> {
         values = Arrays.copyOf(values, length);
       }
       System.arraycopy(block.sparseRows(), from, rows, at, count);
-      double[] doubles = block.sparseDoubles();
-      float[] floats = block.sparseFloats();
       for (int k = 0; k < count; k++) {
-        double v = doubles != null ? doubles[from + k] : floats != null ? floats[from + k] : 1.0;
+        double v = block.sparseValue(from + k);
         values[at + k] = v;
         binary &= v == 1.0;
       }

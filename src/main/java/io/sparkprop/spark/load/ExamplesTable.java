@@ -83,10 +83,8 @@ public final class ExamplesTable {
     int from = block.sparseStarts()[j];
     int count = block.sparseStarts()[j + 1] - from;
     double[] values = new double[count];
-    double[] doubles = block.sparseDoubles();
-    float[] floats = block.sparseFloats();
     for (int k = 0; k < count; k++) {
-      values[k] = doubles != null ? doubles[from + k] : floats != null ? floats[from + k] : 1.0;
+      values[k] = block.sparseValue(from + k);
     }
     int[] indices = Arrays.copyOfRange(block.sparseRows(), from, from + count);
     return Vectors.sparse(block.numFeatures(), indices, values).compressed();
