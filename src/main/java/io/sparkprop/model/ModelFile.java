@@ -108,7 +108,8 @@ public final class ModelFile {
   }
 
   /**
-   * Reads and validates a model file.
+   * Reads and validates a model file, or a Spark MLlib MLP model's directory ({@link
+   * MllibModelDirectory}).
    *
    * @throws ModelFormatException naming the file and what is wrong: not JSON, wrong format,
    *     unsupported version, bad architecture, wrong shapes, non-finite numbers
@@ -120,7 +121,11 @@ public final class ModelFile {
       throw new ModelFormatException(path, "no such file");
     }
     if (fs.getFileStatus(p).isDirectory()) {
-      throw new ModelFormatException(path, "is a directory, not a model file");
+      if (MllibModelDirectory.isOne(p, fs)) {
+        return MllibModelDirectory.read(path, conf);
+      }
+      throw new ModelFormatException(
+          path, "is a directory, neither a model file nor a Spark MLlib model (no metadata/)");
     }
     JsonNode root;
     try (InputStream in = fs.open(p)) {
@@ -179,11 +184,8 @@ public final class ModelFile {
     return new Model(spec, weights, metadata);
   }
 
-  private static NetworkSpec spec(String path, JsonNode root) {
-    JsonNode layers = root.get("layers");
-    if (layers == null || !layers.isArray()) {
-      throw new ModelFormatException(path, "missing 'layers' array");
-    }
+  /** The integers of a JSON array of layer sizes; the sizes themselves the spec checks. */
+  static int[] layerSizes(String path, JsonNode layers) {
     int[] sizes = new int[layers.size()];
     for (int i = 0; i < sizes.length; i++) {
       if (!layers.get(i).isIntegralNumber() || !layers.get(i).canConvertToInt()) {
@@ -192,6 +194,15 @@ public final class ModelFile {
       }
       sizes[i] = layers.get(i).asInt();
     }
+    return sizes;
+  }
+
+  private static NetworkSpec spec(String path, JsonNode root) {
+    JsonNode layers = root.get("layers");
+    if (layers == null || !layers.isArray()) {
+      throw new ModelFormatException(path, "missing 'layers' array");
+    }
+    int[] sizes = layerSizes(path, layers);
     try {
       return new NetworkSpec(
           sizes,

@@ -196,7 +196,7 @@ class ModelFileTest {
   void read_aDirectory_saysItIsOne(@TempDir Path dir) throws IOException {
     String path = Files.createDirectory(dir.resolve("model.json")).toString();
     assertEquals(
-        path + ": is a directory, not a model file",
+        path + ": is a directory, neither a model file nor a Spark MLlib model (no metadata/)",
         assertThrows(ModelFormatException.class, () -> ModelFile.read(path, CONF)).getMessage());
   }
 
