@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits sparkprop to any Spark master (spark://…, yarn, k8s://…, local[*]):
 #
-#   scripts/submit.sh [spark-submit options] -- <train|evaluate|predict|convert|inspect> [options]
+#   scripts/submit.sh [spark-submit options] -- <train|evaluate|predict|convert|inspect|export> [options]
 #
 # e.g. scripts/submit.sh --master spark://127.0.0.1:7077 --deploy-mode cluster -- train --config …
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is a Spark installation; otherwise the
@@ -19,7 +19,7 @@ while [[ $# -gt 0 && "$1" != "--" ]]; do
   shift
 done
 if [[ $# -eq 0 ]]; then
-  echo "usage: scripts/submit.sh [spark-submit options] -- <train|evaluate|predict|convert|inspect> [options]" >&2
+  echo "usage: scripts/submit.sh [spark-submit options] -- <train|evaluate|predict|convert|inspect|export> [options]" >&2
   exit 2
 fi
 shift

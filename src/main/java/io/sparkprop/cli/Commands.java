@@ -2,8 +2,11 @@ package io.sparkprop.cli;
 
 import io.sparkprop.data.CachePrecision;
 import io.sparkprop.data.DataSource;
+import io.sparkprop.ml.MllibExport;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.model.ModelFormatException;
+import io.sparkprop.model.OnnxExport;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
@@ -13,6 +16,7 @@ import io.sparkprop.spark.eval.PredictionFormat;
 import io.sparkprop.spark.eval.Predictor;
 import io.sparkprop.spark.load.Datasets;
 import io.sparkprop.spark.load.ExamplesTable;
+import io.sparkprop.spark.load.TableLoader;
 import io.sparkprop.spark.run.Checkpoint;
 import io.sparkprop.spark.run.CheckpointFiles;
 import io.sparkprop.spark.run.CheckpointLock;
@@ -23,9 +27,10 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
-/** The five subcommands. Options are fully validated before Spark starts. */
+/** The six subcommands. Options are fully validated before Spark starts. */
 final class Commands {
   private Commands() {}
 
@@ -192,13 +197,71 @@ final class Commands {
     }
     NetworkSpec spec = model.spec();
     out.println("model " + path);
-    out.println("format " + ModelFile.FORMAT + " v" + ModelFile.VERSION);
+    String mllibVersion = model.metadata().get("mllibSparkVersion");
+    out.println(
+        "format "
+            + (model.metadata().containsKey("importedFrom")
+                ? "Spark MLlib MultilayerPerceptronClassificationModel (Spark " + mllibVersion + ")"
+                : ModelFile.FORMAT + " v" + ModelFile.VERSION));
     out.println("layers " + spec.layersString());
     out.println("hidden activation " + spec.hiddenActivation().id());
     out.println("output activation " + spec.outputActivation().id());
     out.println("loss " + spec.loss().id());
     out.println("parameters " + spec.numParameters());
     model.metadata().forEach((k, v) -> out.println("metadata " + k + " = " + v));
+  }
+
+  /**
+   * Writes a model where other tools score it: a Spark MLlib model directory, or an ONNX file. What
+   * the format cannot represent is refused before anything is written.
+   */
+  static void export(Options o, PrintStream out) throws UsageException, IOException {
+    String modelPath = o.required("model");
+    String target = o.required("out");
+    o.required("format");
+    String format = Settings.parse(o, "format", Commands::exportFormat);
+    boolean overwrite = o.getBoolean("overwrite");
+    SparkConf conf = SparkStart.conf(o, "export");
+    Configuration hadoop = SparkStart.hadoopConfiguration(conf);
+    Model model = ModelFile.read(modelPath, hadoop);
+    try {
+      if (format.equals("onnx")) {
+        OnnxExport.write(model, target, hadoop, overwrite);
+        out.printf(
+            Locale.ROOT,
+            "%s written to %s as ONNX (opset %d): input features [N, %d], outputs %s%n",
+            modelPath,
+            target,
+            OnnxExport.OPSET,
+            model.spec().numInputs(),
+            String.join(", ", OnnxExport.outputNames(model.spec())));
+        return;
+      }
+      MllibExport.check(model.spec());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(modelPath, e.getMessage());
+    }
+    MllibDirectories.requireWritable(target, hadoop, overwrite);
+    conf.setIfMissing("spark.master", "local[1]");
+    try (JavaSparkContext jsc = SparkStart.start(conf)) {
+      SparkSession spark = TableLoader.session(jsc);
+      MllibDirectories.write(
+          target, jsc.hadoopConfiguration(), overwrite, dir -> MllibExport.save(model, dir, spark));
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s written to %s as a Spark MLlib MultilayerPerceptronClassificationModel (layers %s)%n",
+        modelPath,
+        target,
+        model.spec().layersString());
+  }
+
+  private static String exportFormat(String name) {
+    String f = name.trim().toLowerCase(Locale.ROOT);
+    if (!f.equals("mllib") && !f.equals("onnx")) {
+      throw new IllegalArgumentException("must be mllib or onnx, found '" + name + "'");
+    }
+    return f;
   }
 
   static String version() {

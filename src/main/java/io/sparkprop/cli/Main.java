@@ -6,8 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
- * The entry point: {@code sparkprop <train|evaluate|predict|convert|inspect> [--option value …]}.
- * Exit codes: 0 success, 1 the run failed (bad data, bad model file, divergence, I/O), 2 bad usage.
+ * The entry point: {@code sparkprop <train|evaluate|predict|convert|inspect|export> [--option value
+ * …]}. Exit codes: 0 success, 1 the run failed (bad data, bad model file, divergence, I/O), 2 bad
+ * usage.
  */
 public final class Main {
   private Main() {}
@@ -31,7 +32,7 @@ public final class Main {
       err.println(
           "sparkprop: unknown command '"
               + command
-              + "' (expected train, evaluate, predict, convert or inspect)");
+              + "' (expected train, evaluate, predict, convert, inspect or export)");
       err.print(Options.usage(null));
       return 2;
     }
@@ -46,6 +47,7 @@ public final class Main {
         case "evaluate" -> Commands.evaluate(options, out);
         case "predict" -> Commands.predict(options, out);
         case "convert" -> Commands.convert(options, out);
+        case "export" -> Commands.export(options, out);
         default -> Commands.inspect(options, out);
       }
       return 0;

@@ -8,14 +8,19 @@ import java.util.Set;
  * The usage text is made from this table, and docs/cli.md is checked against it by a test.
  */
 final class OptionTable {
-  static final Set<String> COMMANDS = Set.of("train", "evaluate", "predict", "convert", "inspect");
+  /** The subcommands, in the order the usage text shows them. */
+  static final List<String> COMMAND_ORDER =
+      List.of("train", "evaluate", "predict", "convert", "inspect", "export");
+
+  static final Set<String> COMMANDS = Set.copyOf(COMMAND_ORDER);
   private static final Set<String> ALL = COMMANDS;
   private static final Set<String> DATA = Set.of("train", "evaluate", "predict");
 
   /** The commands that read a data set. */
   private static final Set<String> READ = Set.of("train", "evaluate", "predict", "convert");
 
-  private static final Set<String> SPARK = READ;
+  private static final Set<String> SPARK =
+      Set.of("train", "evaluate", "predict", "convert", "export");
 
   private OptionTable() {}
 
@@ -27,7 +32,8 @@ final class OptionTable {
               "master",
               "URL",
               null,
-              "Spark master; default: what spark-submit sets (the project's scripts pass local[*])",
+              "Spark master; default: what spark-submit sets (the project's scripts pass"
+                  + " local[*]; export, which runs on the driver, takes local[1])",
               SPARK),
           new OptionDef(
               "train",
@@ -86,6 +92,19 @@ final class OptionTable {
               null,
               "tables: input columns predict carries to its output, to join back on",
               Set.of("predict")),
+          new OptionDef(
+              "format",
+              "mllib|onnx",
+              null,
+              "export: a Spark MLlib model directory (sigmoid hidden layers, softmax output) or an"
+                  + " ONNX file (any model)",
+              Set.of("export")),
+          new OptionDef(
+              "out",
+              "PATH",
+              null,
+              "export: where the exported model goes (mllib: a new directory; onnx: a file)",
+              Set.of("export")),
           new OptionDef(
               "format",
               "libsvm|csv|idx|parquet|orc|table|SOURCE",
@@ -291,17 +310,22 @@ final class OptionTable {
               "init-model",
               "PATH",
               null,
-              "warm start from this model file (architecture must match)",
+              "warm start from this model file or Spark MLlib MLP model directory (architecture"
+                  + " must match)",
               Set.of("train")),
           new OptionDef("model-out", "PATH", null, "where train writes the model", Set.of("train")),
           new OptionDef(
               "overwrite",
               null,
               "false",
-              "allow replacing an existing --model-out",
-              Set.of("train")),
+              "allow replacing an existing --model-out (export: --out)",
+              Set.of("train", "export")),
           new OptionDef(
-              "model", "PATH", null, "model file to use", Set.of("evaluate", "predict", "inspect")),
+              "model",
+              "PATH",
+              null,
+              "model file, or Spark MLlib MLP model directory, to use",
+              Set.of("evaluate", "predict", "inspect", "export")),
           new OptionDef(
               "json", null, "false", "inspect: print the whole model as JSON", Set.of("inspect")),
           new OptionDef(

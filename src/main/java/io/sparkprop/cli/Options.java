@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -124,11 +123,11 @@ final class Options {
       throw new UsageException(file + ": key '" + repeated.iterator().next() + "' is given twice");
     }
     for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
-      OptionDef def = known(key, file + ": key '" + key + "'");
-      if (def.name().equals("config")) {
+      known(key, file + ": key '" + key + "'");
+      if (key.equals("config")) {
         throw new UsageException(file + ": a config file cannot name another config file");
       }
-      if (!def.commands().contains(command)) {
+      if (forCommand(command, key) == null) {
         // One file serves every command (train's keys are ignored by evaluate, and so on).
         continue;
       }
@@ -140,11 +139,25 @@ final class Options {
 
   private static OptionDef definition(String command, String name, String where)
       throws UsageException {
-    OptionDef def = known(name, where);
-    if (!def.commands().contains(command)) {
+    known(name, where);
+    OptionDef def = forCommand(command, name);
+    if (def == null) {
       throw new UsageException(where + " does not apply to '" + command + "'");
     }
     return def;
+  }
+
+  /**
+   * The definition of {@code name} for {@code command}, or null: a name may mean different things
+   * to commands that share nothing (export's --format is not the data's).
+   */
+  private static OptionDef forCommand(String command, String name) {
+    for (OptionDef def : OptionTable.DEFINITIONS) {
+      if (def.name().equals(name) && def.commands().contains(command)) {
+        return def;
+      }
+    }
+    return null;
   }
 
   private static OptionDef known(String name, String where) throws UsageException {
@@ -197,9 +210,11 @@ final class Options {
   Map<String, String> effective() {
     Map<String, String> all = new LinkedHashMap<>();
     for (OptionDef def : OptionTable.DEFINITIONS) {
-      String value = get(def.name());
-      if (def.commands().contains(command) && value != null && !def.name().equals("config")) {
-        all.put(def.name(), value);
+      if (def.commands().contains(command) && !def.name().equals("config")) {
+        String value = get(def.name());
+        if (value != null) {
+          all.put(def.name(), value);
+        }
       }
     }
     return all;
@@ -215,9 +230,14 @@ final class Options {
     if (value != null) {
       return value;
     }
-    for (OptionDef def : OptionTable.DEFINITIONS) {
-      if (def.name().equals(name)) {
-        return def.defaultValue();
+    OptionDef def = forCommand(command, name);
+    if (def != null) {
+      return def.defaultValue();
+    }
+    // Shared code may ask for an option its command does not take: its default.
+    for (OptionDef other : OptionTable.DEFINITIONS) {
+      if (other.name().equals(name)) {
+        return other.defaultValue();
       }
     }
     throw new IllegalArgumentException("no option " + name);
@@ -290,8 +310,9 @@ final class Options {
   /** The usage text of a subcommand, or of all when {@code command} is null. */
   static String usage(String command) {
     StringBuilder sb = new StringBuilder();
-    sb.append("usage: sparkprop <train|evaluate|predict|convert|inspect> [--option value ...]\n");
-    for (String c : List.of("train", "evaluate", "predict", "convert", "inspect")) {
+    sb.append(
+        "usage: sparkprop <train|evaluate|predict|convert|inspect|export> [--option value ...]\n");
+    for (String c : OptionTable.COMMAND_ORDER) {
       if (command != null && !command.equals(c)) {
         continue;
       }

@@ -30,6 +30,10 @@ class CliDocsTest {
 
   private record Documented(String value, Set<String> commands, String defaultValue) {}
 
+  /**
+   * The rows by key: the option's name, and for a name that means different things to different
+   * commands (export's --format), the name and its commands.
+   */
   private static Map<String, Documented> reference() throws IOException {
     Matcher m = ROW.matcher(Files.readString(REFERENCE).replace("\\|", "¦"));
     Map<String, Documented> rows = new LinkedHashMap<>();
@@ -41,17 +45,39 @@ class CliDocsTest {
               : new TreeSet<>(List.of(commands.split(",\\s*")));
       String value = m.group(2) == null ? null : m.group(2).trim().replace('¦', '|');
       Documented previous =
-          rows.put(m.group(1), new Documented(value, set, m.group(4).trim().replace("`", "")));
-      assertEquals(null, previous, "--" + m.group(1) + " is documented twice");
+          rows.put(
+              key(m.group(1), set), new Documented(value, set, m.group(4).trim().replace("`", "")));
+      assertEquals(null, previous, "--" + m.group(1) + " is documented twice for " + set);
     }
     return rows;
+  }
+
+  /** An option's key: its name, with its commands when another option has the same name. */
+  private static String key(String name, Set<String> commands) {
+    long sameName = OptionTable.DEFINITIONS.stream().filter(d -> d.name().equals(name)).count();
+    return sameName > 1 ? name + " " + new TreeSet<>(commands) : name;
+  }
+
+  private static String key(OptionDef def) {
+    return key(def.name(), def.commands());
   }
 
   @Test
   void reference_documentsEveryOptionAndNoOther() throws IOException {
     Set<String> table = new TreeSet<>();
-    OptionTable.DEFINITIONS.forEach(d -> table.add(d.name()));
+    OptionTable.DEFINITIONS.forEach(d -> table.add(key(d)));
     assertEquals(table, new TreeSet<>(reference().keySet()));
+  }
+
+  @Test
+  void optionsOfOneName_shareNoCommand() {
+    Map<String, Set<String>> seen = new TreeMap<>();
+    for (OptionDef def : OptionTable.DEFINITIONS) {
+      Set<String> before = seen.computeIfAbsent(def.name(), n -> new TreeSet<>());
+      for (String command : def.commands()) {
+        assertTrue(before.add(command), "--" + def.name() + " is defined twice for " + command);
+      }
+    }
   }
 
   @Test
@@ -59,7 +85,7 @@ class CliDocsTest {
     Map<String, Documented> reference = reference();
     Map<String, String> wrong = new TreeMap<>();
     for (OptionDef def : OptionTable.DEFINITIONS) {
-      Documented doc = reference.get(def.name());
+      Documented doc = reference.get(key(def));
       if (doc == null) {
         continue;
       }
