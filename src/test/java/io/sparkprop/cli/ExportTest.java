@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtException;
 import io.sparkprop.model.Model;
 import io.sparkprop.model.ModelFile;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.spark.LocalSpark;
 import io.sparkprop.spark.load.TableLoader;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -73,13 +77,18 @@ class ExportTest {
 
   /** {@code predict}'s text output for the data. */
   private static Scored predicted(Path data, Path model, Path out) throws IOException {
+    return predicted(data, model, out, true);
+  }
+
+  private static Scored predicted(Path data, Path model, Path out, boolean withClass)
+      throws IOException {
     ok(
         Args.of("predict")
             .local()
             .with("--model", model.toString(), "--input", data.toString())
             .with("--predictions", out.toString())
             .run());
-    return Scored.predictText(out);
+    return Scored.predictText(out, withClass);
   }
 
   @Test
@@ -171,6 +180,65 @@ class ExportTest {
     } finally {
       jsc.stop();
     }
+  }
+
+  @Test
+  void onnx_everyActivationWithEveryOutput_scoresAsPredict(@TempDir Path dir)
+      throws IOException, OrtException {
+    Path data = dir.resolve("three.libsvm");
+    double[][] x = data(data);
+    int checked = 0;
+    for (Activation hidden :
+        List.of(Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.IDENTITY)) {
+      for (Activation output :
+          List.of(Activation.SOFTMAX, Activation.SIGMOID, Activation.IDENTITY)) {
+        for (int units : output == Activation.SOFTMAX ? new int[] {3} : new int[] {1, 3}) {
+          Model model = randomModel(hidden, output, units, 31 + checked);
+          String name = "m" + checked++;
+          Path file = dir.resolve(name + ".json");
+          ModelFile.write(model, file.toString(), new Configuration(), false);
+          boolean oneClass =
+              output != Activation.IDENTITY
+                  ? units == 1 || output == Activation.SOFTMAX
+                  : units > 1;
+          Scored predicted = predicted(data, file, dir.resolve(name + "-predictions"), oneClass);
+          Path onnx = dir.resolve(name + ".onnx");
+          ok(
+              Args.of("export")
+                  .with("--model", file.toString(), "--format", "onnx", "--out", onnx.toString())
+                  .run());
+          Scored scored =
+              Scored.onnx(onnx, x, output == Activation.IDENTITY ? "output" : "probability");
+          String what = model.spec().toString();
+          assertTrue(
+              scored.maxDifference(predicted) <= 1e-5,
+              what + ": " + scored.maxDifference(predicted));
+          assertEquals(oneClass, scored.classes() != null, what);
+          if (oneClass) {
+            assertEquals(0, scored.differentClasses(predicted), what);
+          }
+        }
+      }
+    }
+    assertEquals(20, checked);
+  }
+
+  /**
+   * Weights large enough that every unit matters, over the data's 4 features and 4 hidden units.
+   */
+  private static Model randomModel(Activation hidden, Activation output, int units, long seed) {
+    NetworkSpec spec =
+        new NetworkSpec(
+            new int[] {FEATURES, 4, units},
+            hidden,
+            output,
+            output == Activation.IDENTITY ? Loss.SQUARED_ERROR : Loss.CROSS_ENTROPY);
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] w = new double[spec.numParameters()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = random.nextDouble(-1, 1);
+    }
+    return new Model(spec, w, Map.of());
   }
 
   @Test

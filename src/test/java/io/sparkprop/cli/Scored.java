@@ -26,6 +26,14 @@ record Scored(double[][] probability, long[] classes) {
    * output activations.
    */
   static Scored predictText(Path directory) throws IOException {
+    return predictText(directory, true);
+  }
+
+  /**
+   * {@code predict}'s text output, its part files in name order: per line the class when {@code
+   * withClass} (single-class classifiers), then the output activations; classes null without.
+   */
+  static Scored predictText(Path directory, boolean withClass) throws IOException {
     List<double[]> rows = new ArrayList<>();
     List<Long> classes = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
@@ -34,21 +42,33 @@ record Scored(double[][] probability, long[] classes) {
       for (Path part : parts) {
         for (String line : Files.readAllLines(part)) {
           String[] fields = line.split(",");
-          classes.add(Long.parseLong(fields[0]));
-          double[] row = new double[fields.length - 1];
+          int first = withClass ? 1 : 0;
+          if (withClass) {
+            classes.add(Long.parseLong(fields[0]));
+          }
+          double[] row = new double[fields.length - first];
           for (int k = 0; k < row.length; k++) {
-            row[k] = Double.parseDouble(fields[k + 1]);
+            row[k] = Double.parseDouble(fields[k + first]);
           }
           rows.add(row);
         }
       }
     }
     return new Scored(
-        rows.toArray(new double[0][]), classes.stream().mapToLong(Long::longValue).toArray());
+        rows.toArray(new double[0][]),
+        withClass ? classes.stream().mapToLong(Long::longValue).toArray() : null);
   }
 
   /** An exported classifier's outputs {@code probability} and {@code prediction} for {@code x}. */
   static Scored onnx(Path file, double[][] x) throws OrtException {
+    return onnx(file, x, "probability");
+  }
+
+  /**
+   * An exported model's output activations ({@code output}: probability or output) for {@code x},
+   * and its {@code prediction} where that is one class per example (else classes are null).
+   */
+  static Scored onnx(Path file, double[][] x, String output) throws OrtException {
     float[][] input = new float[x.length][];
     for (int i = 0; i < x.length; i++) {
       input[i] = new float[x[i].length];
@@ -60,7 +80,7 @@ record Scored(double[][] probability, long[] classes) {
     try (OrtSession session = env.createSession(file.toString());
         OnnxTensor tensor = OnnxTensor.createTensor(env, input);
         OrtSession.Result result = session.run(Map.of("features", tensor))) {
-      float[][] p = (float[][]) result.get("probability").orElseThrow().getValue();
+      float[][] p = (float[][]) result.get(output).orElseThrow().getValue();
       double[][] probability = new double[p.length][];
       for (int i = 0; i < p.length; i++) {
         probability[i] = new double[p[i].length];
@@ -68,7 +88,9 @@ record Scored(double[][] probability, long[] classes) {
           probability[i][k] = p[i][k];
         }
       }
-      return new Scored(probability, (long[]) result.get("prediction").orElseThrow().getValue());
+      Object prediction =
+          result.get("prediction").isPresent() ? result.get("prediction").get().getValue() : null;
+      return new Scored(probability, prediction instanceof long[] c ? c : null);
     }
   }
 
