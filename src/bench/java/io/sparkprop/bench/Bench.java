@@ -68,11 +68,7 @@ public final class Bench {
   private static Report run(SparkSession spark, Settings settings) throws InterruptedException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Report report = new Report(spark.version(), Runtime.getRuntime().availableProcessors());
-    log(
-        "BLAS: "
-            + Blas.implementationName()
-            + "; element-wise: "
-            + Activation.implementationName());
+    log("BLAS: " + Blas.description() + "; element-wise: " + Activation.implementationName());
     DataShape shape = Datasets.shapeOf(spec(LAYERS[0]));
     String dir = settings.mnist.toString();
 

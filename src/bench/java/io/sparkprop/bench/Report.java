@@ -63,7 +63,7 @@ final class Report {
             LocalDate.now(),
             cores,
             sparkVersion,
-            Blas.implementationName(),
+            Blas.description(),
             Activation.implementationName(),
             System.getProperty("java.version"),
             examples));

@@ -337,6 +337,13 @@ final class OptionTable {
               DATA),
           new OptionDef("block-size", "N", "128", "examples per block (GEMM width)", DATA),
           new OptionDef(
+              "blas",
+              "auto|native|java",
+              "auto",
+              "matrix products on the system's native BLAS or netlib's Java one; auto: native unless"
+                  + " a short timed product finds Java 1.5× faster (a reference BLAS)",
+              DATA),
+          new OptionDef(
               "cache-precision",
               "float32|float64",
               "float32",

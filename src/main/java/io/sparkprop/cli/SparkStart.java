@@ -1,5 +1,6 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.nn.Blas;
 import io.sparkprop.spark.load.TableLoader;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
@@ -41,6 +42,17 @@ final class SparkStart {
                 + "' (local, local[N], local[*], spark://host:port, yarn, k8s://https://host:port)");
       }
       conf.setMaster(master);
+    }
+    if (o.has("blas")) {
+      String mode;
+      try {
+        mode = Blas.mode(o.get("blas"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(o.where("blas") + " " + e.getMessage());
+      }
+      // This JVM (the driver, and local mode's executors), and every executor Spark launches.
+      Blas.request(mode);
+      conf.setExecutorEnv(Blas.ENV, mode);
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // A partition's gradient is n_1 × n_0 doubles for a wide first layer: it goes back with the

@@ -165,6 +165,19 @@ class MainTest {
   }
 
   @Test
+  void conf_blasReachesEveryExecutor_andABadValueIsAUsageError() throws Exception {
+    // auto: this JVM has chosen already, and asking for the default changes nothing here.
+    Options o = Options.parse("train", new String[] {"--blas", "AUTO"});
+    assertEquals("auto", SparkStart.conf(o, "train").get("spark.executorEnv.SPARKPROP_BLAS"));
+    Options none = Options.parse("train", new String[0]);
+    assertFalse(SparkStart.conf(none, "train").contains("spark.executorEnv.SPARKPROP_BLAS"));
+    Options bad = Options.parse("train", new String[] {"--blas", "mkl"});
+    assertEquals(
+        "--blas must be auto, native or java, found 'mkl'",
+        assertThrows(UsageException.class, () -> SparkStart.conf(bad, "train")).getMessage());
+  }
+
+  @Test
   void refusal_whenAStandaloneMasterNeverRegisteredTheApplication() {
     String master = "spark://127.0.0.1:7077";
     String unregistered = SparkStart.refusal(master, "spark-application-1763800000000", false);
