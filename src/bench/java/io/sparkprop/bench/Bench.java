@@ -141,24 +141,28 @@ public final class Bench {
         String.format(
             java.util.Locale.ROOT,
             "Scaling, %s, %s, heap %d MB, storage memory %d MB, %s, MEMORY_AND_DISK:%n%n"
-                + "| examples | s per pass | µs per example | cached in memory (MB) | on disk (MB) |%n"
-                + "|---|---|---|---|---|%n",
+                + "| examples | s per pass | µs per example | cached in memory (MB) | on disk (MB) |"
+                + " sampled step of %d (ms) | empty job with the broadcast (ms) |%n"
+                + "|---|---|---|---|---|---|---|%n",
             java.time.LocalDate.now(),
             spec.layersString(),
             Runtime.getRuntime().maxMemory() >> 20,
             storage >> 20,
-            Blas.implementationName()));
+            Blas.implementationName(),
+            Scaling.BATCH));
     for (int copies : settings.scaling) {
       Scaling.Point p = Scaling.measure(jsc, train.blocks(), spec, copies, settings.passes, timer);
       String row =
           String.format(
               java.util.Locale.ROOT,
-              "| %d | %.2f | %.2f | %d | %d |%n",
+              "| %d | %.2f | %.2f | %d | %d | %.1f | %.1f |%n",
               p.examples(),
               p.secondsPerPass(),
               1e6 * p.secondsPerPass() / p.examples(),
               p.memoryBytes() >> 20,
-              p.diskBytes() >> 20);
+              p.diskBytes() >> 20,
+              p.stepMillis(),
+              p.floorMillis());
       log(row.trim());
       md.append(row);
     }

@@ -17,8 +17,21 @@ import org.apache.spark.storage.StorageLevel;
  * disk. The time per pass per example should stay flat while the data fits.
  */
 final class Scaling {
-  /** One size: examples, median seconds per pass, bytes cached in memory and on disk. */
-  record Point(long examples, double secondsPerPass, long memoryBytes, long diskBytes) {}
+  /**
+   * One size: examples, median seconds per pass, bytes cached in memory and on disk, and the median
+   * milliseconds of a sampled step of {@value #BATCH} examples (and of an empty job with the
+   * broadcast, its floor).
+   */
+  record Point(
+      long examples,
+      double secondsPerPass,
+      long memoryBytes,
+      long diskBytes,
+      double stepMillis,
+      double floorMillis) {}
+
+  /** The batch of conf/mnist.properties: 0.004 of MNIST's 60,000. */
+  static final int BATCH = 240;
 
   private static final long ID_STRIDE = 1L << 32;
 
@@ -40,8 +53,11 @@ final class Scaling {
     List<Double> seconds =
         new Ours(jsc).secondsPerPass(data, spec, Precision.FLOAT64, passes, timer);
     long[] stored = Datasets.storedBytes(data);
+    StepOverhead.Result step =
+        StepOverhead.measure(jsc, data, spec, (double) BATCH / examples, 3 * passes);
     data.unpersist(true);
-    return new Point(examples, Report.median(seconds), stored[0], stored[1]);
+    return new Point(
+        examples, Report.median(seconds), stored[0], stored[1], step.step(), step.withBroadcast());
   }
 
   /** The block itself and {@code copies − 1} noisy copies of it. */

@@ -509,7 +509,14 @@ class ClusterIT {
             "--conf",
             "spark.executor.memory=768m",
             "--conf",
-            "spark.driver.memory=768m"));
+            "spark.driver.memory=768m",
+            // Jobs wait for both executors, as conf/spark-defaults.conf has them do: without it the
+            // data may be cached on the one that registered first (seen once on a loaded machine,
+            // in the TLS case), and the cases asserting two executor JVMs fail by a race.
+            "--conf",
+            "spark.scheduler.minRegisteredResourcesRatio=1.0",
+            "--conf",
+            "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"));
   }
 
   private static List<String> train(String name) {
