@@ -33,6 +33,9 @@ final class Scaling {
   /** The batch of conf/mnist.properties: 0.004 of MNIST's 60,000. */
   static final int BATCH = 240;
 
+  /** Sampled steps timed per size: fewer gave medians 1.2× apart on the same code. */
+  private static final int STEPS = 100;
+
   private static final long ID_STRIDE = 1L << 32;
 
   private Scaling() {}
@@ -54,14 +57,14 @@ final class Scaling {
         new Ours(jsc).secondsPerPass(data, spec, Precision.FLOAT64, passes, timer);
     long[] stored = Datasets.storedBytes(data);
     StepOverhead.Result step =
-        StepOverhead.measure(jsc, data, spec, (double) BATCH / examples, 3 * passes);
+        StepOverhead.measure(jsc, data, spec, (double) BATCH / examples, STEPS);
     data.unpersist(true);
     return new Point(
         examples, Report.median(seconds), stored[0], stored[1], step.step(), step.withBroadcast());
   }
 
   /** The block itself and {@code copies − 1} noisy copies of it. */
-  private static List<ExampleBlock> replicate(ExampleBlock block, int copies) {
+  static List<ExampleBlock> replicate(ExampleBlock block, int copies) {
     List<ExampleBlock> out = new ArrayList<>(copies);
     out.add(block);
     double[] x = block.features();

@@ -152,10 +152,11 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       GradientSum sum) {
     SampleBlock<A> dense = null;
     SampleBlock<A> sparse = null;
+    Sampling.Step chosen = Sampling.of(seed, step, fraction);
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
       for (int j = 0; j < block.size(); j++) {
-        if (!Sampling.keep(seed, step, block.id(j), fraction)) {
+        if (!chosen.keep(block.id(j))) {
           continue;
         }
         mark(touched, block, j, j + 1);
