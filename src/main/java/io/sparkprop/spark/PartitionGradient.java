@@ -6,9 +6,11 @@ import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Workspace;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -140,7 +142,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
   /**
    * Gathers the examples of this step's sample into full blocks (dense and sparse ones apart) and
-   * sums their gradient.
+   * sums their gradient. The sample is read from the partition's order for the sampling epoch
+   * ({@link SampleOrder}); a partition too large for one is tested example by example.
    */
   private <A> void sampled(
       Iterator<ExampleBlock> blocks,
@@ -150,36 +153,77 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       A gradient,
       TouchedColumns touched,
       GradientSum sum) {
-    SampleBlock<A> dense = null;
-    SampleBlock<A> sparse = null;
-    Sampling.Step chosen = Sampling.of(seed, step, fraction);
-    while (blocks.hasNext()) {
-      ExampleBlock block = blocks.next();
-      for (int j = 0; j < block.size(); j++) {
-        if (!chosen.keep(block.id(j))) {
-          continue;
-        }
-        mark(touched, block, j, j + 1);
-        SampleBlock<A> sample;
-        if (block.isSparse()) {
-          sample =
-              sparse != null ? sparse : (sparse = SampleBlock.sparse(blockSize, spec.numOutputs()));
-        } else {
-          sample =
-              dense != null
-                  ? dense
-                  : (dense = SampleBlock.dense(workspace, spec.numInputs(), spec.numOutputs()));
-        }
-        if (sample.add(block, j)) {
-          sample.flushInto(network, w, workspace, gradient, sum);
+    List<ExampleBlock> all = new ArrayList<>();
+    blocks.forEachRemaining(all::add);
+    Samples<A> samples = new Samples<>(network, workspace, w, gradient, touched, sum);
+    int[] picks = SampleOrder.sample(all, seed, step, fraction);
+    if (picks != null) {
+      for (int pick : picks) {
+        samples.add(all.get(pick >>> 16), pick & 0xFFFF);
+      }
+    } else {
+      Sampling.Step chosen = Sampling.of(seed, step, fraction);
+      for (ExampleBlock block : all) {
+        for (int j = 0; j < block.size(); j++) {
+          if (chosen.keep(block.id(j))) {
+            samples.add(block, j);
+          }
         }
       }
     }
-    if (dense != null) {
-      dense.flushInto(network, w, workspace, gradient, sum);
+    samples.flush();
+  }
+
+  /** The sample blocks of one task: kept examples go in, full blocks go to the gradient. */
+  private final class Samples<A> {
+    private final Network network;
+    private final Workspace<A> workspace;
+    private final A w;
+    private final A gradient;
+    private final TouchedColumns touched;
+    private final GradientSum sum;
+    private SampleBlock<A> dense;
+    private SampleBlock<A> sparse;
+
+    Samples(
+        Network network,
+        Workspace<A> workspace,
+        A w,
+        A gradient,
+        TouchedColumns touched,
+        GradientSum sum) {
+      this.network = network;
+      this.workspace = workspace;
+      this.w = w;
+      this.gradient = gradient;
+      this.touched = touched;
+      this.sum = sum;
     }
-    if (sparse != null) {
-      sparse.flushInto(network, w, workspace, gradient, sum);
+
+    void add(ExampleBlock block, int j) {
+      mark(touched, block, j, j + 1);
+      SampleBlock<A> sample;
+      if (block.isSparse()) {
+        sample =
+            sparse != null ? sparse : (sparse = SampleBlock.sparse(blockSize, spec.numOutputs()));
+      } else {
+        sample =
+            dense != null
+                ? dense
+                : (dense = SampleBlock.dense(workspace, spec.numInputs(), spec.numOutputs()));
+      }
+      if (sample.add(block, j)) {
+        sample.flushInto(network, w, workspace, gradient, sum);
+      }
+    }
+
+    void flush() {
+      if (dense != null) {
+        dense.flushInto(network, w, workspace, gradient, sum);
+      }
+      if (sparse != null) {
+        sparse.flushInto(network, w, workspace, gradient, sum);
+      }
     }
   }
 }

@@ -99,7 +99,7 @@ class DistributedGradientTest {
   private static double[] singleJvmMeanGradient(
       double[] weights, double fraction, long seed, int step) {
     return TestData.singleJvmMeanGradient(
-        SPEC, examples, weights, e -> Sampling.keep(seed, step, e.id(), fraction));
+        SPEC, examples, weights, e -> Sampling.of(seed, step, fraction).keep(e.id()));
   }
 
   private static Trainer trainer(OptimizerSpec optimizer, int steps, int depth) {
@@ -144,7 +144,7 @@ class DistributedGradientTest {
             .gradient(partitioned(partitions), weights, 4);
 
     long expectedCount =
-        examples.stream().filter(e -> Sampling.keep(11, 4, e.id(), fraction)).count();
+        examples.stream().filter(e -> Sampling.of(11, 4, fraction).keep(e.id())).count();
     assertEquals(expectedCount, sum.count());
     assertTrue(expectedCount > 10 && expectedCount < 60, "a 30% sample of 100 examples");
     double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
@@ -171,7 +171,7 @@ class DistributedGradientTest {
     GradientSum sum = trainer.gradient(partitioned(partitions), weights, 4);
 
     long expectedCount =
-        examples.stream().filter(e -> Sampling.keep(11, 4, e.id(), fraction)).count();
+        examples.stream().filter(e -> Sampling.of(11, 4, fraction).keep(e.id())).count();
     assertEquals(expectedCount, sum.count(), "m must count every sampled example exactly once");
     double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
     double difference = Weights.maxEntryError(expected, sum.meanGradient(), FLOAT_FLOOR);

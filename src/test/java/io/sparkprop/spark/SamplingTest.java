@@ -1,16 +1,18 @@
 package io.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each step keeps each example with the requested probability, independently: counted over many
- * steps and ids shaped like real ones (a file index in the high bits, a byte offset below), the
- * kept share stays within binomial bounds, and an example's steps and a step's examples behave
- * alike.
+ * Each step keeps each example with the requested probability: counted over many steps and ids
+ * shaped like real ones (a file index in the high bits, a byte offset below), the kept share stays
+ * within binomial bounds; an epoch's steps never share an example, and steps of different epochs
+ * draw independently. The validation draw stays an independent Bernoulli draw per stream.
  */
 class SamplingTest {
   /** A count more than this many standard deviations from its mean fails (p ≈ 6e-7 each). */
@@ -34,13 +36,14 @@ class SamplingTest {
 
   @ParameterizedTest(name = "fraction {0}")
   @ValueSource(doubles = {0.01, 0.05, 0.3, 0.5, 0.9})
-  void keep_overManyStepsAndIds_keepsTheRequestedFraction(double fraction) {
+  void eachStep_overManyStepsAndIds_keepsTheRequestedFraction(double fraction) {
     long total = 0;
     long[] perId = new long[IDS];
     for (int step = 1; step <= STEPS; step++) {
+      Sampling.Step sample = Sampling.of(7, step, fraction);
       long kept = 0;
       for (int i = 0; i < IDS; i++) {
-        if (Sampling.keep(7, step, id(i), fraction)) {
+        if (sample.keep(id(i))) {
           kept++;
           perId[i]++;
         }
@@ -49,70 +52,95 @@ class SamplingTest {
       total += kept;
     }
     assertBinomial(total, (long) IDS * STEPS, fraction, "all steps");
+    // Over whole epochs an example is used once an epoch when the windows fill [0, 1); with f =
+    // 0.3 its three windows leave 0.1 out, so it is used with probability 0.9 an epoch.
+    long steps = Sampling.stepsPerEpoch(fraction);
+    long epochs = STEPS / steps;
+    double perEpoch = steps * fraction;
     for (int i = 0; i < IDS; i += 97) {
-      assertBinomial(perId[i], STEPS, fraction, "example " + i + " over the steps");
+      long inWholeEpochs = 0;
+      for (long step = 1; step <= epochs * steps; step++) {
+        inWholeEpochs += Sampling.of(7, step, fraction).keep(id(i)) ? 1 : 0;
+      }
+      assertBinomial(inWholeEpochs, epochs, perEpoch, "example " + i + " over the epochs");
+    }
+  }
+
+  @ParameterizedTest(name = "fraction {0}")
+  @ValueSource(doubles = {0.004, 0.1, 0.3, 0.5})
+  void anEpochsSteps_neverShareAnExample_andSlotOfNamesTheStep(double fraction) {
+    long steps = Sampling.stepsPerEpoch(fraction);
+    assertEquals((long) Math.floor(1 / fraction), steps);
+    for (long epoch = 0; epoch < 3; epoch++) {
+      Sampling.Epoch e = Sampling.epochOf(7, epoch * steps + 1, fraction);
+      for (int i = 0; i < IDS; i++) {
+        long in = -1;
+        for (long slot = 0; slot < steps; slot++) {
+          long step = epoch * steps + slot + 1;
+          assertEquals(e, Sampling.epochOf(7, step, fraction), "one epoch");
+          if (Sampling.of(7, step, fraction).keep(id(i))) {
+            assertEquals(-1, in, "example " + i + " in two steps of epoch " + epoch);
+            in = slot;
+          }
+        }
+        assertEquals(in, e.slotOf(id(i)), "example " + i + " epoch " + epoch);
+      }
     }
   }
 
   @ParameterizedTest(name = "fraction {0}")
   @ValueSource(doubles = {0.1, 0.5})
-  void keep_twoSteps_drawIndependentSamples(double fraction) {
+  void stepsOfTwoEpochs_drawIndependentSamples(double fraction) {
+    long steps = Sampling.stepsPerEpoch(fraction);
+    Sampling.Step first = Sampling.of(7, 1, fraction);
+    Sampling.Step nextEpoch = Sampling.of(7, 1 + steps, fraction);
     long both = 0;
     for (int i = 0; i < IDS; i++) {
-      if (Sampling.keep(7, 1, id(i), fraction) && Sampling.keep(7, 2, id(i), fraction)) {
+      if (first.keep(id(i)) && nextEpoch.keep(id(i))) {
         both++;
       }
     }
-    assertBinomial(both, IDS, fraction * fraction, "kept in steps 1 and 2");
+    assertBinomial(both, IDS, fraction * fraction, "kept in the first steps of two epochs");
+  }
+
+  @ParameterizedTest(name = "fraction {0}")
+  @ValueSource(doubles = {0.1, 0.5})
+  void keep_theValidationDraw_isBernoulliPerStream(double fraction) {
+    long kept = 0;
+    long both = 0;
+    for (int i = 0; i < IDS; i++) {
+      boolean one = Sampling.keep(7, 1, id(i), fraction);
+      kept += one ? 1 : 0;
+      both += one && Sampling.keep(7, 2, id(i), fraction) ? 1 : 0;
+    }
+    assertBinomial(kept, IDS, fraction, "stream 1");
+    assertBinomial(both, IDS, fraction * fraction, "kept in streams 1 and 2");
   }
 
   /**
-   * The step's precomputed form decides exactly as the plain test, for fractions on both sides of a
-   * representable bound (f·2^53 an integer, and just above and below one), tiny and whole ones.
+   * The windows' edges: an id whose hash is one below a step's window end is kept by that step and
+   * named by slotOf, one at the end goes to the next step (ids made by inverting the mixer).
    */
-  @org.junit.jupiter.api.Test
-  void stepForm_decidesAsThePlainTest_everywhere() {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-    double[] fractions = {
-      0.0,
-      0x1.0p-53,
-      3 * 0x1.0p-53,
-      0.25,
-      Math.nextUp(0.25),
-      Math.nextDown(0.25),
-      0.004,
-      1.0 / 3,
-      0.999999,
-      1.0,
-      1.5
-    };
-    long compared = 0;
-    for (double fraction : fractions) {
-      for (int t = 0; t < 20_000; t++) {
-        long seed = random.nextLong();
-        long step = random.nextInt(1_000_000);
-        long id = random.nextLong();
-        assertEquals(
-            Sampling.keep(seed, step, id, fraction),
-            Sampling.of(seed, step, fraction).keep(id),
-            "seed " + seed + " step " + step + " id " + id + " fraction " + fraction);
-        compared++;
+  @Test
+  void windowEdges_belongToExactlyOneStep() {
+    int checked = 0;
+    for (double fraction : new double[] {0.004, 1.0 / 3, 0.25, 0.3}) {
+      Sampling.Epoch epoch = Sampling.epochOf(9, 1, fraction);
+      for (long slot = 0; slot + 1 < epoch.steps(); slot++) {
+        long end = epoch.step(slot).high();
+        assertEquals(end, epoch.step(slot + 1).low(), "windows meet");
+        for (long h : new long[] {end - 1, end}) {
+          long id = unmix((h << 11) | 0x5A5L) ^ epoch.key();
+          assertEquals(h, Sampling.mix(epoch.key() ^ id) >>> 11, "the inverse mixer");
+          long expected = h < end ? slot : slot + 1;
+          assertEquals(expected, epoch.slotOf(id), "fraction " + fraction + " hash " + h);
+          assertTrue(epoch.step(expected).keep(id));
+          assertFalse(epoch.step(h < end ? slot + 1 : slot).keep(id));
+          checked++;
+        }
       }
     }
-    // Ids whose hash is exactly one below the bound, and exactly at it: made by inverting the
-    // mixer.
-    int both = 0;
-    for (double fraction : new double[] {0.004, 1.0 / 3, 0.25, 3 * 0x1.0p-53}) {
-      Sampling.Step at = Sampling.of(9, 2, fraction);
-      for (long h : new long[] {at.threshold() - 1, at.threshold()}) {
-        long id = unmix((h << 11) | 0x5A5L) ^ at.key();
-        assertEquals(h, Sampling.mix(at.key() ^ id) >>> 11, "the inverse mixer");
-        assertEquals(h < at.threshold(), at.keep(id), "fraction " + fraction + " hash " + h);
-        assertEquals(Sampling.keep(9, 2, id, fraction), at.keep(id), "fraction " + fraction);
-        both++;
-      }
-    }
-    assertTrue(compared == 220_000 && both == 8, "compared " + compared + ", at the bound " + both);
+    assertTrue(checked > 500, "edges checked: " + checked);
   }
 
   /** The inverse of {@link Sampling#mix}: undoes its xor-shifts and odd multiplications. */

@@ -128,7 +128,8 @@ class SparseGradientTest {
         new Trainer(jsc, config).gradient(partitioned(partitions, withDense), weights, 3);
 
     List<Example> used = withDense ? examples : examples.subList(0, 140);
-    long expectedCount = used.stream().filter(e -> Sampling.keep(11, 3, e.id(), fraction)).count();
+    long expectedCount =
+        used.stream().filter(e -> Sampling.of(11, 3, fraction).keep(e.id())).count();
     assertEquals(expectedCount, sum.count(), "every example counted exactly once");
     // Every partition but the empty last one sends (a sampled step may leave one more empty).
     int sending = sum.partitions();
@@ -144,7 +145,7 @@ class SparseGradientTest {
 
     double[] expected =
         TestData.singleJvmMeanGradient(
-            SPEC, used, weights, e -> Sampling.keep(11, 3, e.id(), fraction));
+            SPEC, used, weights, e -> Sampling.of(11, 3, fraction).keep(e.id()));
     double error = Weights.maxEntryError(expected, sum.meanGradient(), GRADIENT_FLOOR);
     assertTrue(error < GRADIENT_TOLERANCE, "worst entry's relative error " + error);
   }
