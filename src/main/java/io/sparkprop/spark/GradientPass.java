@@ -40,6 +40,7 @@ final class GradientPass {
                             config.network(),
                             broadcast,
                             config.blockSize(),
+                            train.id(),
                             config.batchFraction(),
                             config.seed(),
                             step,

@@ -6,11 +6,10 @@ import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Workspace;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -27,6 +26,7 @@ import org.apache.spark.broadcast.Broadcast;
 final class PartitionGradient extends BlockFunction<GradientSum> {
   private static final long serialVersionUID = 1L;
 
+  private final int dataId;
   private final double fraction;
   private final long seed;
   private final long step;
@@ -36,11 +36,13 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       NetworkSpec spec,
       Broadcast<WeightArray> weights,
       int blockSize,
+      int dataId,
       double fraction,
       long seed,
       long step,
       Precision precision) {
     super(spec, weights, blockSize);
+    this.dataId = dataId;
     this.fraction = fraction;
     this.seed = seed;
     this.step = step;
@@ -143,7 +145,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   /**
    * Gathers the examples of this step's sample into full blocks (dense and sparse ones apart) and
    * sums their gradient. The sample is read from the partition's order for the sampling epoch
-   * ({@link SampleOrder}); a partition too large for one is tested example by example.
+   * ({@link SampleOrder}), block by block as the cache gives them.
    */
   private <A> void sampled(
       Iterator<ExampleBlock> blocks,
@@ -153,24 +155,23 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       A gradient,
       TouchedColumns touched,
       GradientSum sum) {
-    List<ExampleBlock> all = new ArrayList<>();
-    blocks.forEachRemaining(all::add);
     Samples<A> samples = new Samples<>(network, workspace, w, gradient, touched, sum);
-    int[] picks = SampleOrder.sample(all, seed, step, fraction);
-    if (picks != null) {
-      for (int pick : picks) {
-        samples.add(all.get(pick >>> 16), pick & 0xFFFF);
+    TaskContext task = TaskContext.get();
+    SampleOrder.Reader reader =
+        SampleOrder.reader(dataId, task == null ? -1 : task.partitionId(), seed, step, fraction);
+    int[] columns = new int[blockSize];
+    int b = 0;
+    while (blocks.hasNext()) {
+      ExampleBlock block = blocks.next();
+      if (columns.length < block.size()) {
+        columns = new int[block.size()];
       }
-    } else {
-      Sampling.Step chosen = Sampling.of(seed, step, fraction);
-      for (ExampleBlock block : all) {
-        for (int j = 0; j < block.size(); j++) {
-          if (chosen.keep(block.id(j))) {
-            samples.add(block, j);
-          }
-        }
+      int n = reader.columns(b++, block, columns);
+      for (int k = 0; k < n; k++) {
+        samples.add(block, columns[k]);
       }
     }
+    reader.finish(b);
     samples.flush();
   }
 

@@ -75,7 +75,8 @@ class BroadcastOnlyIT {
     Broadcast<WeightArray> broadcast = jsc.broadcast(new WeightArray(weights));
     try {
       int step =
-          serializedSize(new PartitionGradient(SPEC, broadcast, 16, 1.0, 1, 1, Precision.FLOAT32));
+          serializedSize(
+              new PartitionGradient(SPEC, broadcast, 16, 0, 1.0, 1, 1, Precision.FLOAT32));
       assertTrue(step < MAX_CLOSURE_BYTES, "step function is " + step + " bytes");
       org.apache.spark.api.java.function.Function<Integer, Integer> capturing =
           x -> weights.length + x;
