@@ -153,7 +153,17 @@ public final class MllibModelDirectory {
     }
     List<Group> rows = new ArrayList<>();
     for (FileStatus file : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-      rows.addAll(readAll(fs.getConf(), file.getPath()));
+      try {
+        rows.addAll(readAll(fs.getConf(), file.getPath()));
+      } catch (IOException | RuntimeException e) {
+        throw new ModelFormatException(
+            path,
+            "data/"
+                + file.getPath().getName()
+                + " is not a readable Parquet file ("
+                + e.getMessage()
+                + ")");
+      }
     }
     if (rows.size() != 1) {
       throw new ModelFormatException(

@@ -279,6 +279,20 @@ class MllibExportTest {
         mlp + ": layers 3-5-2 need 32 weights, the data holds 26",
         assertThrows(ModelFormatException.class, () -> ModelFile.read(mlp, conf)).getMessage());
 
+    Path parquet;
+    try (Stream<Path> files = Files.list(Path.of(mlp, "data"))) {
+      parquet =
+          files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().get();
+    }
+    Files.delete(parquet.resolveSibling("." + parquet.getFileName() + ".crc"));
+    Files.writeString(parquet, "not parquet at all");
+    String damaged =
+        assertThrows(ModelFormatException.class, () -> ModelFile.read(mlp, conf)).getMessage();
+    assertTrue(
+        damaged.startsWith(
+            mlp + ": data/" + parquet.getFileName() + " is not a readable Parquet file ("),
+        damaged);
+
     try (Stream<Path> files = Files.list(Path.of(mlp, "data"))) {
       for (Path f : files.toList()) {
         Files.delete(f);
