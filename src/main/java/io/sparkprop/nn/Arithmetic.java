@@ -214,6 +214,10 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
     @Override
     void axpy(double alpha, double[] values, int from, double[] into, int offset, int length) {
+      if (alpha == 1.0) { // a binary feature: the same sums, through the vector kernel
+        ElementWise.get().add(values, from, into, offset, length);
+        return;
+      }
       for (int i = 0; i < length; i++) {
         into[offset + i] += alpha * values[from + i];
       }
@@ -347,6 +351,10 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
     @Override
     void axpy(double alpha, float[] values, int from, float[] into, int offset, int length) {
+      if (alpha == 1.0) { // a binary feature: the same sums, through the vector kernel
+        ElementWise.get().add(values, from, into, offset, length);
+        return;
+      }
       float a = (float) alpha;
       for (int i = 0; i < length; i++) {
         into[offset + i] += a * values[from + i];

@@ -19,9 +19,11 @@ import org.apache.spark.broadcast.Broadcast;
  * examples are gathered into full blocks first, so each GEMM still runs on a wide block; a full
  * pass keeps each cached block's own rows, so the first layer skips the feature rows that are zero
  * throughout a block. In {@link Precision#FLOAT32} the matrices are floats (sgemm); the partition's
- * sum is handed on in double. When the partition's examples touch few of the input's features
- * (sparse blocks), the sum carries only their columns of ∂W¹, and the work that grows with n_0 —
- * allocating, clearing and reading the n_1 × n_0 accumulator — shrinks to those columns.
+ * sum is handed on in double. A full pass over sparse blocks gathers them into chunks of up to
+ * 8,192 examples ({@link SparseChunk}) when that lets the first layer run feature by feature. When
+ * the partition's examples touch few of the input's features (sparse blocks), the sum carries only
+ * their columns of ∂W¹, and the work that grows with n_0 — allocating, clearing and reading the n_1
+ * × n_0 accumulator — shrinks to those columns.
  */
 final class PartitionGradient extends BlockFunction<GradientSum> {
   private static final long serialVersionUID = 1L;
@@ -76,14 +78,20 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     Network network = new Network(spec);
     Workspace<A> workspace = Workspace.of(arithmetic, spec, blockSize);
     if (fraction >= 1.0) {
+      SparseChunk<A> chunk = new SparseChunk<>(arithmetic, network, w, gradient, sum);
       while (blocks.hasNext()) {
         ExampleBlock block = blocks.next();
         mark(touched, block, 0, block.size());
+        if (block.isSparse() && chunk.runsByFeature(block)) {
+          chunk.add(block);
+          continue;
+        }
         double[] y = targets(block, workspace);
         sum.loss += accumulateGradient(network, w, block, y, workspace, gradient);
         sum.count += block.size();
         sum.weight += block.weightSum();
       }
+      chunk.flush();
     } else {
       sampled(blocks, network, workspace, w, gradient, touched, sum);
     }
@@ -100,6 +108,79 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       arithmetic.addInto(gradient, sum.gradient);
     }
     sum.keepTouchedColumns(spec.size(1), spec.numInputs());
+  }
+
+  /** The most examples a {@link SparseChunk} holds. */
+  static final int CHUNK_EXAMPLES = 8192;
+
+  /** The most bytes a {@link SparseChunk}'s activations and deltas take. */
+  static final long CHUNK_BYTES = 32L << 20;
+
+  /**
+   * Examples a full pass gathers from consecutive sparse blocks before running the network: up to
+   * {@link #CHUNK_EXAMPLES}, as many as keep a^l and δ^l of every layer within {@link
+   * #CHUNK_BYTES}, and never fewer than the block size.
+   */
+  static int chunkCapacity(NetworkSpec spec, int blockSize) {
+    long perExample = 0;
+    for (int l = 1; l <= spec.numLayers(); l++) {
+      perExample += 2L * spec.size(l) * Double.BYTES;
+    }
+    return (int) Math.max(blockSize, Math.min(CHUNK_EXAMPLES, CHUNK_BYTES / perExample));
+  }
+
+  /**
+   * A full pass's sparse blocks, gathered into chunks of {@link #chunkCapacity} examples when their
+   * features recur often enough in that many examples: the first layer of such a chunk runs feature
+   * by feature ({@link Network#runsByFeature}), reading each of W¹'s and ∂W¹'s columns once a
+   * chunk, in address order, instead of once a nonzero at random. Its workspace is allocated with
+   * the first block it takes.
+   */
+  private final class SparseChunk<A> {
+    final int capacity = chunkCapacity(spec, blockSize);
+    private final Arithmetic<A> arithmetic;
+    private final Network network;
+    private final A w;
+    private final A gradient;
+    private final GradientSum sum;
+    private Workspace<A> workspace;
+    private SampleBlock<A> examples;
+
+    SparseChunk(Arithmetic<A> arithmetic, Network network, A w, A gradient, GradientSum sum) {
+      this.arithmetic = arithmetic;
+      this.network = network;
+      this.w = w;
+      this.gradient = gradient;
+      this.sum = sum;
+    }
+
+    /**
+     * Whether a chunk of blocks like {@code block} would run its first layer feature by feature
+     * ({@link Network#runsByFeature}); if not, the block runs alone, as gathering it would not pay.
+     */
+    boolean runsByFeature(ExampleBlock block) {
+      long nonZeros = block.sparseStarts()[block.size()];
+      return capacity > block.size()
+          && Network.runsByFeature(nonZeros * capacity / block.size(), capacity, spec.numInputs());
+    }
+
+    void add(ExampleBlock block) {
+      if (examples == null) {
+        workspace = Workspace.of(arithmetic, spec, capacity);
+        examples = SampleBlock.sparse(capacity, spec.numOutputs());
+      }
+      for (int j = 0; j < block.size(); j++) {
+        if (examples.add(block, j)) {
+          examples.flushInto(network, w, workspace, gradient, sum);
+        }
+      }
+    }
+
+    void flush() {
+      if (examples != null) {
+        examples.flushInto(network, w, workspace, gradient, sum);
+      }
+    }
   }
 
   /** Marks the features examples {@code from … to} of {@code block} touch. */
