@@ -37,6 +37,14 @@ public final class GradientSum implements Serializable {
    */
   transient double[] gradient;
 
+  /**
+   * Whether {@link #gradient} is an executor's reused accumulator ({@link GradientBuffers}): once
+   * Spark has written the partition's sum as the task's result, the array is cleared and given
+   * back, so the next step's task does not allocate and zero n_1 × n_0 doubles again. A sum is
+   * written once, as its task's result; after that it carries no gradient.
+   */
+  transient boolean pooled;
+
   /** The indices of W¹'s columns {@link #gradient} carries, increasing; null when it is dense. */
   transient int[] columns;
 
@@ -77,6 +85,12 @@ public final class GradientSum implements Serializable {
       }
     }
     BulkDoubles.write(out, gradient, used);
+    if (pooled) {
+      Arrays.fill(gradient, 0.0);
+      GradientBuffers.give(gradient);
+      gradient = null;
+      pooled = false;
+    }
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
@@ -173,6 +187,7 @@ public final class GradientSum implements Serializable {
     }
     if (gradient == null) {
       gradient = other.gradient;
+      pooled = other.pooled;
       columns = other.columns;
       firstRows = other.firstRows;
       firstColumns = other.firstColumns;
@@ -184,6 +199,7 @@ public final class GradientSum implements Serializable {
     } else if (other.columns == null) {
       addInto(other.gradient);
       gradient = other.gradient;
+      pooled = other.pooled;
       columns = null;
     } else {
       mergeSparse(other);

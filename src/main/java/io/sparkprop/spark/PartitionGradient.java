@@ -103,9 +103,13 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     }
     if (gradient instanceof double[] doubles) {
       sum.gradient = doubles;
+      sum.pooled = true;
     } else {
       sum.gradient = new double[length];
       arithmetic.addInto(gradient, sum.gradient);
+      float[] floats = (float[]) gradient;
+      Arrays.fill(floats, 0f);
+      GradientBuffers.give(floats);
     }
     sum.keepTouchedColumns(spec.size(1), spec.numInputs());
   }

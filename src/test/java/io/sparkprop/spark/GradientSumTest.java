@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -59,6 +60,44 @@ class GradientSumTest {
       assertEquals(6.25, back.weight());
     }
     assertNull(roundTrip(new GradientSum()).gradient, "an empty partition's sum has no array");
+  }
+
+  /**
+   * A partition's sum over an executor's reused accumulator hands the array back, all zeros, once
+   * it is written as the task's result, and what was written is the sum; a sum over an array of its
+   * own keeps it. Also through a merge that adopts the accumulator, as treeAggregate's first merge
+   * into its zero value does.
+   */
+  @Test
+  void writingAPooledSum_givesItsAccumulatorBackZeroed() throws Exception {
+    int length = 70_001; // no other test's length: the pool is the executor's, shared
+    for (boolean adopted : new boolean[] {false, true}) {
+      GradientSum partition = new GradientSum();
+      partition.gradient = new double[length];
+      for (int i = 0; i < length; i++) {
+        partition.gradient[i] = i + 0.5;
+      }
+      partition.count = 3;
+      partition.pooled = true;
+      double[] accumulator = partition.gradient;
+      GradientSum written = adopted ? new GradientSum().merge(partition) : partition;
+      GradientSum back = roundTrip(written);
+      for (int i = 0; i < length; i++) {
+        assertEquals(i + 0.5, back.gradient[i], "entry " + i);
+      }
+      double[] reused = (double[]) GradientBuffers.take(false, length);
+      assertSame(accumulator, reused, "adopted by a merge: " + adopted);
+      for (double v : reused) {
+        assertEquals(0.0, v);
+      }
+    }
+    GradientSum own = new GradientSum();
+    own.gradient = new double[length];
+    own.gradient[5] = 2;
+    own.count = 1;
+    roundTrip(own);
+    assertEquals(2, own.gradient[5], "a sum over its own array keeps it");
+    assertNull(GradientBuffers.take(false, length), "and gives nothing to the pool");
   }
 
   /** The broadcast weights cross bit for bit too, whatever their length. */
