@@ -66,6 +66,49 @@ final class Ours {
   }
 
   /**
+   * Seconds of {@code passes} full-data gradient passes over each of several data sets, taken in
+   * turn (one pass of the first, one of the second, …), after one untimed pass of each: a machine
+   * that slows down for a while slows every side alike, so ratios between them hold better than
+   * between passes timed one data set after another. Row k of the result is data set k's passes.
+   */
+  List<List<Double>> secondsPerPassInTurn(
+      List<JavaRDD<ExampleBlock>> data, List<NetworkSpec> specs, int passes, JobTimer timer)
+      throws InterruptedException {
+    OptimizerSpec gd = new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0);
+    List<Trainer> trainers = new java.util.ArrayList<>();
+    List<double[]> weights = new java.util.ArrayList<>();
+    for (NetworkSpec spec : specs) {
+      trainers.add(new Trainer(jsc, config(spec, gd, 1.0, 1, Precision.FLOAT64)));
+      weights.add(Initializer.initialize(spec, SEED));
+    }
+    timer.clear();
+    for (int k = 0; k < data.size(); k++) {
+      trainers.get(k).gradient(data.get(k), weights.get(k), 1);
+    }
+    timer.await(PASS_JOB, data.size());
+    timer.clear();
+    for (int i = 0; i < passes; i++) {
+      for (int k = 0; k < data.size(); k++) {
+        trainers.get(k).gradient(data.get(k), weights.get(k), 1);
+      }
+    }
+    List<Double> seconds = timer.await(PASS_JOB, passes * data.size());
+    if (seconds.size() != passes * data.size()) {
+      throw new IllegalStateException(
+          "expected " + passes * data.size() + " gradient jobs, found " + timer.names());
+    }
+    List<List<Double>> rows = new java.util.ArrayList<>();
+    for (int k = 0; k < data.size(); k++) {
+      List<Double> row = new java.util.ArrayList<>();
+      for (int i = 0; i < passes; i++) {
+        row.add(seconds.get(i * data.size() + k));
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /**
    * A training run: the seconds until the first epoch whose test accuracy reaches {@code target}
    * (NaN if none does), the last epoch's accuracy and the whole run's seconds. Evaluating the test
    * set after every epoch is part of the time.
