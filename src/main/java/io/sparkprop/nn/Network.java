@@ -18,9 +18,11 @@ package io.sparkprop.nn;
  * matching columns, gathered into the workspace, and adds ∂C/∂W¹ into those columns alone; the rows
  * left out would add exactly zero to both. A sparse input ({@link SparseColumns}) runs the first
  * layer over its nonzeros instead, each an axpy of a W¹ or Δ¹ column (cost ∝ nonzeros × n_1, not
- * n_0 × B × n_1). The matrices are in the workspace's {@link Arithmetic} (double, or float for
- * sgemm), and so are the hidden layers' element-wise functions; the output layer and the loss
- * always run in double. Stateless and thread-safe; all scratch space lives in a {@link Workspace}.
+ * n_0 × B × n_1): example by example, or feature by feature for a wide block whose features recur
+ * ({@link #runsByFeature}). The matrices are in the workspace's {@link Arithmetic} (double, or
+ * float for sgemm), and so are the hidden layers' element-wise functions; the output layer and the
+ * loss always run in double. Stateless and thread-safe; all scratch space lives in a {@link
+ * Workspace}.
  */
 public final class Network {
   private final NetworkSpec spec;

@@ -1,5 +1,7 @@
 package io.sparkprop.nn;
 
+import java.util.Arrays;
+
 /**
  * A block's input as compressed sparse columns: column c's nonzeros sit at {@code rows[k]} for k in
  * {@code starts[c] … starts[c + 1]}, with values {@code doubles[k]} or {@code floats[k]} (exactly
@@ -11,9 +13,15 @@ package io.sparkprop.nn;
  * <p>For a wide block the view also gives the same nonzeros ordered by feature ({@link
  * #sortByRow}), so that the first layer visits W¹'s and ∂W¹'s columns in address order, each once
  * per block, instead of once per nonzero in random order: a stable radix sort, O(nonzeros), kept
- * until the view is pointed elsewhere.
+ * until the view is pointed elsewhere. The sort writes into the view, so one view serves one
+ * thread, like the workspace that holds it.
  */
 public final class SparseColumns {
+  /** {@link #sortByRow}'s radix: two passes sort any row index. */
+  private static final int DIGIT_BITS = 16;
+
+  private static final int DIGITS = 1 << DIGIT_BITS;
+
   private int[] starts;
   private int[] rows;
   private float[] floats;
@@ -91,12 +99,9 @@ public final class SparseColumns {
     sortedFor = cols;
   }
 
-  private static final int DIGIT_BITS = 16;
-  private static final int DIGITS = 1 << DIGIT_BITS;
-
   /** One stable counting-sort pass of {@code from}'s nonzeros on the row digit at {@code shift}. */
   private void radixPass(int[] from, int[] to, int n, int shift) {
-    java.util.Arrays.fill(counts, 0);
+    Arrays.fill(counts, 0);
     for (int i = 0; i < n; i++) {
       counts[((rows[from[i]] >>> shift) & (DIGITS - 1)) + 1]++;
     }
