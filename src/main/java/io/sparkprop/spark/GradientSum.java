@@ -1,5 +1,7 @@
 package io.sparkprop.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparkprop.nn.Blas;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -23,7 +25,13 @@ import java.util.Arrays;
  * the union is no longer small) and sparse with dense; each entry is the same sum of the same terms
  * as in the dense merge, so the result is the dense aggregation's (a column left out only ever
  * added zeros). The driver expands it in {@link #meanGradient()}.
+ *
+ * <p>Its data travel in {@code writeObject}, so Kryo (when a cluster sets {@code spark.serializer}
+ * to Spark's KryoSerializer, which then writes broadcasts and shuffled records) is told to use Java
+ * serialization for it: Kryo's own field serializer would skip the transient fields and deliver it
+ * empty.
  */
+@DefaultSerializer(JavaSerializer.class)
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 3L;
 

@@ -1,5 +1,7 @@
 package io.sparkprop.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -8,7 +10,13 @@ import java.io.Serializable;
 /**
  * The weights as a pass broadcasts them: the flat parameter array, which Spark's serializer writes
  * through {@link BulkDoubles} rather than a value at a time. Read only on the executors.
+ *
+ * <p>Its data travel in {@code writeObject}, so Kryo (when a cluster sets {@code spark.serializer}
+ * to Spark's KryoSerializer, which then writes broadcasts and shuffled records) is told to use Java
+ * serialization for it: Kryo's own field serializer would skip the transient fields and deliver it
+ * empty.
  */
+@DefaultSerializer(JavaSerializer.class)
 public final class WeightArray implements Serializable {
   private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,102 @@
+package io.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.Weights;
+import io.sparkprop.data.Example;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Initializer;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.optim.OptimizerSpec;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag;
+
+/**
+ * With {@code spark.serializer} set to Spark's KryoSerializer, as many clusters set it, the weights
+ * and the partition sums cross whole: Kryo writes broadcasts and treeAggregate's shuffled partials,
+ * and its field serializer would skip their transient arrays.
+ */
+class KryoSerializerTest {
+  private static final NetworkSpec SPEC =
+      NetworkSpec.of(new int[] {6, 5, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+
+  private static JavaSparkContext jsc;
+
+  @BeforeAll
+  static void start() {
+    jsc =
+        LocalSpark.start(
+            "kryo",
+            "local[2]",
+            new SparkConf().set("spark.serializer", KryoSerializer.class.getName()));
+  }
+
+  @AfterAll
+  static void stop() {
+    jsc.stop();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T value) {
+    SerializerInstance kryo = new KryoSerializer(jsc.getConf()).newInstance();
+    ClassTag<T> tag = (ClassTag<T>) ClassTag.apply(value.getClass());
+    return kryo.deserialize(kryo.serialize(value, tag), tag);
+  }
+
+  @Test
+  void weightsAndSums_crossKryoWhole() {
+    SplittableRandom random = new SplittableRandom(2);
+    double[] values = random.doubles(70_001).toArray();
+    assertArrayEquals(values, roundTrip(new WeightArray(values)).values());
+
+    GradientSum dense = new GradientSum();
+    dense.gradient = values.clone();
+    dense.count = 4;
+    dense.weight = 3.5;
+    GradientSum back = roundTrip(dense);
+    assertArrayEquals(values, back.gradient);
+    assertEquals(4, back.count());
+    assertEquals(3.5, back.weight());
+
+    // n_1 = 2, n_0 = 5: columns 1 and 3 of ∂W¹ (2 × 2 values), then 3 entries after W¹.
+    GradientSum sparse = new GradientSum();
+    sparse.setColumns(new double[] {1, 2, 3, 4, 5, 6, 7}, new int[] {1, 3}, 2, 5, 13);
+    sparse.count = 1;
+    sparse.weight = 1;
+    assertArrayEquals(sparse.meanGradient(), roundTrip(sparse).meanGradient());
+  }
+
+  /** 8 partitions at depth 3: treeAggregate shuffles the partials once before the driver. */
+  @Test
+  void distributedGradient_withKryo_equalsSingleJvmGradient() {
+    List<Example> examples = TestData.examples(SPEC, 200, 9);
+    double[] weights = Initializer.initialize(SPEC, 4);
+    TrainerConfig config =
+        TrainerConfig.builder(SPEC, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0))
+            .treeDepth(3)
+            .blockSize(25)
+            .build();
+    GradientSum sum =
+        new Trainer(jsc, config)
+            .gradient(
+                jsc.parallelize(TestData.blocks(SPEC, examples, 25, 25, 25, 25, 25, 25, 25, 25), 8)
+                    .cache(),
+                weights,
+                1);
+    assertEquals(200, sum.count());
+    double[] expected = TestData.singleJvmMeanGradient(SPEC, examples, weights, e -> true);
+    double error = Weights.maxEntryError(expected, sum.meanGradient(), 1e-15);
+    assertTrue(error < 1e-12, "worst entry's relative error " + error);
+  }
+}
