@@ -100,7 +100,8 @@ class ClusterIT {
   /**
    * Client mode, with the application's own traffic encrypted (AES on the RPC and block transfers
    * between driver and executors, keyed by the authentication secret) and its shuffle and spill
-   * files too: two executor JVMs train the local model.
+   * files too, on a cluster whose serializer is Kryo (as many clusters set it; sparkprop's jobs
+   * keep Java's and say so): two executor JVMs train the local model.
    */
   @Test
   @Order(1)
@@ -112,9 +113,14 @@ class ClusterIT {
             "--conf",
             "spark.network.crypto.enabled=true",
             "--conf",
-            "spark.io.encryption.enabled=true"));
+            "spark.io.encryption.enabled=true",
+            "--conf",
+            "spark.serializer=org.apache.spark.serializer.KryoSerializer"));
     Result result = submit("client", sparkArgs, train("client"));
     assertEquals(0, result.code(), result.output());
+    assertTrue(
+        result.output().contains("sparkprop's jobs use org.apache.spark.serializer.JavaSerializer"),
+        result.output());
     List<String[]> executors = executors(result.output());
     assertEquals(2, executors.size(), result.output());
     assertNotEquals(executors.get(0)[0], executors.get(1)[0], "two executor ids");
