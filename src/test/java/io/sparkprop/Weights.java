@@ -35,6 +35,24 @@ public final class Weights {
     return worst;
   }
 
+  /**
+   * The largest error of {@code actual} against {@code expected}, each entry relative to its own
+   * {@code scale}: max_i |e_i − a_i| / scale_i, where an entry of scale 0 must match exactly.
+   */
+  public static double maxScaledError(double[] expected, double[] actual, double[] scale) {
+    if (expected.length != actual.length || expected.length != scale.length) {
+      throw new AssertionError(
+          expected.length + " vs " + actual.length + " vs " + scale.length + " entries");
+    }
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double diff = Math.abs(expected[i] - actual[i]);
+      double error = diff == 0 ? 0 : scale[i] == 0 ? Double.POSITIVE_INFINITY : diff / scale[i];
+      worst = Math.max(worst, error);
+    }
+    return worst;
+  }
+
   /** {@link #maxEntryError} of float entries against doubles. */
   public static double maxEntryError(double[] expected, float[] actual, double floor) {
     double[] widened = new double[actual.length];
