@@ -16,9 +16,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Only full gd passes over the sparse bench's data (20,000 examples of {@code features} binary
- * features, 40 nonzeros each, network features-64-2), for a profiler: prints the median pass.
+ * features, 40 nonzeros each, network features-hidden-2), for a profiler: prints the median pass.
  *
- * <p>Arguments: passes (50), features (50000).
+ * <p>Arguments: passes (50), features (50000), block size (the bench's), hidden units (64; the
+ * scaling section's network has 16).
  */
 final class SparsePassProfile {
   private SparsePassProfile() {}
@@ -27,6 +28,7 @@ final class SparsePassProfile {
     int passes = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int features = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
     int blockSize = args.length > 2 ? Integer.parseInt(args[2]) : Ours.BLOCK_SIZE;
+    int hidden = args.length > 3 ? Integer.parseInt(args[3]) : 64;
     SparkSession spark =
         SparkSession.builder()
             .master("local[2]")
@@ -43,7 +45,10 @@ final class SparsePassProfile {
       GenerateSparse.write(file, 20_000, features, 40, 2, 19);
       NetworkSpec spec =
           NetworkSpec.of(
-              new int[] {features, 64, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+              new int[] {features, hidden, 2},
+              Activation.TANH,
+              Activation.SOFTMAX,
+              Loss.CROSS_ENTROPY);
       Datasets.Cached cached =
           Datasets.loadAndCache(
               jsc,
