@@ -8,30 +8,40 @@ import java.util.Arrays;
  * "all" once a dense example is seen.
  */
 final class TouchedColumns {
-  private final boolean[] seen;
+  /**
+   * 1 for a marked feature, else 0: bytes, so that marking and listing add them up, branch-free.
+   */
+  private final byte[] seen;
+
   private int[] list = new int[256];
   private int count;
   private boolean all;
 
   TouchedColumns(int inputs) {
-    this.seen = new boolean[inputs];
+    this.seen = new byte[inputs];
   }
 
-  /** Marks the features {@code rows[from … to)}. */
+  /**
+   * Marks the features {@code rows[from … to)}. Each row is written at the list's end and kept (the
+   * count moves on) only when new: whether a random feature is new is a coin toss a branch would
+   * mispredict about half the time.
+   */
   void mark(int[] rows, int from, int to) {
     if (all) {
       return;
     }
+    if (list.length < count + to - from) {
+      list = Arrays.copyOf(list, Math.max(2 * list.length, count + to - from));
+    }
+    int[] into = list;
+    int n = count;
     for (int k = from; k < to; k++) {
       int r = rows[k];
-      if (!seen[r]) {
-        seen[r] = true;
-        if (count == list.length) {
-          list = Arrays.copyOf(list, 2 * count);
-        }
-        list[count++] = r;
-      }
+      into[n] = r;
+      n += 1 - seen[r];
+      seen[r] = 1;
     }
+    count = n;
   }
 
   /** Marks every feature: a dense example may touch any. */
@@ -52,12 +62,12 @@ final class TouchedColumns {
       Arrays.sort(sorted);
       return sorted;
     }
-    // Many: one pass over the marks (n_0 bytes, in order) beats sorting them.
+    // Many: one pass over the marks (n_0 bytes, in order) beats sorting them. Every feature is
+    // written at the list's end, which moves on past a marked one; c < count at every write.
     int[] sorted = new int[count];
     for (int r = 0, c = 0; c < count; r++) {
-      if (seen[r]) {
-        sorted[c++] = r;
-      }
+      sorted[c] = r;
+      c += seen[r];
     }
     return sorted;
   }
