@@ -2,7 +2,10 @@
 # The side-by-side benchmark: sparkprop against Spark MLlib's MultilayerPerceptronClassifier in one
 # JVM, local[2], on MNIST. Writes target/bench/results.md and target/bench/pass-time.svg.
 #
-#   scripts/bench.sh [--repeats N] [--passes N] [--skip-convergence]
+#   scripts/bench.sh [--repeats N] [--passes N] [--skip-convergence] [--torch PYTHON]
+#                                           with a Python that imports torch (--torch, or
+#                                           TORCH_PYTHON; default python3), PyTorch on the same
+#                                           cores too (src/bench/python/torch_reference.py)
 #   scripts/bench.sh --load [--repeats N]   load-and-cache time and cached bytes, IDX vs LIBSVM vs
 #                                           Parquet (target/bench/load.md)
 #   scripts/bench.sh --sparse [--passes N]  50,000 sparse binary features against dense MNIST:

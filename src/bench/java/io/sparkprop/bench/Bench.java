@@ -34,6 +34,10 @@ import org.apache.spark.storage.StorageLevel;
 public final class Bench {
   private static final int PARTITIONS = 2;
   private static final double TARGET = 0.97;
+
+  /** The accuracy conf/mnist.properties' run is timed to. */
+  static final double CONF_TARGET = 0.98;
+
   private static final int[][] LAYERS = {{784, 128, 10}, {784, 256, 128, 10}};
 
   private Bench() {}
@@ -121,7 +125,71 @@ public final class Bench {
     if (!settings.skipConvergence) {
       convergence(report, ours, mllib, train, test, mlTrain, mlTest);
     }
+    torch(report, settings, ours, train, test);
     return report;
+  }
+
+  /**
+   * PyTorch on the same cores, when {@code --torch}'s Python can import it; with the convergence
+   * runs, also sparkprop's run of conf/mnist.properties, to put beside PyTorch's.
+   */
+  private static void torch(
+      Report report, Settings settings, Ours ours, Datasets.Cached train, Datasets.Cached test) {
+    if (!Torch.available(settings.torch)) {
+      report.torchAbsent = settings.torch + " cannot import torch";
+      log("PyTorch section skipped: " + report.torchAbsent);
+      return;
+    }
+    try {
+      report.torch = Torch.run(settings.torch, settings.mnist, PARTITIONS, settings.passes);
+    } catch (java.io.IOException e) {
+      report.torchAbsent = e.getMessage();
+      log("PyTorch section failed: " + e.getMessage());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!settings.skipConvergence) {
+      report.confRun = mnistProperties(ours, train, test);
+      log(report.confRun.toString());
+    }
+  }
+
+  /**
+   * conf/mnist.properties' training run (784-256-128-10, Adam η 0.002, cosine, L2 1e-4, 1 % a step,
+   * 12 epochs; the settings are repeated here and must follow the file), timed to 98 %.
+   */
+  private static Ours.Run mnistProperties(Ours ours, Datasets.Cached train, Datasets.Cached test) {
+    double fraction = 0.01;
+    int epochs = 12;
+    int stepsPerEpoch = TrainerConfig.stepsPerEpoch(fraction);
+    OptimizerSpec adam =
+        new OptimizerSpec(
+            OptimizerSpec.Kind.ADAM,
+            0.002,
+            0.0,
+            0.9,
+            0.999,
+            1e-8,
+            1e-4,
+            0.0,
+            new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 0.5, stepsPerEpoch, 0, 0.0),
+            10,
+            0.0);
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {784, 256, 128, 10}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    return ours.train(
+        "sparkprop conf/mnist.properties, 784-256-128-10 relu, adam, 1 % a step, 12 epochs",
+        train.blocks(),
+        test.blocks(),
+        spec,
+        adam,
+        fraction,
+        Precision.FLOAT64,
+        epochs * stepsPerEpoch,
+        CONF_TARGET);
   }
 
   private static String scaling(SparkSession spark, Settings settings) throws InterruptedException {
@@ -353,7 +421,13 @@ public final class Bench {
 
   /** The command line. */
   private record Settings(
-      Path mnist, Path out, int repeats, int passes, boolean skipConvergence, int[] scaling) {
+      Path mnist,
+      Path out,
+      int repeats,
+      int passes,
+      boolean skipConvergence,
+      int[] scaling,
+      String torch) {
     static Settings parse(String[] args) {
       Path mnist = Path.of("data/mnist");
       Path out = Path.of("target/bench");
@@ -361,6 +435,7 @@ public final class Bench {
       int passes = 5;
       boolean skip = false;
       int[] scaling = null;
+      String torch = System.getenv().getOrDefault("TORCH_PYTHON", "python3");
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--mnist" -> mnist = Path.of(value(args, ++i));
@@ -368,6 +443,7 @@ public final class Bench {
           case "--repeats" -> repeats = Integer.parseInt(value(args, ++i));
           case "--passes" -> passes = Integer.parseInt(value(args, ++i));
           case "--skip-convergence" -> skip = true;
+          case "--torch" -> torch = value(args, ++i);
           case "--scaling" ->
               scaling =
                   Arrays.stream(value(args, ++i).split(",")).mapToInt(Integer::parseInt).toArray();
@@ -379,11 +455,11 @@ public final class Bench {
       if (repeats < 1 || passes < 1) {
         throw new IllegalArgumentException("--repeats and --passes must be at least 1");
       }
-      return new Settings(mnist, out, repeats, passes, skip, scaling);
+      return new Settings(mnist, out, repeats, passes, skip, scaling, torch);
     }
 
     private static final String[] KNOWN = {
-      "--mnist", "--out", "--repeats", "--passes", "--skip-convergence", "--scaling"
+      "--mnist", "--out", "--repeats", "--passes", "--skip-convergence", "--scaling", "--torch"
     };
 
     private static String value(String[] args, int i) {
