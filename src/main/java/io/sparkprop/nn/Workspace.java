@@ -8,6 +8,7 @@ package io.sparkprop.nn;
  */
 public final class Workspace<A> {
   final Arithmetic<A> arithmetic;
+  private final NetworkSpec spec;
   private final int capacity;
 
   /** activations[l], l = 1 … L: a^l, column-major n_l × capacity; written by the forward pass. */
@@ -54,6 +55,7 @@ public final class Workspace<A> {
       throw new IllegalArgumentException("block capacity must be positive, found " + capacity);
     }
     this.arithmetic = arithmetic;
+    this.spec = spec;
     this.capacity = capacity;
     int numLayers = spec.numLayers();
     activations = new Object[numLayers + 1];
@@ -86,6 +88,15 @@ public final class Workspace<A> {
   /** The most examples one block may hold. */
   public int capacity() {
     return capacity;
+  }
+
+  /**
+   * This workspace when it holds blocks of {@code cols} examples, else a new one that does: a pass
+   * configured for narrower blocks than the data was cached in still runs, at the cost of one
+   * allocation in the task that meets the first wider block.
+   */
+  public Workspace<A> atLeast(int cols) {
+    return cols <= capacity ? this : new Workspace<>(arithmetic, spec, cols);
   }
 
   /** The gather buffer for inputs, column-major n_0 × capacity; callers fill its first columns. */

@@ -86,6 +86,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
           chunk.add(block);
           continue;
         }
+        workspace = workspace.atLeast(block.size());
         double[] y = targets(block, workspace);
         sum.loss += accumulateGradient(network, w, block, y, workspace, gradient);
         sum.count += block.size();

@@ -34,6 +34,7 @@ final class PartitionEvaluation extends BlockFunction<Evaluation> {
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
       int cols = block.size();
+      workspace = workspace.atLeast(cols);
       double[] targets = targets(block, workspace);
       evaluation.loss += loss(network, w, block, targets, workspace);
       evaluation.count += cols;
