@@ -1,5 +1,7 @@
 package io.sparkprop.spark.load;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparkprop.data.DataFormatException;
 import io.sparkprop.data.DataShape;
 import io.sparkprop.data.DataSource;
@@ -44,8 +46,10 @@ public final class Datasets {
 
   /**
    * A cached partition: the executor (id and JVM pid) that holds it, its number of examples and the
-   * classes among them (bit k + 1 for {@link ExampleBlock#hotRow} k).
+   * classes among them (bit k + 1 for {@link ExampleBlock#hotRow} k). Written by Java serialization
+   * under Kryo too, whose field serializer cannot build a record.
    */
+  @DefaultSerializer(JavaSerializer.class)
   record Placement(String where, long count, BitSet hotRows, long sparseCount, long nonZeros)
       implements Serializable {}
 
