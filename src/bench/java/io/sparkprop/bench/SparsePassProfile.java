@@ -5,6 +5,7 @@ import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.OptimizerSpec;
 import io.sparkprop.spark.Trainer;
 import io.sparkprop.spark.TrainerConfig;
@@ -19,7 +20,7 @@ import org.apache.spark.storage.StorageLevel;
  * features, 40 nonzeros each, network features-hidden-2), for a profiler: prints the median pass.
  *
  * <p>Arguments: passes (50), features (50000), block size (the bench's), hidden units (64; the
- * scaling section's network has 16).
+ * scaling section's network has 16), precision (float64 or float32).
  */
 final class SparsePassProfile {
   private SparsePassProfile() {}
@@ -29,6 +30,7 @@ final class SparsePassProfile {
     int features = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
     int blockSize = args.length > 2 ? Integer.parseInt(args[2]) : Ours.BLOCK_SIZE;
     int hidden = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    Precision precision = args.length > 4 ? Precision.parse(args[4]) : Precision.FLOAT64;
     SparkSession spark =
         SparkSession.builder()
             .master("local[2]")
@@ -64,6 +66,7 @@ final class SparsePassProfile {
               TrainerConfig.builder(spec, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0.0))
                   .steps(1)
                   .blockSize(blockSize)
+                  .precision(precision)
                   .build());
       double[] w = Initializer.initialize(spec, 1);
       trainer.gradient(cached.blocks(), w, 1);

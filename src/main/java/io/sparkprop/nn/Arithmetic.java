@@ -44,6 +44,9 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
   /** {@code values} in this type: the array itself for doubles (do not modify), else a copy. */
   public abstract A fromDoubles(double[] values);
 
+  /** {@code values} in this type: the array itself for floats (do not modify), else a copy. */
+  public abstract A fromFloats(float[] values);
+
   /** Adds the first {@code into.length} of {@code values} into {@code into}. */
   public abstract void addInto(A values, double[] into);
 
@@ -144,6 +147,15 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
     @Override
     public double[] fromDoubles(double[] values) {
       return values;
+    }
+
+    @Override
+    public double[] fromFloats(float[] values) {
+      double[] out = new double[values.length];
+      for (int i = 0; i < values.length; i++) {
+        out[i] = values[i];
+      }
+      return out;
     }
 
     @Override
@@ -281,6 +293,11 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
       float[] out = new float[values.length];
       store(values, values.length, out);
       return out;
+    }
+
+    @Override
+    public float[] fromFloats(float[] values) {
+      return values;
     }
 
     @Override

@@ -1,14 +1,16 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.data.ExampleBlock;
+import io.sparkprop.nn.Precision;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The distributed part of a step: broadcast the weights → every partition sums its loss and
- * gradient ({@link PartitionGradient}) → treeAggregate combines the partition sums → the broadcast
- * is destroyed. The driver then divides by the exact m ({@link GradientSum#meanGradient()}).
+ * The distributed part of a step: broadcast the weights (rounded to floats on the driver for a
+ * float32 pass, see {@link WeightArray#rounded}) → every partition sums its loss and gradient
+ * ({@link PartitionGradient}) → treeAggregate combines the partition sums → the broadcast is
+ * destroyed. The driver then divides by the exact m ({@link GradientSum#meanGradient()}).
  */
 final class GradientPass {
   private final TrainerConfig config;
@@ -30,15 +32,19 @@ final class GradientPass {
    */
   GradientSum sum(JavaRDD<ExampleBlock> train, double[] weights, int step) {
     long start = System.nanoTime();
+    WeightArray broadcast =
+        config.precision() == Precision.FLOAT32
+            ? WeightArray.rounded(weights)
+            : new WeightArray(weights);
     GradientSum sum =
         broadcasts.run(
-            weights,
-            broadcast ->
+            broadcast,
+            handle ->
                 train
                     .mapPartitions(
                         new PartitionGradient(
                             config.network(),
-                            broadcast,
+                            handle,
                             config.blockSize(),
                             train.id(),
                             config.batchFraction(),
@@ -55,7 +61,7 @@ final class GradientPass {
                 Locale.ROOT,
                 " | last pass %.2f s: %s of weights broadcast, %s of gradients from %d partitions",
                 (System.nanoTime() - start) / 1e9,
-                readable((long) weights.length * Double.BYTES),
+                readable(broadcast.bytes()),
                 readable(sum.sentBytes()),
                 sum.partitions())
             + (sum.sparsePartitions() > 0

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -35,11 +33,8 @@ import java.util.Arrays;
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 3L;
 
-  /** Column indices converted per chunk when they are written or read: 256 KB of bytes. */
-  private static final int CHUNK = 1 << 16;
-
   /**
-   * Written by {@link #writeObject} in bulk, little-endian ({@link BulkDoubles}). Dense: the flat
+   * Written by {@link #writeObject} in bulk, little-endian ({@link BulkArrays}). Dense: the flat
    * layout. Sparse ({@link #columns} not null): W¹'s listed columns, then the entries from n_1 ×
    * n_0 on; the array may be longer than that ({@link #used()}) when it was compacted in place.
    */
@@ -82,17 +77,9 @@ public final class GradientSum implements Serializable {
     out.writeInt(used);
     out.writeInt(columns == null ? -1 : columns.length);
     if (columns != null) {
-      ByteBuffer bytes =
-          ByteBuffer.allocate(Math.min(CHUNK, Math.max(columns.length, 1)) * Integer.BYTES)
-              .order(ByteOrder.LITTLE_ENDIAN);
-      for (int from = 0; from < columns.length; from += CHUNK) {
-        int n = Math.min(CHUNK, columns.length - from);
-        bytes.clear();
-        bytes.asIntBuffer().put(columns, from, n);
-        out.write(bytes.array(), 0, n * Integer.BYTES);
-      }
+      BulkArrays.write(out, columns, columns.length);
     }
-    BulkDoubles.write(out, gradient, used);
+    BulkArrays.write(out, gradient, used);
     if (pooled) {
       Arrays.fill(gradient, 0.0);
       GradientBuffers.give(gradient);
@@ -110,18 +97,8 @@ public final class GradientSum implements Serializable {
       return;
     }
     int carried = in.readInt();
-    columns = carried < 0 ? null : new int[carried];
-    if (carried > 0) {
-      byte[] chunk = new byte[Math.min(CHUNK, carried) * Integer.BYTES];
-      ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-      for (int from = 0; from < carried; from += CHUNK) {
-        int n = Math.min(CHUNK, carried - from);
-        in.readFully(chunk, 0, n * Integer.BYTES);
-        bytes.clear();
-        bytes.asIntBuffer().get(columns, from, n);
-      }
-    }
-    gradient = BulkDoubles.read(in, used);
+    columns = carried < 0 ? null : BulkArrays.readInts(in, carried);
+    gradient = BulkArrays.readDoubles(in, used);
   }
 
   /** The entries of {@link #gradient} in use. */

@@ -70,8 +70,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   @SuppressWarnings("unchecked")
   private <A> void accumulate(
       Arithmetic<A> arithmetic, Iterator<ExampleBlock> blocks, GradientSum sum) {
-    A w = arithmetic.fromDoubles(weights.value().values());
-    int length = weights.value().values().length;
+    A w = weights.value().in(arithmetic);
+    int length = weights.value().length();
     Object reused = GradientBuffers.take(precision == Precision.FLOAT32, length);
     A gradient = reused != null ? (A) reused : arithmetic.allocate(length);
     TouchedColumns touched = new TouchedColumns(spec.numInputs());
@@ -205,7 +205,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     int rows = spec.size(1);
     int inputs = spec.numInputs();
     int after = rows * inputs;
-    int length = weights.value().values().length;
+    int length = weights.value().length();
     double[] values = new double[carried.length * rows + length - after];
     for (int c = 0; c < carried.length; c++) {
       move(gradient, carried[c] * rows, values, c * rows, rows);

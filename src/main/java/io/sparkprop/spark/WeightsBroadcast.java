@@ -54,7 +54,12 @@ public final class WeightsBroadcast {
 
   /** Broadcasts {@code weights}, runs {@code pass} with the handle, then releases the broadcast. */
   public <T> T run(double[] weights, Function<Broadcast<WeightArray>, T> pass) {
-    Broadcast<WeightArray> broadcast = jsc.broadcast(new WeightArray(weights));
+    return run(new WeightArray(weights), pass);
+  }
+
+  /** Broadcasts {@code weights}, runs {@code pass} with the handle, then releases the broadcast. */
+  <T> T run(WeightArray weights, Function<Broadcast<WeightArray>, T> pass) {
+    Broadcast<WeightArray> broadcast = jsc.broadcast(weights);
     observer.accept(broadcast);
     try {
       return pass.apply(broadcast);

@@ -1,5 +1,6 @@
 package io.sparkprop.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.sparkprop.Weights;
 import io.sparkprop.data.Example;
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Arithmetic;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
@@ -181,6 +183,25 @@ class DistributedGradientTest {
     double[] expected = singleJvmMeanGradient(weights, fraction, 11, 4);
     double difference = Weights.maxEntryError(expected, sum.meanGradient(), FLOAT_FLOOR);
     assertTrue(difference < FLOAT_TOLERANCE, "float32 against float64: " + difference);
+  }
+
+  /** A float32 pass broadcasts the weights as floats, rounded once on the driver. */
+  @Test
+  void float32Gradient_broadcastsFloats() {
+    double[] weights = Initializer.initialize(SPEC, 3);
+    Trainer trainer =
+        new Trainer(
+            jsc,
+            config(new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0), 1.0, 1, 2)
+                .precision(Precision.FLOAT32)
+                .build());
+    List<WeightArray> seen = new ArrayList<>();
+    trainer.observeBroadcasts(b -> seen.add(b.value()));
+    trainer.gradient(partitioned(3), weights, 1);
+
+    assertEquals(1, seen.size());
+    assertEquals((long) weights.length * Float.BYTES, seen.get(0).bytes());
+    assertArrayEquals(Arithmetic.FLOAT32.fromDoubles(weights), seen.get(0).in(Arithmetic.FLOAT32));
   }
 
   @Test

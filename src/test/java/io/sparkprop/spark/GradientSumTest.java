@@ -1,10 +1,13 @@
 package io.sparkprop.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.nn.Arithmetic;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -100,7 +103,7 @@ class GradientSumTest {
     assertNull(GradientBuffers.take(false, length), "and gives nothing to the pool");
   }
 
-  /** The broadcast weights cross bit for bit too, whatever their length. */
+  /** The broadcast weights cross bit for bit too, whatever their length, as doubles or floats. */
   @Test
   void weightArray_keepsEveryBit() throws Exception {
     SplittableRandom random = new SplittableRandom(5);
@@ -109,15 +112,7 @@ class GradientSumTest {
       for (int i = 0; i < length; i++) {
         values[i] = Double.longBitsToDouble(random.nextLong());
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(new WeightArray(values));
-      }
-      double[] back;
-      try (ObjectInputStream in =
-          new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-        back = ((WeightArray) in.readObject()).values();
-      }
+      double[] back = javaRoundTrip(new WeightArray(values)).values();
       assertEquals(length, back.length);
       for (int i = 0; i < length; i++) {
         assertEquals(
@@ -125,6 +120,42 @@ class GradientSumTest {
             Double.doubleToRawLongBits(back[i]),
             "entry " + i + " of " + length);
       }
+      WeightArray rounded = javaRoundTrip(WeightArray.rounded(values));
+      assertEquals(length, rounded.length());
+      assertEquals(4L * length, rounded.bytes());
+      float[] floats = rounded.in(Arithmetic.FLOAT32);
+      for (int i = 0; i < length; i++) {
+        assertEquals(
+            Float.floatToRawIntBits((float) values[i]),
+            Float.floatToRawIntBits(floats[i]),
+            "float entry " + i + " of " + length);
+      }
+    }
+  }
+
+  /** Weights broadcast as floats hand out floats, or doubles converted, but not as doubles. */
+  @Test
+  void roundedWeights_areFloats() {
+    double[] values = {0.1, -1e-50, 1e300, 3.0};
+    WeightArray rounded = WeightArray.rounded(values);
+    float[] floats = rounded.in(Arithmetic.FLOAT32);
+    assertSame(floats, rounded.in(Arithmetic.FLOAT32), "the array itself, not a copy a task");
+    assertArrayEquals(new float[] {0.1f, -0.0f, Float.POSITIVE_INFINITY, 3f}, floats);
+    assertArrayEquals(
+        new double[] {(double) 0.1f, -0.0, Double.POSITIVE_INFINITY, 3.0},
+        rounded.in(Arithmetic.FLOAT64));
+    assertThrows(IllegalStateException.class, rounded::values);
+    assertSame(values, new WeightArray(values).in(Arithmetic.FLOAT64));
+  }
+
+  private static WeightArray javaRoundTrip(WeightArray weights) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(weights);
+    }
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (WeightArray) in.readObject();
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Example;
 import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Arithmetic;
 import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.NetworkSpec;
@@ -66,6 +67,9 @@ class KryoSerializerTest {
     SplittableRandom random = new SplittableRandom(2);
     double[] values = random.doubles(70_001).toArray();
     assertArrayEquals(values, roundTrip(new WeightArray(values)).values());
+    assertArrayEquals(
+        Arithmetic.FLOAT32.fromDoubles(values),
+        roundTrip(WeightArray.rounded(values)).in(Arithmetic.FLOAT32));
 
     GradientSum dense = new GradientSum();
     dense.gradient = values.clone();
