@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * accumulator is neither allocated nor cleared in full every step: a task that touched few columns
  * clears just those and gives the array back. Held softly, so the collector may take them back
  * under memory pressure; an array of another length than asked for (a previous network's) is
- * dropped when met.
+ * dropped when met. Also keeps the arrays a partition's touched columns were sent in, which need no
+ * clearing ({@link #takeScratch}).
  */
 final class GradientBuffers {
   private static final ConcurrentLinkedQueue<SoftReference<Object>> FREE =
@@ -36,5 +37,30 @@ final class GradientBuffers {
   /** Gives back an array whose every entry is zero. */
   static void give(Object zeroed) {
     FREE.add(new SoftReference<>(zeroed));
+  }
+
+  /** Arrays whose contents are left over from an earlier task: see {@link #takeScratch}. */
+  private static final ConcurrentLinkedQueue<SoftReference<double[]>> SCRATCH =
+      new ConcurrentLinkedQueue<>();
+
+  /**
+   * A double[] of at least {@code length} entries with any contents (its user writes every entry it
+   * reads), or null if none is kept.
+   */
+  static double[] takeScratch(int length) {
+    for (SoftReference<double[]> ref : SCRATCH) {
+      double[] array = ref.get();
+      if (array == null) {
+        SCRATCH.remove(ref);
+      } else if (array.length >= length && SCRATCH.remove(ref)) {
+        return array;
+      }
+    }
+    return null;
+  }
+
+  /** Keeps an array for {@link #takeScratch}, whatever its contents. */
+  static void giveScratch(double[] array) {
+    SCRATCH.add(new SoftReference<>(array));
   }
 }

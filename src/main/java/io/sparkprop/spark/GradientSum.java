@@ -48,6 +48,13 @@ public final class GradientSum implements Serializable {
    */
   transient boolean pooled;
 
+  /**
+   * Whether {@link #gradient} holds a partition's touched columns in an array kept in the executor
+   * ({@link GradientBuffers#takeScratch}): once written as the task's result it is given back, as
+   * it is, for the next step's task to overwrite.
+   */
+  transient boolean scratch;
+
   /** The indices of W¹'s columns {@link #gradient} carries, increasing; null when it is dense. */
   transient int[] columns;
 
@@ -85,6 +92,10 @@ public final class GradientSum implements Serializable {
       GradientBuffers.give(gradient);
       gradient = null;
       pooled = false;
+    } else if (scratch) {
+      GradientBuffers.giveScratch(gradient);
+      gradient = null;
+      scratch = false;
     }
   }
 
@@ -173,6 +184,7 @@ public final class GradientSum implements Serializable {
     if (gradient == null) {
       gradient = other.gradient;
       pooled = other.pooled;
+      scratch = other.scratch;
       columns = other.columns;
       firstRows = other.firstRows;
       firstColumns = other.firstColumns;
@@ -185,9 +197,11 @@ public final class GradientSum implements Serializable {
       addInto(other.gradient);
       gradient = other.gradient;
       pooled = other.pooled;
+      scratch = false;
       columns = null;
     } else {
       mergeSparse(other);
+      scratch = false;
     }
     loss += other.loss;
     count += other.count;

@@ -199,19 +199,23 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
   /**
    * Moves the {@code carried} columns of ∂W¹ and every entry after W¹ from the accumulator into
-   * {@code sum}, leaving the accumulator all zeros: no other entry was written.
+   * {@code sum}, leaving the accumulator all zeros: no other entry was written. They go into an
+   * array an earlier task sent its columns in, when the executor kept one long enough.
    */
   private <A> void takeColumns(A gradient, int[] carried, GradientSum sum) {
     int rows = spec.size(1);
     int inputs = spec.numInputs();
     int after = rows * inputs;
     int length = weights.value().length();
-    double[] values = new double[carried.length * rows + length - after];
+    int used = carried.length * rows + length - after;
+    double[] kept = GradientBuffers.takeScratch(used);
+    double[] values = kept != null ? kept : new double[used];
     for (int c = 0; c < carried.length; c++) {
       move(gradient, carried[c] * rows, values, c * rows, rows);
     }
     move(gradient, after, values, carried.length * rows, length - after);
     sum.setColumns(values, carried, rows, inputs, length);
+    sum.scratch = true;
   }
 
   /** Copies n entries of a double[] or float[] into {@code to} and sets them to zero. */

@@ -103,6 +103,46 @@ class GradientSumTest {
     assertNull(GradientBuffers.take(false, length), "and gives nothing to the pool");
   }
 
+  /**
+   * A partition's touched columns sent in a kept array longer than they need: only the entries in
+   * use are written, and once written the array goes back to the executor as it is; also through a
+   * merge that adopts it.
+   */
+  @Test
+  void writingAScratchSum_givesItsArrayBack() throws Exception {
+    // n_1 = 2, n_0 = 50: columns 4 and 9 of ∂W¹ (2 × 2 values), then 3 entries after W¹.
+    int length = 2 * 50 + 3;
+    for (boolean adopted : new boolean[] {false, true}) {
+      double[] kept = new double[70_003]; // no other test's length: the pool is shared
+      Arrays.fill(kept, Double.NaN);
+      double[] values = {1, 2, 3, 4, 5, 6, 7};
+      System.arraycopy(values, 0, kept, 0, values.length);
+      GradientSum partition = new GradientSum();
+      partition.setColumns(kept, new int[] {4, 9}, 2, 50, length);
+      partition.scratch = true;
+      partition.count = 2;
+      partition.weight = 2;
+      GradientSum written = adopted ? new GradientSum().merge(partition) : partition;
+      GradientSum back = roundTrip(written);
+      double[] expected = new double[length];
+      expected[8] = 1;
+      expected[9] = 2;
+      expected[18] = 3;
+      expected[19] = 4;
+      expected[100] = 5;
+      expected[101] = 6;
+      expected[102] = 7;
+      double[] mean = back.meanGradient();
+      for (int i = 0; i < length; i++) {
+        assertEquals(expected[i] / 2, mean[i], "entry " + i);
+      }
+      assertNull(written.gradient, "written once, the sum lets go of the array");
+      assertTrue(
+          kept == GradientBuffers.takeScratch(70_003),
+          "the array back in the executor's keeping; adopted by a merge: " + adopted);
+    }
+  }
+
   /** The broadcast weights cross bit for bit too, whatever their length, as doubles or floats. */
   @Test
   void weightArray_keepsEveryBit() throws Exception {

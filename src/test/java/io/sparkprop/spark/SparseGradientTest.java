@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import scala.Tuple2;
@@ -151,5 +152,27 @@ class SparseGradientTest {
             e -> Sampling.of(11, 3, fraction).keep(e.id()),
             sum.meanGradient());
     assertTrue(error < GRADIENT_TOLERANCE, "worst entry's error relative to its scale " + error);
+  }
+
+  /**
+   * Steps in a row reuse the arrays earlier tasks sent their columns in: each step's gradient is
+   * still its own single-JVM gradient, with nothing left over from the step before.
+   */
+  @Test
+  void gradients_inARow_eachEqualsItsSingleJvmGradient() {
+    TrainerConfig config =
+        TrainerConfig.builder(SPEC, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0))
+            .blockSize(16)
+            .build();
+    Trainer trainer = new Trainer(jsc, config);
+    JavaRDD<ExampleBlock> data = partitioned(3, false);
+    List<Example> used = examples.subList(0, 140);
+    for (long seed = 1; seed <= 3; seed++) {
+      double[] weights = Initializer.initialize(SPEC, seed);
+      GradientSum sum = trainer.gradient(data, weights, 1);
+      assertEquals(2, sum.sparsePartitions());
+      double error = TestData.gradientError(SPEC, used, weights, e -> true, sum.meanGradient());
+      assertTrue(error < GRADIENT_TOLERANCE, "step with seed " + seed + ": " + error);
+    }
   }
 }
