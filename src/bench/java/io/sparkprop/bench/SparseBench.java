@@ -33,8 +33,8 @@ import org.apache.spark.storage.StorageLevel;
  * checks that three gd steps on sparse and on dense blocks end with the same weights. MNIST's
  * passes and the sparse blocks' are taken in turn, so that the machine's slower moments weigh on
  * both sides of the ratio alike. Then how a step's cost grows with n_0 at the same nonzeros:
- * 50,000, 200,000 and 2^20 features with an n_0-16-2 network, the partition side (task CPU) apart
- * from the driver's. Writes target/bench/sparse.md.
+ * 50,000, 200,000 and 2^20 features with an n_0-16-2 network, in float64 and in float32, the
+ * partition side (task CPU) apart from the driver's. Writes target/bench/sparse.md.
  */
 public final class SparseBench {
   private static final int PARTITIONS = 2;
@@ -140,8 +140,10 @@ public final class SparseBench {
     }
     String table = table(mnistRow, rows, relativeDifference(trained[1], trained[0]), passes);
     List<ScaleRow> scaling = new ArrayList<>();
-    for (int features : SCALING_FEATURES) {
-      scaling.add(scale(jsc, timer, out, features, passes));
+    for (Precision precision : new Precision[] {Precision.FLOAT64, Precision.FLOAT32}) {
+      for (int features : SCALING_FEATURES) {
+        scaling.add(scale(jsc, timer, out, features, precision, passes));
+      }
     }
     return table + scalingTable(scaling, passes);
   }
@@ -153,6 +155,7 @@ public final class SparseBench {
    */
   private record ScaleRow(
       int features,
+      Precision precision,
       double taskCpu,
       double job,
       double driver,
@@ -163,10 +166,11 @@ public final class SparseBench {
 
   /**
    * Full gd steps of an n_0-16-2 network over {@link #EXAMPLES} examples of {@link #NON_ZEROS}
-   * binary features among {@code features}: the same nonzeros per example at every width.
+   * binary features among {@code features}, in {@code precision}: the same nonzeros per example at
+   * every width.
    */
   private static ScaleRow scale(
-      JavaSparkContext jsc, JobTimer timer, Path out, int features, int passes)
+      JavaSparkContext jsc, JobTimer timer, Path out, int features, Precision precision, int passes)
       throws IOException, InterruptedException {
     Path file = out.resolve("sparse-" + features);
     GenerateSparse.write(file, EXAMPLES, features, NON_ZEROS, PARTITIONS, 19);
@@ -187,6 +191,7 @@ public final class SparseBench {
             .steps(1)
             .seed(1)
             .blockSize(Ours.BLOCK_SIZE)
+            .precision(precision)
             .build();
     Trainer trainer = new Trainer(jsc, config);
     double[] weights = Initializer.initialize(spec, 1);
@@ -213,11 +218,12 @@ public final class SparseBench {
     cached.blocks().unpersist(true);
     return new ScaleRow(
         features,
+        precision,
         Report.median(timer.taskCpuSeconds(Ours.PASS_JOB)),
         Report.median(jobs),
         Report.median(driver),
         Report.median(steps),
-        (long) weights.length * Double.BYTES,
+        (long) weights.length * (precision == Precision.FLOAT32 ? Float.BYTES : Double.BYTES),
         sum.sentBytes(),
         sum.sparsePartitions());
   }
@@ -233,16 +239,21 @@ public final class SparseBench {
                 EXAMPLES,
                 passes))
         .append(
-            "| n_0 | task CPU (partition side) | × the first | job | driver outside the job"
-                + " | whole step | weights broadcast | gradients sent (sparse partitions) |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
-    double first = rows.get(0).taskCpu();
+            "| n_0 | precision | task CPU (partition side) | × 50,000 | job | driver outside the"
+                + " job | whole step | weights broadcast | gradients sent (sparse partitions) |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
+    double first = 0;
     for (ScaleRow r : rows) {
+      if (r.features() == SCALING_FEATURES[0]) {
+        first = r.taskCpu();
+      }
       md.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %.3f s | %.2f | %.3f s | %.3f s | %.3f s | %.1f MB | %.1f MB (%d of %d) |%n",
+              "| %,d | %s | %.3f s | %.2f | %.3f s | %.3f s | %.3f s | %.1f MB | %.1f MB (%d of %d)"
+                  + " |%n",
               r.features(),
+              r.precision().id(),
               r.taskCpu(),
               r.taskCpu() / first,
               r.job(),
