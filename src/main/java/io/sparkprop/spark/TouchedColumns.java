@@ -9,16 +9,20 @@ import java.util.Arrays;
  */
 final class TouchedColumns {
   /**
-   * 1 for a marked feature, else 0: bytes, so that marking and listing add them up, branch-free.
+   * Bit r % 64 of word r / 64 is set for a marked feature r: n_0 / 8 bytes (128 KB at 2^20
+   * features), which stay in a core's L2 cache while a partition is marked.
    */
-  private final byte[] seen;
+  private final long[] seen;
+
+  private final int inputs;
 
   private int[] list = new int[256];
   private int count;
   private boolean all;
 
   TouchedColumns(int inputs) {
-    this.seen = new byte[inputs];
+    this.seen = new long[(inputs + 63) >>> 6];
+    this.inputs = inputs;
   }
 
   /**
@@ -37,9 +41,10 @@ final class TouchedColumns {
     int n = count;
     for (int k = from; k < to; k++) {
       int r = rows[k];
+      long word = seen[r >>> 6];
       into[n] = r;
-      n += 1 - seen[r];
-      seen[r] = 1;
+      n += (int) (~word >>> r) & 1; // Java shifts a long by r mod 64
+      seen[r >>> 6] = word | (1L << r);
     }
     count = n;
   }
@@ -54,20 +59,21 @@ final class TouchedColumns {
    * columns with their indices is smaller than the dense first layer); else null.
    */
   int[] fewEnough() {
-    if (all || count > seen.length / 4 * 3) {
+    if (all || count > inputs / 4 * 3) {
       return null;
     }
-    if (count < seen.length / 64) {
+    if (count < inputs / 64) {
       int[] sorted = Arrays.copyOf(list, count);
       Arrays.sort(sorted);
       return sorted;
     }
-    // Many: one pass over the marks (n_0 bytes, in order) beats sorting them. Every feature is
-    // written at the list's end, which moves on past a marked one; c < count at every write.
+    // Many: one pass over the marks (n_0 bits, in order) beats sorting them.
     int[] sorted = new int[count];
-    for (int r = 0, c = 0; c < count; r++) {
-      sorted[c] = r;
-      c += seen[r];
+    int c = 0;
+    for (int w = 0; w < seen.length; w++) {
+      for (long word = seen[w]; word != 0; word &= word - 1) {
+        sorted[c++] = (w << 6) + Long.numberOfTrailingZeros(word);
+      }
     }
     return sorted;
   }

@@ -50,4 +50,19 @@ class TouchedColumnsTest {
     dense.markAll();
     assertNull(dense.fewEnough());
   }
+
+  /** The ends of the feature range and of each 64-feature word come back too. */
+  @Test
+  void edges_comeBack() {
+    int[] edges = {0, 63, 64, 127, 128, 1000, 1001, 1002, 3999, 4000, 4001, 5090, 5099};
+    int[] rows =
+        IntStream.concat(IntStream.of(edges), IntStream.range(200, 300)).sorted().toArray();
+    // 113 of 5,100 features are listed from the marks; of 326,400, sorted.
+    for (int inputs : new int[] {5100, 5100 * 64}) {
+      TouchedColumns touched = new TouchedColumns(inputs);
+      touched.mark(rows, 0, rows.length);
+      touched.mark(new int[] {5099, 0}, 0, 2);
+      assertArrayEquals(rows, touched.fewEnough(), inputs + " features");
+    }
+  }
 }
