@@ -112,4 +112,33 @@ class BroadcastOnlyIT {
     double after = trainer.gradient(data, end, 1).meanLoss();
     assertTrue(after < before, "loss " + before + " → " + after);
   }
+
+  /**
+   * A float32 step's weights, broadcast as floats, reach executors in other JVMs intact: its
+   * gradient is the float64 step's within float rounding (relative to its largest entry: 400-term
+   * sums in floats leave an entry that nearly cancels with few correct digits of its own).
+   */
+  @Test
+  void float32Gradient_onExecutorsInOtherJvms_isTheFloat64Gradient() {
+    List<io.sparkprop.data.Example> examples = TestData.examples(SPEC, 64, 7);
+    JavaRDD<ExampleBlock> data =
+        jsc.parallelize(TestData.blocks(SPEC, examples, 16, 16, 16, 16), 4).cache();
+    double[] weights = Initializer.initialize(SPEC, 2);
+    GradientSum[] sums = new GradientSum[2];
+    Precision[] precisions = {Precision.FLOAT64, Precision.FLOAT32};
+    for (int i = 0; i < 2; i++) {
+      sums[i] =
+          new Trainer(
+                  jsc,
+                  TrainerConfig.builder(SPEC, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.02, 0))
+                      .blockSize(16)
+                      .precision(precisions[i])
+                      .build())
+              .gradient(data, weights, 1);
+    }
+    assertEquals(64, sums[1].count());
+    double error =
+        io.sparkprop.Weights.maxRelativeDifference(sums[0].meanGradient(), sums[1].meanGradient());
+    assertTrue(error < 1e-4, "float32 against float64: " + error);
+  }
 }
