@@ -77,6 +77,23 @@ final class BulkArrays {
     return values;
   }
 
+  /** Reads n floats into a new array of doubles, each widened exactly. */
+  static double[] readFloatsAsDoubles(ObjectInputStream in, int n) throws IOException {
+    double[] values = new double[n];
+    ByteBuffer bytes = chunk(n, Float.BYTES);
+    float[] floats = new float[Math.min(CHUNK, Math.max(n, 1))];
+    for (int from = 0; from < n; from += CHUNK) {
+      int count = Math.min(CHUNK, n - from);
+      in.readFully(bytes.array(), 0, count * Float.BYTES);
+      bytes.clear();
+      bytes.asFloatBuffer().get(floats, 0, count);
+      for (int i = 0; i < count; i++) {
+        values[from + i] = floats[i];
+      }
+    }
+    return values;
+  }
+
   /** Reads n ints into a new array. */
   static int[] readInts(ObjectInputStream in, int n) throws IOException {
     int[] values = new int[n];

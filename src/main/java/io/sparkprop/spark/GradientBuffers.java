@@ -40,27 +40,29 @@ final class GradientBuffers {
   }
 
   /** Arrays whose contents are left over from an earlier task: see {@link #takeScratch}. */
-  private static final ConcurrentLinkedQueue<SoftReference<double[]>> SCRATCH =
+  private static final ConcurrentLinkedQueue<SoftReference<Object>> SCRATCH =
       new ConcurrentLinkedQueue<>();
 
   /**
-   * A double[] of at least {@code length} entries with any contents (its user writes every entry it
-   * reads), or null if none is kept.
+   * A double[] or float[] ({@code floats}) of at least {@code length} entries with any contents
+   * (its user writes every entry it reads), or null if none is kept.
    */
-  static double[] takeScratch(int length) {
-    for (SoftReference<double[]> ref : SCRATCH) {
-      double[] array = ref.get();
+  static Object takeScratch(boolean floats, int length) {
+    for (SoftReference<Object> ref : SCRATCH) {
+      Object array = ref.get();
       if (array == null) {
         SCRATCH.remove(ref);
-      } else if (array.length >= length && SCRATCH.remove(ref)) {
+      } else if (array instanceof float[] == floats
+          && length(array) >= length
+          && SCRATCH.remove(ref)) {
         return array;
       }
     }
     return null;
   }
 
-  /** Keeps an array for {@link #takeScratch}, whatever its contents. */
-  static void giveScratch(double[] array) {
+  /** Keeps a double[] or float[] for {@link #takeScratch}, whatever its contents. */
+  static void giveScratch(Object array) {
     SCRATCH.add(new SoftReference<>(array));
   }
 }

@@ -31,7 +31,7 @@ import java.util.Arrays;
  */
 @DefaultSerializer(JavaSerializer.class)
 public final class GradientSum implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   /**
    * Written by {@link #writeObject} in bulk, little-endian ({@link BulkArrays}). Dense: the flat
@@ -49,9 +49,17 @@ public final class GradientSum implements Serializable {
   transient boolean pooled;
 
   /**
-   * Whether {@link #gradient} holds a partition's touched columns in an array kept in the executor
-   * ({@link GradientBuffers#takeScratch}): once written as the task's result it is given back, as
-   * it is, for the next step's task to overwrite.
+   * A float32 partition's touched columns, laid out as {@link #gradient} says, in the floats its
+   * accumulator summed them in (then {@link #gradient} is null): written as floats, half the bytes,
+   * and read back as doubles, exactly. Only a partition's own sum, before it is written, holds
+   * them.
+   */
+  transient float[] floats;
+
+  /**
+   * Whether {@link #gradient} (or {@link #floats}) holds a partition's touched columns in an array
+   * kept in the executor ({@link GradientBuffers#takeScratch}): once written as the task's result
+   * it is given back, as it is, for the next step's task to overwrite.
    */
   transient boolean scratch;
 
@@ -76,25 +84,32 @@ public final class GradientSum implements Serializable {
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    if (gradient == null) {
+    if (gradient == null && floats == null) {
       out.writeInt(-1);
       return;
     }
     int used = used();
     out.writeInt(used);
     out.writeInt(columns == null ? -1 : columns.length);
+    out.writeBoolean(floats != null);
     if (columns != null) {
       BulkArrays.write(out, columns, columns.length);
     }
-    BulkArrays.write(out, gradient, used);
+    if (floats != null) {
+      BulkArrays.write(out, floats, used);
+    } else {
+      BulkArrays.write(out, gradient, used);
+    }
     if (pooled) {
       Arrays.fill(gradient, 0.0);
       GradientBuffers.give(gradient);
-      gradient = null;
-      pooled = false;
     } else if (scratch) {
-      GradientBuffers.giveScratch(gradient);
+      GradientBuffers.giveScratch(floats != null ? floats : gradient);
+    }
+    if (pooled || scratch) {
       gradient = null;
+      floats = null;
+      pooled = false;
       scratch = false;
     }
   }
@@ -108,8 +123,10 @@ public final class GradientSum implements Serializable {
       return;
     }
     int carried = in.readInt();
+    boolean sentFloats = in.readBoolean();
     columns = carried < 0 ? null : BulkArrays.readInts(in, carried);
-    gradient = BulkArrays.readDoubles(in, used);
+    gradient =
+        sentFloats ? BulkArrays.readFloatsAsDoubles(in, used) : BulkArrays.readDoubles(in, used);
   }
 
   /** The entries of {@link #gradient} in use. */
@@ -117,6 +134,31 @@ public final class GradientSum implements Serializable {
     return columns == null
         ? gradient.length
         : columns.length * firstRows + length - firstRows * firstColumns;
+  }
+
+  /** Whether the sum holds a gradient, in doubles or floats. */
+  private boolean holdsGradient() {
+    return gradient != null || floats != null;
+  }
+
+  /**
+   * Holds the sum in doubles: a partition's float columns widened, exactly, into a new array (the
+   * float array given back to the executor if it was kept there).
+   */
+  private void widen() {
+    if (floats == null) {
+      return;
+    }
+    double[] values = new double[used()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = floats[i];
+    }
+    if (scratch) {
+      GradientBuffers.giveScratch(floats);
+      scratch = false;
+    }
+    floats = null;
+    gradient = values;
   }
 
   /**
@@ -151,11 +193,12 @@ public final class GradientSum implements Serializable {
 
   /**
    * Holds {@code carried}'s columns of ∂W¹ (n_1 = {@code rows} × n_0 = {@code inputs}) and every
-   * entry after W¹ in {@code values}, laid out as {@link #gradient} says, of a dense gradient of
-   * {@code length} entries.
+   * entry after W¹ in {@code values} (a double[], or a float32 partition's float[]), laid out as
+   * {@link #gradient} says, of a dense gradient of {@code length} entries.
    */
-  void setColumns(double[] values, int[] carried, int rows, int inputs, int length) {
-    this.gradient = values;
+  void setColumns(Object values, int[] carried, int rows, int inputs, int length) {
+    this.gradient = values instanceof double[] doubles ? doubles : null;
+    this.floats = values instanceof float[] f ? f : null;
     this.columns = carried;
     this.firstRows = rows;
     this.firstColumns = inputs;
@@ -167,9 +210,9 @@ public final class GradientSum implements Serializable {
     partitions = 1;
     sparsePartitions = columns == null ? 0 : 1;
     sentBytes =
-        gradient == null
+        !holdsGradient()
             ? 0
-            : (long) used() * Double.BYTES
+            : (long) used() * (floats != null ? Float.BYTES : Double.BYTES)
                 + (columns == null ? 0 : (long) columns.length * Integer.BYTES);
   }
 
@@ -181,15 +224,32 @@ public final class GradientSum implements Serializable {
     if (other.count == 0) {
       return this;
     }
-    if (gradient == null) {
+    if (!holdsGradient()) {
       gradient = other.gradient;
+      floats = other.floats;
       pooled = other.pooled;
       scratch = other.scratch;
       columns = other.columns;
       firstRows = other.firstRows;
       firstColumns = other.firstColumns;
       length = other.length;
-    } else if (columns == null && other.columns == null) {
+    } else {
+      widen();
+      other.widen();
+      mergeGradient(other);
+    }
+    loss += other.loss;
+    count += other.count;
+    weight += other.weight;
+    sentBytes += other.sentBytes;
+    partitions += other.partitions;
+    sparsePartitions += other.sparsePartitions;
+    return this;
+  }
+
+  /** Adds {@code other}'s gradient into this one's, both held in doubles. */
+  private void mergeGradient(GradientSum other) {
+    if (columns == null && other.columns == null) {
       Blas.get().daxpy(gradient.length, 1.0, other.gradient, 1, gradient, 1);
     } else if (columns == null) {
       other.addInto(gradient);
@@ -203,13 +263,6 @@ public final class GradientSum implements Serializable {
       mergeSparse(other);
       scratch = false;
     }
-    loss += other.loss;
-    count += other.count;
-    weight += other.weight;
-    sentBytes += other.sentBytes;
-    partitions += other.partitions;
-    sparsePartitions += other.sparsePartitions;
-    return this;
   }
 
   /** Adds this sparse sum's entries into a dense gradient. */
@@ -312,6 +365,7 @@ public final class GradientSum implements Serializable {
 
   /** ∂C/∂w = Σ w∇ / Σ w ((1/m) Σ ∇ unweighted), a new dense array. */
   public double[] meanGradient() {
+    widen();
     double[] mean;
     if (columns == null) {
       mean = gradient.clone();

@@ -199,8 +199,9 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
   /**
    * Moves the {@code carried} columns of ∂W¹ and every entry after W¹ from the accumulator into
-   * {@code sum}, leaving the accumulator all zeros: no other entry was written. They go into an
-   * array an earlier task sent its columns in, when the executor kept one long enough.
+   * {@code sum}, leaving the accumulator all zeros: no other entry was written. They go, in the
+   * accumulator's own type (a float32 pass sends floats), into an array an earlier task sent its
+   * columns in, when the executor kept one long enough.
    */
   private <A> void takeColumns(A gradient, int[] carried, GradientSum sum) {
     int rows = spec.size(1);
@@ -208,8 +209,9 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     int after = rows * inputs;
     int length = weights.value().length();
     int used = carried.length * rows + length - after;
-    double[] kept = GradientBuffers.takeScratch(used);
-    double[] values = kept != null ? kept : new double[used];
+    boolean floats = gradient instanceof float[];
+    Object kept = GradientBuffers.takeScratch(floats, used);
+    Object values = kept != null ? kept : floats ? new float[used] : new double[used];
     for (int c = 0; c < carried.length; c++) {
       move(gradient, carried[c] * rows, values, c * rows, rows);
     }
@@ -218,17 +220,13 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     sum.scratch = true;
   }
 
-  /** Copies n entries of a double[] or float[] into {@code to} and sets them to zero. */
-  private static void move(Object from, int at, double[] to, int into, int n) {
+  /** Copies n entries of a double[] or float[] into {@code to}, of the same type; zeroes them. */
+  private static void move(Object from, int at, Object to, int into, int n) {
+    System.arraycopy(from, at, to, into, n);
     if (from instanceof double[] doubles) {
-      System.arraycopy(doubles, at, to, into, n);
       Arrays.fill(doubles, at, at + n, 0.0);
     } else {
-      float[] floats = (float[]) from;
-      for (int i = 0; i < n; i++) {
-        to[into + i] = floats[at + i];
-      }
-      Arrays.fill(floats, at, at + n, 0f);
+      Arrays.fill((float[]) from, at, at + n, 0f);
     }
   }
 

@@ -138,9 +138,54 @@ class GradientSumTest {
       }
       assertNull(written.gradient, "written once, the sum lets go of the array");
       assertTrue(
-          kept == GradientBuffers.takeScratch(70_003),
+          kept == GradientBuffers.takeScratch(false, 70_003),
           "the array back in the executor's keeping; adopted by a merge: " + adopted);
     }
+  }
+
+  /**
+   * A float32 partition's touched columns cross as floats (four bytes a value) and arrive as the
+   * same values in doubles; the float array goes back to the executor once written; and a float sum
+   * merged with a double one adds the same values.
+   */
+  @Test
+  void floatColumns_crossAsFloats_andArriveAsDoubles() throws Exception {
+    // n_1 = 2, n_0 = 50: columns 4 and 9 of ∂W¹ (2 × 2 values), then 3 entries after W¹.
+    int length = 2 * 50 + 3;
+    float[] kept = new float[70_007]; // no other test's length: the pool is shared
+    Arrays.fill(kept, Float.NaN);
+    float[] values = {0.1f, -2f, 3.3f, 4f, 1e-30f, 6f, -7.7f};
+    System.arraycopy(values, 0, kept, 0, values.length);
+    GradientSum partition = new GradientSum();
+    partition.setColumns(kept, new int[] {4, 9}, 2, 50, length);
+    partition.scratch = true;
+    partition.count = 1;
+    partition.weight = 1;
+    partition.recordSent();
+    assertEquals(7L * Float.BYTES + 2L * Integer.BYTES, partition.sentBytes());
+    GradientSum back = roundTrip(new GradientSum().merge(partition));
+    assertNull(back.floats, "read back in doubles");
+    int[] at = {8, 9, 18, 19, 100, 101, 102};
+    double[] mean = back.meanGradient();
+    for (int k = 0; k < at.length; k++) {
+      assertEquals((double) values[k], mean[at[k]], "entry " + at[k]);
+    }
+    assertTrue(kept == GradientBuffers.takeScratch(true, 70_007), "the float array given back");
+
+    // Merged with a double sum over columns 9 and 30 (as a driver or a deeper merge would).
+    GradientSum floatSum = new GradientSum();
+    floatSum.setColumns(values.clone(), new int[] {4, 9}, 2, 50, length);
+    floatSum.count = 1;
+    floatSum.weight = 1;
+    GradientSum doubleSum = new GradientSum();
+    doubleSum.setColumns(new double[] {1, 1, 1, 1, 1, 1, 1}, new int[] {9, 30}, 2, 50, length);
+    doubleSum.count = 1;
+    doubleSum.weight = 1;
+    double[] merged = doubleSum.merge(floatSum).meanGradient();
+    assertEquals((double) 0.1f / 2, merged[8]);
+    assertEquals((1 + (double) 3.3f) / 2, merged[18]);
+    assertEquals(0.5, merged[60]);
+    assertEquals((1 + (double) -7.7f) / 2, merged[102]);
   }
 
   /** The broadcast weights cross bit for bit too, whatever their length, as doubles or floats. */
