@@ -41,10 +41,10 @@ public final class GradientSum implements Serializable {
   transient double[] gradient;
 
   /**
-   * Whether {@link #gradient} is an executor's reused accumulator ({@link GradientBuffers}): once
-   * Spark has written the partition's sum as the task's result, the array is cleared and given
-   * back, so the next step's task does not allocate and zero n_1 × n_0 doubles again. A sum is
-   * written once, as its task's result; after that it carries no gradient.
+   * Whether {@link #gradient} (or {@link #floats}) is an executor's reused accumulator ({@link
+   * GradientBuffers}): once Spark has written the partition's sum as the task's result, the array
+   * is cleared and given back, so the next step's task does not allocate and zero n_1 × n_0 doubles
+   * again. A sum is written once, as its task's result; after that it carries no gradient.
    */
   transient boolean pooled;
 
@@ -101,8 +101,7 @@ public final class GradientSum implements Serializable {
       BulkArrays.write(out, gradient, used);
     }
     if (pooled) {
-      Arrays.fill(gradient, 0.0);
-      GradientBuffers.give(gradient);
+      giveBackZeroed();
     } else if (scratch) {
       GradientBuffers.giveScratch(floats != null ? floats : gradient);
     }
@@ -131,9 +130,10 @@ public final class GradientSum implements Serializable {
 
   /** The entries of {@link #gradient} in use. */
   int used() {
-    return columns == null
-        ? gradient.length
-        : columns.length * firstRows + length - firstRows * firstColumns;
+    if (columns != null) {
+      return columns.length * firstRows + length - firstRows * firstColumns;
+    }
+    return gradient != null ? gradient.length : floats.length;
   }
 
   /** Whether the sum holds a gradient, in doubles or floats. */
@@ -153,12 +153,26 @@ public final class GradientSum implements Serializable {
     for (int i = 0; i < values.length; i++) {
       values[i] = floats[i];
     }
-    if (scratch) {
+    if (pooled) {
+      giveBackZeroed();
+    } else if (scratch) {
       GradientBuffers.giveScratch(floats);
-      scratch = false;
     }
+    pooled = false;
+    scratch = false;
     floats = null;
     gradient = values;
+  }
+
+  /** Clears the executor's accumulator this sum holds, whole, and gives it back. */
+  private void giveBackZeroed() {
+    if (floats != null) {
+      Arrays.fill(floats, 0f);
+      GradientBuffers.give(floats);
+    } else {
+      Arrays.fill(gradient, 0.0);
+      GradientBuffers.give(gradient);
+    }
   }
 
   /**
@@ -167,28 +181,36 @@ public final class GradientSum implements Serializable {
    * partition sends. A column of zeros adds nothing to any sum, so leaving it out changes no value.
    */
   void keepTouchedColumns(int rows, int inputs) {
-    if (gradient != null && columns == null) {
+    if (holdsGradient() && columns == null) {
+      Object values = gradient != null ? gradient : floats;
+      int length = used();
       int[] touched = new int[inputs];
       int kept = 0;
       for (int k = 0; k < inputs; k++) {
-        int at = k * rows;
-        for (int i = at; i < at + rows; i++) {
-          if (gradient[i] != 0) {
-            touched[kept++] = k;
-            break;
-          }
+        if (holdsNonzero(k * rows, rows)) {
+          touched[kept++] = k;
         }
       }
       if (kept <= inputs / 4 * 3) {
         for (int c = 0; c < kept; c++) {
-          System.arraycopy(gradient, touched[c] * rows, gradient, c * rows, rows);
+          System.arraycopy(values, touched[c] * rows, values, c * rows, rows);
         }
         int after = rows * inputs;
-        System.arraycopy(gradient, after, gradient, kept * rows, gradient.length - after);
-        setColumns(gradient, Arrays.copyOf(touched, kept), rows, inputs, gradient.length);
+        System.arraycopy(values, after, values, kept * rows, length - after);
+        setColumns(values, Arrays.copyOf(touched, kept), rows, inputs, length);
       }
     }
     recordSent();
+  }
+
+  /** Whether the dense gradient holds a nonzero in entries {@code at … at + n}. */
+  private boolean holdsNonzero(int at, int n) {
+    for (int i = at; i < at + n; i++) {
+      if (gradient != null ? gradient[i] != 0 : floats[i] != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

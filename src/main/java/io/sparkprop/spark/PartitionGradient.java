@@ -104,14 +104,10 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     }
     if (gradient instanceof double[] doubles) {
       sum.gradient = doubles;
-      sum.pooled = true;
     } else {
-      sum.gradient = new double[length];
-      arithmetic.addInto(gradient, sum.gradient);
-      float[] floats = (float[]) gradient;
-      Arrays.fill(floats, 0f);
-      GradientBuffers.give(floats);
+      sum.floats = (float[]) gradient;
     }
+    sum.pooled = true;
     sum.keepTouchedColumns(spec.size(1), spec.numInputs());
   }
 

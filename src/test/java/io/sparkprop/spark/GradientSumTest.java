@@ -188,6 +188,45 @@ class GradientSumTest {
     assertEquals((1 + (double) -7.7f) / 2, merged[102]);
   }
 
+  /**
+   * A float32 partition's whole accumulator crosses as floats and comes back zeroed to the
+   * executor, also when only a few of its first-layer columns hold a nonzero and it is compacted to
+   * them in place.
+   */
+  @Test
+  void pooledFloatSums_crossAsFloats_andGiveTheAccumulatorBack() throws Exception {
+    // n_1 = 2, n_0 = 40 000, 3 entries after W¹ (no other test's length: the pool is shared).
+    int rows = 2;
+    int inputs = 40_000;
+    int length = rows * inputs + 3;
+    for (boolean few : new boolean[] {false, true}) {
+      float[] accumulator = new float[length];
+      for (int i = 0; i < length; i++) {
+        accumulator[i] = few && i < rows * inputs && i / rows != 7 ? 0f : 0.5f + i % 13;
+      }
+      float[] expected = accumulator.clone();
+      GradientSum partition = new GradientSum();
+      partition.floats = accumulator;
+      partition.pooled = true;
+      partition.count = 1;
+      partition.weight = 1;
+      partition.keepTouchedColumns(rows, inputs);
+      assertEquals(few, partition.isSparse(), "compacted to column 7 when it is the only one");
+      long values = few ? rows + 3 : length;
+      assertEquals(
+          values * Float.BYTES + (few ? Integer.BYTES : 0), partition.sentBytes(), "few " + few);
+      double[] back = roundTrip(new GradientSum().merge(partition)).meanGradient();
+      for (int i = 0; i < length; i++) {
+        assertEquals((double) expected[i], back[i], "entry " + i);
+      }
+      float[] reused = (float[]) GradientBuffers.take(true, length);
+      assertTrue(reused == accumulator, "the accumulator given back; few " + few);
+      for (float v : reused) {
+        assertEquals(0f, v);
+      }
+    }
+  }
+
   /** The broadcast weights cross bit for bit too, whatever their length, as doubles or floats. */
   @Test
   void weightArray_keepsEveryBit() throws Exception {
