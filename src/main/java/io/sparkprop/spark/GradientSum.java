@@ -22,7 +22,9 @@ import java.util.Arrays;
  * then every entry after W¹. Sums merge sparse with sparse (the union of the columns, or dense once
  * the union is no longer small) and sparse with dense; each entry is the same sum of the same terms
  * as in the dense merge, so the result is the dense aggregation's (a column left out only ever
- * added zeros). The driver expands it in {@link #meanGradient()}.
+ * added zeros). The driver expands it in {@link #meanGradient()}. A float32 partition sends the
+ * floats its accumulator summed in ({@link #floats}); they arrive as the same values in doubles,
+ * and every merge is in doubles.
  *
  * <p>Its data travel in {@code writeObject}, so Kryo (when a cluster sets {@code spark.serializer}
  * to Spark's KryoSerializer, which then writes broadcasts and shuffled records) is told to use Java
@@ -49,10 +51,10 @@ public final class GradientSum implements Serializable {
   transient boolean pooled;
 
   /**
-   * A float32 partition's touched columns, laid out as {@link #gradient} says, in the floats its
-   * accumulator summed them in (then {@link #gradient} is null): written as floats, half the bytes,
-   * and read back as doubles, exactly. Only a partition's own sum, before it is written, holds
-   * them.
+   * A float32 partition's sum, dense or its touched columns, laid out as {@link #gradient} says, in
+   * the floats its accumulator summed it in (then {@link #gradient} is null): written as floats,
+   * half the bytes, and read back as doubles, exactly. Only a partition's own sum, before it is
+   * written, holds them.
    */
   transient float[] floats;
 
