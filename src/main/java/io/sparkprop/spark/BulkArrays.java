@@ -18,93 +18,84 @@ final class BulkArrays {
 
   private BulkArrays() {}
 
+  /** Moves values {@code from … from + count} of an array into a chunk's buffer, or out of it. */
+  private interface Chunk {
+    void copy(ByteBuffer bytes, int from, int count);
+  }
+
   /** Writes {@code values[0 … n)}. */
   static void write(ObjectOutputStream out, double[] values, int n) throws IOException {
-    ByteBuffer bytes = chunk(n, Double.BYTES);
-    for (int from = 0; from < n; from += CHUNK) {
-      int count = Math.min(CHUNK, n - from);
-      bytes.clear();
-      bytes.asDoubleBuffer().put(values, from, count);
-      out.write(bytes.array(), 0, count * Double.BYTES);
-    }
+    write(out, n, Double.BYTES, (b, from, count) -> b.asDoubleBuffer().put(values, from, count));
   }
 
   /** Writes {@code values[0 … n)}. */
   static void write(ObjectOutputStream out, float[] values, int n) throws IOException {
-    ByteBuffer bytes = chunk(n, Float.BYTES);
-    for (int from = 0; from < n; from += CHUNK) {
-      int count = Math.min(CHUNK, n - from);
-      bytes.clear();
-      bytes.asFloatBuffer().put(values, from, count);
-      out.write(bytes.array(), 0, count * Float.BYTES);
-    }
+    write(out, n, Float.BYTES, (b, from, count) -> b.asFloatBuffer().put(values, from, count));
   }
 
   /** Writes {@code values[0 … n)}. */
   static void write(ObjectOutputStream out, int[] values, int n) throws IOException {
-    ByteBuffer bytes = chunk(n, Integer.BYTES);
-    for (int from = 0; from < n; from += CHUNK) {
-      int count = Math.min(CHUNK, n - from);
-      bytes.clear();
-      bytes.asIntBuffer().put(values, from, count);
-      out.write(bytes.array(), 0, count * Integer.BYTES);
-    }
+    write(out, n, Integer.BYTES, (b, from, count) -> b.asIntBuffer().put(values, from, count));
   }
 
   /** Reads n doubles into a new array. */
   static double[] readDoubles(ObjectInputStream in, int n) throws IOException {
     double[] values = new double[n];
-    ByteBuffer bytes = chunk(n, Double.BYTES);
-    for (int from = 0; from < n; from += CHUNK) {
-      int count = Math.min(CHUNK, n - from);
-      in.readFully(bytes.array(), 0, count * Double.BYTES);
-      bytes.clear();
-      bytes.asDoubleBuffer().get(values, from, count);
-    }
+    read(in, n, Double.BYTES, (b, from, count) -> b.asDoubleBuffer().get(values, from, count));
     return values;
   }
 
   /** Reads n floats into a new array. */
   static float[] readFloats(ObjectInputStream in, int n) throws IOException {
     float[] values = new float[n];
-    ByteBuffer bytes = chunk(n, Float.BYTES);
-    for (int from = 0; from < n; from += CHUNK) {
-      int count = Math.min(CHUNK, n - from);
-      in.readFully(bytes.array(), 0, count * Float.BYTES);
-      bytes.clear();
-      bytes.asFloatBuffer().get(values, from, count);
-    }
+    read(in, n, Float.BYTES, (b, from, count) -> b.asFloatBuffer().get(values, from, count));
     return values;
   }
 
   /** Reads n floats into a new array of doubles, each widened exactly. */
   static double[] readFloatsAsDoubles(ObjectInputStream in, int n) throws IOException {
     double[] values = new double[n];
-    ByteBuffer bytes = chunk(n, Float.BYTES);
     float[] floats = new float[Math.min(CHUNK, Math.max(n, 1))];
-    for (int from = 0; from < n; from += CHUNK) {
-      int count = Math.min(CHUNK, n - from);
-      in.readFully(bytes.array(), 0, count * Float.BYTES);
-      bytes.clear();
-      bytes.asFloatBuffer().get(floats, 0, count);
-      for (int i = 0; i < count; i++) {
-        values[from + i] = floats[i];
-      }
-    }
+    read(
+        in,
+        n,
+        Float.BYTES,
+        (b, from, count) -> {
+          b.asFloatBuffer().get(floats, 0, count);
+          for (int i = 0; i < count; i++) {
+            values[from + i] = floats[i];
+          }
+        });
     return values;
   }
 
   /** Reads n ints into a new array. */
   static int[] readInts(ObjectInputStream in, int n) throws IOException {
     int[] values = new int[n];
-    ByteBuffer bytes = chunk(n, Integer.BYTES);
+    read(in, n, Integer.BYTES, (b, from, count) -> b.asIntBuffer().get(values, from, count));
+    return values;
+  }
+
+  /** Writes n values of {@code size} bytes, a chunk at a time, each put into the buffer first. */
+  private static void write(ObjectOutputStream out, int n, int size, Chunk put) throws IOException {
+    ByteBuffer bytes = chunk(n, size);
     for (int from = 0; from < n; from += CHUNK) {
       int count = Math.min(CHUNK, n - from);
-      in.readFully(bytes.array(), 0, count * Integer.BYTES);
       bytes.clear();
-      bytes.asIntBuffer().get(values, from, count);
+      put.copy(bytes, from, count);
+      out.write(bytes.array(), 0, count * size);
     }
-    return values;
+  }
+
+  /** Reads n values of {@code size} bytes, a chunk at a time, each got from the buffer after. */
+  private static void read(ObjectInputStream in, int n, int size, Chunk get) throws IOException {
+    ByteBuffer bytes = chunk(n, size);
+    for (int from = 0; from < n; from += CHUNK) {
+      int count = Math.min(CHUNK, n - from);
+      in.readFully(bytes.array(), 0, count * size);
+      bytes.clear();
+      get.copy(bytes, from, count);
+    }
   }
 
   /** A little-endian buffer for one chunk of n values of {@code size} bytes. */
