@@ -25,14 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 class GradientSumTest {
 
-  private static GradientSum roundTrip(GradientSum sum) throws Exception {
+  /** {@code value} written and read back by Java serialization, as Spark's task results are. */
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T value) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(sum);
+      out.writeObject(value);
     }
     try (ObjectInputStream in =
         new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (GradientSum) in.readObject();
+      return (T) in.readObject();
     }
   }
 
@@ -117,11 +119,7 @@ class GradientSumTest {
       Arrays.fill(kept, Double.NaN);
       double[] values = {1, 2, 3, 4, 5, 6, 7};
       System.arraycopy(values, 0, kept, 0, values.length);
-      GradientSum partition = new GradientSum();
-      partition.setColumns(kept, new int[] {4, 9}, 2, 50, length);
-      partition.scratch = true;
-      partition.count = 2;
-      partition.weight = 2;
+      GradientSum partition = keptColumns(kept, 2);
       GradientSum written = adopted ? new GradientSum().merge(partition) : partition;
       GradientSum back = roundTrip(written);
       double[] expected = new double[length];
@@ -144,6 +142,19 @@ class GradientSumTest {
   }
 
   /**
+   * A partition's sum over {@code count} examples of weight 1 of columns 4 and 9 of ∂W¹ (n_1 = 2,
+   * n_0 = 50) and 3 entries after W¹, held in {@code kept}, an array the executor kept.
+   */
+  private static GradientSum keptColumns(Object kept, int count) {
+    GradientSum partition = new GradientSum();
+    partition.setColumns(kept, new int[] {4, 9}, 2, 50, 2 * 50 + 3);
+    partition.scratch = true;
+    partition.count = count;
+    partition.weight = count;
+    return partition;
+  }
+
+  /**
    * A float32 partition's touched columns cross as floats (four bytes a value) and arrive as the
    * same values in doubles; the float array goes back to the executor once written; and a float sum
    * merged with a double one adds the same values.
@@ -156,11 +167,7 @@ class GradientSumTest {
     Arrays.fill(kept, Float.NaN);
     float[] values = {0.1f, -2f, 3.3f, 4f, 1e-30f, 6f, -7.7f};
     System.arraycopy(values, 0, kept, 0, values.length);
-    GradientSum partition = new GradientSum();
-    partition.setColumns(kept, new int[] {4, 9}, 2, 50, length);
-    partition.scratch = true;
-    partition.count = 1;
-    partition.weight = 1;
+    GradientSum partition = keptColumns(kept, 1);
     partition.recordSent();
     assertEquals(7L * Float.BYTES + 2L * Integer.BYTES, partition.sentBytes());
     GradientSum back = roundTrip(new GradientSum().merge(partition));
@@ -236,7 +243,7 @@ class GradientSumTest {
       for (int i = 0; i < length; i++) {
         values[i] = Double.longBitsToDouble(random.nextLong());
       }
-      double[] back = javaRoundTrip(new WeightArray(values)).values();
+      double[] back = roundTrip(new WeightArray(values)).values();
       assertEquals(length, back.length);
       for (int i = 0; i < length; i++) {
         assertEquals(
@@ -244,7 +251,7 @@ class GradientSumTest {
             Double.doubleToRawLongBits(back[i]),
             "entry " + i + " of " + length);
       }
-      WeightArray rounded = javaRoundTrip(WeightArray.rounded(values));
+      WeightArray rounded = roundTrip(WeightArray.rounded(values));
       assertEquals(length, rounded.length());
       assertEquals(4L * length, rounded.bytes());
       float[] floats = rounded.in(Arithmetic.FLOAT32);
@@ -270,17 +277,6 @@ class GradientSumTest {
         rounded.in(Arithmetic.FLOAT64));
     assertThrows(IllegalStateException.class, rounded::values);
     assertSame(values, new WeightArray(values).in(Arithmetic.FLOAT64));
-  }
-
-  private static WeightArray javaRoundTrip(WeightArray weights) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(weights);
-    }
-    try (ObjectInputStream in =
-        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (WeightArray) in.readObject();
-    }
   }
 
   /**
