@@ -47,9 +47,6 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
   /** {@code values} in this type: the array itself for floats (do not modify), else a copy. */
   public abstract A fromFloats(float[] values);
 
-  /** Adds the first {@code into.length} of {@code values} into {@code into}. */
-  public abstract void addInto(A values, double[] into);
-
   /** C = A·B + β C on column-major matrices, op(X) = Xᵀ where {@code trans*} is set. */
   abstract void gemm(
       boolean transA,
@@ -156,13 +153,6 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
         out[i] = values[i];
       }
       return out;
-    }
-
-    @Override
-    public void addInto(double[] values, double[] into) {
-      for (int i = 0; i < into.length; i++) {
-        into[i] += values[i];
-      }
     }
 
     @Override
@@ -298,13 +288,6 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
     @Override
     public float[] fromFloats(float[] values) {
       return values;
-    }
-
-    @Override
-    public void addInto(float[] values, double[] into) {
-      for (int i = 0; i < into.length; i++) {
-        into[i] += values[i];
-      }
     }
 
     @Override

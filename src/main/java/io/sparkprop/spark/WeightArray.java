@@ -71,9 +71,7 @@ public final class WeightArray implements Serializable {
 
   /** The bytes the weights take on the wire. */
   public long bytes() {
-    return values != null
-        ? (long) values.length * Double.BYTES
-        : (long) floats.length * Float.BYTES;
+    return (long) length() * (values != null ? Double.BYTES : Float.BYTES);
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {

@@ -153,12 +153,10 @@ class DroppedRowsTest {
             workspace,
             compactGradient);
     double[] compactOutputs = workspace.outputs().clone();
-    double[] dg = new double[weights.length];
-    arithmetic.addInto(denseGradient, dg);
-    double[] cg = new double[weights.length];
-    arithmetic.addInto(compactGradient, cg);
-    double[] s = new double[weights.length];
-    arithmetic.addInto(arithmetic.fromDoubles(start), s);
+    int length = weights.length;
+    double[] dg = arithmetic.toDoubles(denseGradient, length, new double[length]);
+    double[] cg = arithmetic.toDoubles(compactGradient, length, new double[length]);
+    double[] s = arithmetic.toDoubles(arithmetic.fromDoubles(start), length, new double[length]);
     int n = spec.numOutputs() * COLS;
     return new Compared(
         denseLoss,
