@@ -8,10 +8,8 @@ import io.sparkprop.spark.load.TableLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -33,11 +31,7 @@ class KryoSessionTest {
 
   @BeforeAll
   static void start() {
-    jsc =
-        LocalSpark.start(
-            "kryo-session",
-            "local[2]",
-            new SparkConf().set("spark.serializer", KryoSerializer.class.getName()));
+    jsc = LocalSpark.startWithKryo("kryo-session");
     SparkSession spark = TableLoader.session(jsc);
     SplittableRandom random = new SplittableRandom(3);
     double[][] centers = {{-2, 0}, {2, 0}, {0, 2.5}};

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
@@ -43,11 +42,7 @@ class KryoSerializerTest {
 
   @BeforeAll
   static void start() {
-    jsc =
-        LocalSpark.start(
-            "kryo",
-            "local[2]",
-            new SparkConf().set("spark.serializer", KryoSerializer.class.getName()));
+    jsc = LocalSpark.startWithKryo("kryo");
   }
 
   @AfterAll

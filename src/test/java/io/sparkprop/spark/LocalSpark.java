@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.serializer.KryoSerializer;
 
 /** A quiet local[2] Spark context for tests, bound to loopback with the UI off. */
 public final class LocalSpark {
@@ -9,6 +10,12 @@ public final class LocalSpark {
 
   public static JavaSparkContext start(String name) {
     return start(name, "local[2]", new SparkConf());
+  }
+
+  /** A local[2] context whose serializer is Spark's KryoSerializer, as many clusters set it. */
+  public static JavaSparkContext startWithKryo(String name) {
+    return start(
+        name, "local[2]", new SparkConf().set("spark.serializer", KryoSerializer.class.getName()));
   }
 
   public static JavaSparkContext start(String name, String master, SparkConf conf) {
