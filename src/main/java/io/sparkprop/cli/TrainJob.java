@@ -85,21 +85,9 @@ record TrainJob(
         o.has("test")
             ? Settings.dataSource(o, "test", "test-labels").withBadRecords(badRecords)
             : null;
-    String modelOut = o.required("model-out");
-    if (modelOut.endsWith("/")) {
-      throw new UsageException(
-          "--model-out "
-              + modelOut
-              + " names a directory; name the model file (e.g. "
-              + modelOut
-              + "model.json)");
-    }
+    String modelOut = modelOut(o);
     OptimizerSpec optimizer = Settings.optimizer(o);
-    double validationFraction = o.getDouble("validation-fraction");
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new UsageException(
-          o.where("validation-fraction") + " must be in [0, 1), found " + validationFraction);
-    }
+    double validationFraction = validationFraction(o);
     CheckpointSettings checkpoints = checkpointSettings(o);
     int patience = o.getInt("early-stopping-patience", 0);
     if (patience > 0 && validationFraction == 0 && test == null) {
@@ -139,6 +127,30 @@ record TrainJob(
             o.effective());
     job.checkFiles(hadoop);
     return job;
+  }
+
+  /** --model-out, which must name a file. */
+  private static String modelOut(Options o) throws UsageException {
+    String modelOut = o.required("model-out");
+    if (modelOut.endsWith("/")) {
+      throw new UsageException(
+          "--model-out "
+              + modelOut
+              + " names a directory; name the model file (e.g. "
+              + modelOut
+              + "model.json)");
+    }
+    return modelOut;
+  }
+
+  /** --validation-fraction, in [0, 1). */
+  private static double validationFraction(Options o) throws UsageException {
+    double fraction = o.getDouble("validation-fraction");
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new UsageException(
+          o.where("validation-fraction") + " must be in [0, 1), found " + fraction);
+    }
+    return fraction;
   }
 
   /**

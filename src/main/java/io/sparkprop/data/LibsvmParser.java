@@ -56,42 +56,49 @@ public final class LibsvmParser implements LineParser, Serializable {
         throw new RecordException(
             "feature " + (k + 1) + " must be index:value, found '" + DataShape.clip(token) + "'");
       }
-      int index;
-      try {
-        index = Integer.parseInt(token.substring(0, colon));
-      } catch (NumberFormatException e) {
-        String text = token.substring(0, colon);
-        if (text.matches("\\d+")) {
-          // An integer, only past int: far beyond any input layer.
-          throw new RecordException(
-              "feature index "
-                  + DataShape.clip(text)
-                  + " is beyond the input layer (expected 1.."
-                  + shape.numFeatures()
-                  + ")");
-        }
-        throw new RecordException(
-            "feature index is not an integer (found '" + DataShape.clip(text) + "')");
-      }
-      if (index < 1) {
-        throw new RecordException("feature index " + index + " is invalid (indices are 1-based)");
-      }
-      if (index <= previous) {
-        throw new RecordException(
-            "feature indices must increase, found " + index + " after " + previous);
-      }
-      if (index > shape.numFeatures()) {
-        throw new RecordException(
-            "feature index "
-                + index
-                + " is beyond the input layer (expected 1.."
-                + shape.numFeatures()
-                + ")");
-      }
+      int index = index(token.substring(0, colon), previous);
       indices[k] = index - 1;
       values[k] = DataShape.parseFinite(token.substring(colon + 1), "feature " + index);
       previous = index;
     }
     return new Example(id, target, indices, values);
+  }
+
+  /**
+   * The 1-based feature index {@code text} names, checked: an integer from 1 to n_0, greater than
+   * the line's {@code previous} index.
+   */
+  private int index(String text, int previous) throws RecordException {
+    int index;
+    try {
+      index = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      if (text.matches("\\d+")) {
+        // An integer, only past int: far beyond any input layer.
+        throw beyondInputLayer(DataShape.clip(text));
+      }
+      throw new RecordException(
+          "feature index is not an integer (found '" + DataShape.clip(text) + "')");
+    }
+    if (index < 1) {
+      throw new RecordException("feature index " + index + " is invalid (indices are 1-based)");
+    }
+    if (index <= previous) {
+      throw new RecordException(
+          "feature indices must increase, found " + index + " after " + previous);
+    }
+    if (index > shape.numFeatures()) {
+      throw beyondInputLayer(Integer.toString(index));
+    }
+    return index;
+  }
+
+  private RecordException beyondInputLayer(String index) {
+    return new RecordException(
+        "feature index "
+            + index
+            + " is beyond the input layer (expected 1.."
+            + shape.numFeatures()
+            + ")");
   }
 }

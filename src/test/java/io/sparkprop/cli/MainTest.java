@@ -288,6 +288,16 @@ class MainTest {
   }
 
   @Test
+  void run_validationFractionOutsideZeroToOne_exits2() {
+    assertUsageError(
+        valid().with("--validation-fraction", "1").run(),
+        "--validation-fraction must be in [0, 1), found 1.0");
+    assertUsageError(
+        valid().with("--validation-fraction", "-0.1").run(),
+        "--validation-fraction must be in [0, 1), found -0.1");
+  }
+
+  @Test
   void run_lbfgsWithSampling_exits2() {
     assertUsageError(
         valid().with("--optimizer", "lbfgs", "--batch-fraction", "0.5").run(),

@@ -231,6 +231,25 @@ public final class Datasets {
     }
     BitSet hotRows = new BitSet();
     placement.forEach(p -> hotRows.or(p.hotRows()));
+    long sparseExamples = placement.stream().mapToLong(Placement::sparseCount).sum();
+    logCached(name, path, blocks, level, placement, examples, sparseExamples, start);
+    warnIfConcentrated(blocks.context(), placement);
+    return new Cached(blocks, examples, skippedCount, hotRows, sparseExamples);
+  }
+
+  /**
+   * Logs what the load cached: examples, partitions, the executors holding them, the storage level,
+   * time, bytes, and for sparse blocks their nonzeros.
+   */
+  private static void logCached(
+      String name,
+      String path,
+      JavaRDD<ExampleBlock> blocks,
+      StorageLevel level,
+      List<Placement> placement,
+      long examples,
+      long sparseExamples,
+      long start) {
     String executors =
         placement.stream()
             .map(Placement::where)
@@ -238,7 +257,6 @@ public final class Datasets {
             .sorted()
             .collect(Collectors.joining(", "));
     long[] stored = storedBytes(blocks);
-    long sparseExamples = placement.stream().mapToLong(Placement::sparseCount).sum();
     long nonZeros = placement.stream().mapToLong(Placement::nonZeros).sum();
     LOG.info(
         "{}: {} examples from {} in {} partitions on executors [{}], cached as {} in {}s"
@@ -252,21 +270,23 @@ public final class Datasets {
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
         stored[0] >> 20,
         stored[1] >> 20,
-        sparseExamples == 0
-            ? ""
-            : String.format(
-                    Locale.ROOT,
-                    "; %d of them in sparse blocks, %d nonzeros",
-                    sparseExamples,
-                    nonZeros)
-                + (sparseExamples == examples && nonZeros > 0
-                    ? String.format(
-                        Locale.ROOT,
-                        " (%.1f bytes a nonzero)",
-                        (double) (stored[0] + stored[1]) / nonZeros)
-                    : ""));
-    warnIfConcentrated(blocks.context(), placement);
-    return new Cached(blocks, examples, skippedCount, hotRows, sparseExamples);
+        sparseNote(examples, sparseExamples, nonZeros, stored[0] + stored[1]));
+  }
+
+  /** The log's note on sparse blocks: how many examples, nonzeros, and bytes a nonzero. */
+  private static String sparseNote(
+      long examples, long sparseExamples, long nonZeros, long storedBytes) {
+    if (sparseExamples == 0) {
+      return "";
+    }
+    String note =
+        String.format(
+            Locale.ROOT, "; %d of them in sparse blocks, %d nonzeros", sparseExamples, nonZeros);
+    if (sparseExamples == examples && nonZeros > 0) {
+      note +=
+          String.format(Locale.ROOT, " (%.1f bytes a nonzero)", (double) storedBytes / nonZeros);
+    }
+    return note;
   }
 
   /** Bytes of a cached RDD held in memory and on disk, from Spark's storage report. */
