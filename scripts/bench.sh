@@ -9,8 +9,9 @@
 #   scripts/bench.sh --load [--repeats N]   load-and-cache time and cached bytes, IDX vs LIBSVM vs
 #                                           Parquet (target/bench/load.md)
 #   scripts/bench.sh --sparse [--passes N]  50,000 sparse binary features against dense MNIST:
-#                                           cached bytes a nonzero, gd pass time, the ratio
-#                                           (target/bench/sparse.md)
+#                                           cached bytes a nonzero, gd pass time, the ratio; then
+#                                           50,000 to 2^20 features, partition side beside each
+#                                           width's memory floor (target/bench/sparse.md)
 #
 # MLlib comes in only through the Maven profile "bench" (test scope); the product jar and the
 # launcher classpath never see it. BENCH_JAVA_OPTS sets the heap (default -Xmx6g).

@@ -34,13 +34,17 @@ import org.apache.spark.storage.StorageLevel;
  * passes and the sparse blocks' are taken in turn, so that the machine's slower moments weigh on
  * both sides of the ratio alike. Then how a step's cost grows with n_0 at the same nonzeros:
  * 50,000, 200,000 and 2^20 features with an n_0-16-2 network, in float64 and in float32, the
- * partition side (task CPU) apart from the driver's. Writes target/bench/sparse.md.
+ * partition side (task CPU) apart from the driver's, beside each width's memory floor ({@link
+ * ColumnFloor}). Writes target/bench/sparse.md.
  */
 public final class SparseBench {
   private static final int PARTITIONS = 2;
   private static final int EXAMPLES = 20_000;
   private static final int FEATURES = 50_000;
   private static final int NON_ZEROS = 40;
+
+  /** Timed runs of each width's {@link ColumnFloor}, of which the best counts. */
+  private static final int FLOOR_RUNS = 7;
 
   /** The input widths of the scaling section: 50,000 to 2^20 features. */
   private static final int[] SCALING_FEATURES = {50_000, 200_000, 1 << 20};
@@ -150,8 +154,9 @@ public final class SparseBench {
 
   /**
    * One width of the scaling section: task CPU (the partition side), the job, the driver's share
-   * outside the job (broadcasting, the mean, the update) and the whole gd step, as medians; and the
-   * bytes a step broadcasts and the partitions send.
+   * outside the job (broadcasting, the mean, the update) and the whole gd step, as medians; the
+   * bytes a step broadcasts and the partitions send; and the width's memory floor ({@link
+   * ColumnFloor}, seconds).
    */
   private record ScaleRow(
       int features,
@@ -162,7 +167,8 @@ public final class SparseBench {
       double step,
       long broadcastBytes,
       long sentBytes,
-      int sparsePartitions) {}
+      int sparsePartitions,
+      double floor) {}
 
   /**
    * Full gd steps of an n_0-16-2 network over {@link #EXAMPLES} examples of {@link #NON_ZEROS}
@@ -174,6 +180,8 @@ public final class SparseBench {
       throws IOException, InterruptedException {
     Path file = out.resolve("sparse-" + features);
     GenerateSparse.write(file, EXAMPLES, features, NON_ZEROS, PARTITIONS, 19);
+    int[][] touched = ColumnFloor.touchedByPart(file, features);
+    double floor = ColumnFloor.seconds(features, 16, precision, touched, FLOOR_RUNS);
     NetworkSpec spec =
         NetworkSpec.of(
             new int[] {features, 16, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
@@ -225,7 +233,8 @@ public final class SparseBench {
         Report.median(steps),
         (long) weights.length * (precision == Precision.FLOAT32 ? Float.BYTES : Double.BYTES),
         sum.sentBytes(),
-        sum.sparsePartitions());
+        sum.sparsePartitions(),
+        floor);
   }
 
   private static String scalingTable(List<ScaleRow> rows, int passes) {
@@ -239,23 +248,26 @@ public final class SparseBench {
                 EXAMPLES,
                 passes))
         .append(
-            "| n_0 | precision | task CPU (partition side) | × 50,000 | job | driver outside the"
-                + " job | whole step | weights broadcast | gradients sent (sparse partitions) |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
-    double first = 0;
+            "| n_0 | precision | task CPU (partition side) | × 50,000 | memory floor | × 50,000 if"
+                + " only the floor grew | job | driver outside the job | whole step | weights"
+                + " broadcast | gradients sent (sparse partitions) |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    ScaleRow first = rows.get(0);
     for (ScaleRow r : rows) {
       if (r.features() == SCALING_FEATURES[0]) {
-        first = r.taskCpu();
+        first = r;
       }
       md.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %s | %.3f s | %.2f | %.3f s | %.3f s | %.3f s | %.1f MB | %.1f MB (%d of %d)"
-                  + " |%n",
+              "| %,d | %s | %.3f s | %.2f | %.1f ms | %.2f | %.3f s | %.3f s | %.3f s | %.1f MB |"
+                  + " %.1f MB (%d of %d) |%n",
               r.features(),
               r.precision().id(),
               r.taskCpu(),
-              r.taskCpu() / first,
+              r.taskCpu() / first.taskCpu(),
+              r.floor() * 1e3,
+              (first.taskCpu() - first.floor() + r.floor()) / first.taskCpu(),
               r.job(),
               r.driver(),
               r.step(),
@@ -264,6 +276,16 @@ public final class SparseBench {
               r.sparsePartitions(),
               PARTITIONS));
     }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nMemory floor: each partition's touched columns of W¹ read and added into its ∂W¹"
+                + " once, in address order, the %d partitions at once on their own threads (best"
+                + " of %d). \"If only the floor grew\": the 50,000-feature partition side with its"
+                + " floor replaced by this width's, what a design moving no more than the floor"
+                + " would show if memory time did not overlap the rest.%n",
+            PARTITIONS,
+            FLOOR_RUNS));
     return md.toString();
   }
 
