@@ -41,42 +41,52 @@ public final class Main {
       return 0;
     }
     try {
-      Options options = Options.parse(command, rest);
-      switch (command) {
-        case "train" -> Commands.train(options, out);
-        case "evaluate" -> Commands.evaluate(options, out);
-        case "predict" -> Commands.predict(options, out);
-        case "convert" -> Commands.convert(options, out);
-        case "export" -> Commands.export(options, out);
-        default -> Commands.inspect(options, out);
-      }
+      dispatch(command, Options.parse(command, rest), out);
       return 0;
     } catch (UsageException e) {
       err.println("sparkprop " + command + ": " + e.getMessage());
       err.print(Options.usage(command));
       return 2;
-    } catch (IOException | UncheckedIOException e) {
-      err.println("sparkprop " + command + ": " + e.getMessage());
-      return 1;
-    } catch (OutOfMemoryError e) {
+    } catch (Exception | OutOfMemoryError e) {
+      return failed(command, e, err);
+    }
+  }
+
+  /** Says why the command failed, in the user's terms where there are some; returns exit code 1. */
+  static int failed(String command, Throwable e, PrintStream err) {
+    String prefix = "sparkprop " + command + ": ";
+    if (e instanceof IOException || e instanceof UncheckedIOException) {
+      err.println(prefix + e.getMessage());
+    } else if (e instanceof OutOfMemoryError) {
       err.println(
-          "sparkprop "
-              + command
-              + ": the driver ran out of memory ("
+          prefix
+              + "the driver ran out of memory ("
               + e.getMessage()
               + "); give it more (spark.driver.memory, or SPARKPROP_JAVA_OPTS=-Xmx… for"
               + " scripts/sparkprop), or use a smaller network or --block-size");
-      return 1;
-    } catch (Exception e) {
+    } else {
       // Spark's own exceptions are checked in Java's eyes though undeclared, hence Exception.
       RuntimeException cause = Failures.userFacingCause(e);
       if (cause != null) {
-        err.println("sparkprop " + command + ": " + cause.getMessage());
+        err.println(prefix + cause.getMessage());
       } else {
-        err.println("sparkprop " + command + ": unexpected failure");
+        err.println(prefix + "unexpected failure");
         e.printStackTrace(err);
       }
-      return 1;
+    }
+    return 1;
+  }
+
+  /** Runs the command with its parsed options. */
+  private static void dispatch(String command, Options options, PrintStream out)
+      throws UsageException, IOException {
+    switch (command) {
+      case "train" -> Commands.train(options, out);
+      case "evaluate" -> Commands.evaluate(options, out);
+      case "predict" -> Commands.predict(options, out);
+      case "convert" -> Commands.convert(options, out);
+      case "export" -> Commands.export(options, out);
+      default -> Commands.inspect(options, out);
     }
   }
 }
