@@ -87,6 +87,27 @@ final class Options {
   private static void loadConfig(
       String command, String file, Map<String, String> values, Map<String, String> origins)
       throws UsageException {
+    Properties props = readConfig(file);
+    for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+      known(key, file + ": key '" + key + "'");
+      if (key.equals("config")) {
+        throw new UsageException(file + ": a config file cannot name another config file");
+      }
+      if (forCommand(command, key) == null) {
+        // One file serves every command (train's keys are ignored by evaluate, and so on).
+        continue;
+      }
+      String value = props.getProperty(key);
+      values.put(key, RAW.contains(key) ? value : value.trim());
+      origins.put(key, file + ": " + key);
+    }
+  }
+
+  /**
+   * A config file's properties: UTF-8 text (a leading byte-order mark ignored), each key at most
+   * once.
+   */
+  private static Properties readConfig(String file) throws UsageException {
     // Properties keeps the last of two equal keys silently; a config file must not.
     java.util.Set<Object> repeated = new java.util.TreeSet<>();
     Properties props =
@@ -122,19 +143,7 @@ final class Options {
     if (!repeated.isEmpty()) {
       throw new UsageException(file + ": key '" + repeated.iterator().next() + "' is given twice");
     }
-    for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
-      known(key, file + ": key '" + key + "'");
-      if (key.equals("config")) {
-        throw new UsageException(file + ": a config file cannot name another config file");
-      }
-      if (forCommand(command, key) == null) {
-        // One file serves every command (train's keys are ignored by evaluate, and so on).
-        continue;
-      }
-      String value = props.getProperty(key);
-      values.put(key, RAW.contains(key) ? value : value.trim());
-      origins.put(key, file + ": " + key);
-    }
+    return props;
   }
 
   private static OptionDef definition(String command, String name, String where)
