@@ -105,31 +105,7 @@ final class SkippedRecords
       parts.sort(Comparator.comparingLong(Split::start));
       long count = parts.stream().mapToLong(Split::count).sum();
       total += count;
-      long[] offsets =
-          parts.stream()
-              .flatMap(s -> s.offsets().stream())
-              .limit(LINES_SHOWN)
-              .mapToLong(Long::longValue)
-              .toArray();
-      boolean rows = parts.get(0).rows();
-      long[] lines = rows ? offsets : ParseTextSplit.linesAt(e.getKey(), offsets, hadoopConf);
-      String unit = rows ? "row" : "line";
-      String summary =
-          e.getKey()
-              + ": "
-              + count
-              + (count == 1 ? " bad record" : " bad records")
-              + " ("
-              + unit
-              + (lines.length == 1 ? " " : "s ")
-              + Arrays.stream(lines).mapToObj(String::valueOf).collect(Collectors.joining(", "))
-              + (count > lines.length ? ", …" : "")
-              + "); first: "
-              + unit
-              + " "
-              + lines[0]
-              + ": "
-              + parts.get(0).firstError();
+      String summary = summary(e.getKey(), parts, count, hadoopConf);
       summaries.add(summary);
       LOG.warn("skipped {}", summary);
     }
@@ -143,5 +119,36 @@ final class SkippedRecords
               + String.join("; ", summaries));
     }
     return total;
+  }
+
+  /**
+   * One file's skipped records: how many, the lines (or rows) of the first {@link #LINES_SHOWN},
+   * and the first one's error. {@code parts} are the file's splits in order.
+   */
+  private static String summary(String file, List<Split> parts, long count, Configuration conf) {
+    long[] offsets =
+        parts.stream()
+            .flatMap(s -> s.offsets().stream())
+            .limit(LINES_SHOWN)
+            .mapToLong(Long::longValue)
+            .toArray();
+    boolean rows = parts.get(0).rows();
+    long[] lines = rows ? offsets : ParseTextSplit.linesAt(file, offsets, conf);
+    String unit = rows ? "row" : "line";
+    return file
+        + ": "
+        + count
+        + (count == 1 ? " bad record" : " bad records")
+        + " ("
+        + unit
+        + (lines.length == 1 ? " " : "s ")
+        + Arrays.stream(lines).mapToObj(String::valueOf).collect(Collectors.joining(", "))
+        + (count > lines.length ? ", …" : "")
+        + "); first: "
+        + unit
+        + " "
+        + lines[0]
+        + ": "
+        + parts.get(0).firstError();
   }
 }
