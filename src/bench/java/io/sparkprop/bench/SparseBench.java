@@ -43,6 +43,9 @@ public final class SparseBench {
   private static final int FEATURES = 50_000;
   private static final int NON_ZEROS = 40;
 
+  /** n_1 of the scaling section's n_0-16-2 network: the rows of a W¹ column. */
+  private static final int SCALING_HIDDEN = 16;
+
   /** Timed runs of each width's {@link ColumnFloor}, of which the best counts. */
   private static final int FLOOR_RUNS = 7;
 
@@ -181,10 +184,13 @@ public final class SparseBench {
     Path file = out.resolve("sparse-" + features);
     GenerateSparse.write(file, EXAMPLES, features, NON_ZEROS, PARTITIONS, 19);
     int[][] touched = ColumnFloor.touchedByPart(file, features);
-    double floor = ColumnFloor.seconds(features, 16, precision, touched, FLOOR_RUNS);
+    double floor = ColumnFloor.seconds(features, SCALING_HIDDEN, precision, touched, FLOOR_RUNS);
     NetworkSpec spec =
         NetworkSpec.of(
-            new int[] {features, 16, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+            new int[] {features, SCALING_HIDDEN, 2},
+            Activation.TANH,
+            Activation.SOFTMAX,
+            Loss.CROSS_ENTROPY);
     Datasets.Cached cached =
         Datasets.loadAndCache(
             jsc,
