@@ -15,6 +15,7 @@ import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.Workspace;
 import io.sparkprop.optim.OptimizerSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,9 +27,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A full pass gathers consecutive sparse blocks into chunks wide enough for the first layer to run
- * feature by feature, and the step's gradient is still the single-JVM gradient within 1e-12, with
- * every example counted once: partitions of 700–1,400 sparse examples (weighted, binary and real
- * values) over 300 features, with dense blocks between them, at block sizes 16 and 128.
+ * feature by feature, and the step's gradient is still the single-JVM gradient within 1e-12 of each
+ * entry's scale (the mean of its terms' absolute values: what summation's rounding is relative to),
+ * with every example counted once: partitions of 700–1,400 sparse examples (weighted, binary and
+ * real values) over 300 features, with dense blocks between them, at block sizes 16 and 128.
  */
 class SparseChunkTest {
   private static final NetworkSpec SPEC =
@@ -114,21 +116,31 @@ class SparseChunkTest {
     assertEquals(EXAMPLES, sum.count(), "every example counted exactly once");
     double weightSum = examples.stream().mapToDouble(Example::weight).sum();
     assertEquals(weightSum, sum.weight(), 1e-9 * weightSum);
-    double[] expected = weightedMeanGradient(weights);
-    double error = Weights.maxEntryError(expected, sum.meanGradient(), 1e-15);
-    assertTrue(error < 1e-12, "worst entry's relative error " + error);
+    double error =
+        Weights.maxScaledError(
+            weightedMean(weights, false), sum.meanGradient(), weightedMean(weights, true));
+    assertTrue(error < 1e-12, "worst entry's error relative to its scale " + error);
   }
 
-  /** Σ w_e ∇C_e / Σ w_e, one example at a time on dense features, in one JVM. */
-  private static double[] weightedMeanGradient(double[] weights) {
+  /**
+   * Σ w_e ∇C_e / Σ w_e, one example at a time on dense features, in one JVM; or, {@code absolute},
+   * Σ w_e |∇C_e| / Σ w_e, the scale of its rounding (see {@link
+   * TestData#singleJvmMeanAbsoluteGradient}).
+   */
+  private static double[] weightedMean(double[] weights, boolean absolute) {
     Network network = new Network(SPEC);
     Workspace<double[]> workspace = Workspace.of(SPEC, 1);
     double[] sum = new double[weights.length];
+    double[] one = new double[weights.length];
     double weightSum = 0;
     for (Example e : examples) {
       double[] x = TestData.blocks(SPEC, List.of(e), 1).get(0).features();
       double[] w = {e.weight()};
-      network.accumulateGradient(weights, x, null, e.target(), w, 1, workspace, sum);
+      Arrays.fill(one, 0);
+      network.accumulateGradient(weights, x, null, e.target(), w, 1, workspace, one);
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += absolute ? Math.abs(one[i]) : one[i];
+      }
       weightSum += e.weight();
     }
     for (int i = 0; i < sum.length; i++) {

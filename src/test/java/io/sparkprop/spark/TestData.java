@@ -132,16 +132,6 @@ public final class TestData {
       double[] weights,
       Predicate<Example> keep,
       double[] actual) {
-    double tmpErr =
-        Weights.maxScaledError(
-            singleJvmMeanGradient(spec, examples, weights, keep),
-            actual,
-            singleJvmMeanAbsoluteGradient(spec, examples, weights, keep));
-    System.err.println(
-        +tmpErr
-            + " old "
-            + Weights.maxEntryError(
-                singleJvmMeanGradient(spec, examples, weights, keep), actual, 1e-15));
     return Weights.maxScaledError(
         singleJvmMeanGradient(spec, examples, weights, keep),
         actual,
