@@ -1,6 +1,7 @@
 package io.sparkprop.nn;
 
 import dev.ludovic.netlib.blas.BLAS;
+import java.util.Arrays;
 
 /**
  * The number type a {@link Network} computes in, {@code A} being its array type: the matrix kernels
@@ -80,6 +81,9 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
 
   /** into[offset + r] += Σ_c matrix[r, c] for the column-major rows × cols {@code matrix}. */
   abstract void addRowSums(A matrix, int rows, int cols, A into, int offset);
+
+  /** values[from + i] = 0 for i &lt; length. */
+  abstract void clear(A values, int from, int length);
 
   /** into[offset + i] += values[from + i] for i &lt; length. */
   abstract void addRange(A values, int from, A into, int offset, int length);
@@ -207,6 +211,11 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
       for (int c = 0; c < cols; c++) {
         kernels.add(matrix, c * rows, into, offset, rows);
       }
+    }
+
+    @Override
+    void clear(double[] values, int from, int length) {
+      Arrays.fill(values, from, from + length, 0.0);
     }
 
     @Override
@@ -342,6 +351,11 @@ public abstract sealed class Arithmetic<A> permits Arithmetic.Doubles, Arithmeti
       for (int c = 0; c < cols; c++) {
         kernels.add(matrix, c * rows, into, offset, rows);
       }
+    }
+
+    @Override
+    void clear(float[] values, int from, int length) {
+      Arrays.fill(values, from, from + length, 0f);
     }
 
     @Override

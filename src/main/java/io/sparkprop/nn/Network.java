@@ -162,7 +162,7 @@ public final class Network {
       A gradient) {
     int rows = layer.rows();
     if (runsByFeature(x.starts()[cols], cols, layer.cols())) {
-      addSparseGradientByFeature(arithmetic, delta, layer, x, cols, gradient);
+      addSparseGradientByFeature(arithmetic, delta, layer, x, cols, gradient, false);
       return;
     }
     int[] r = x.rows();
@@ -194,15 +194,21 @@ public final class Network {
   /** The fewest examples a block's sparse first layer runs feature by feature for. */
   static final int BY_FEATURE_COLUMNS = 512;
 
-  /** The fewest nonzeros a feature has on average in a block that runs feature by feature. */
-  static final int BY_FEATURE_NONZEROS_A_FEATURE = 2;
+  /**
+   * The fewest nonzeros a feature has on average in a block that runs feature by feature: at 2 (a
+   * partition of 10,000 examples × 40 nonzeros over 200,000 features, one chunk) the feature order
+   * measured 35–55 ms of task CPU against 25–32 ms example by example.
+   */
+  static final int BY_FEATURE_NONZEROS_A_FEATURE = 4;
 
   /**
    * Whether a sparse block's first layer runs feature by feature ({@link SparseColumns#sortByRow}):
    * W¹'s and ∂W¹'s columns are then read once a block, in address order, rather than once a nonzero
    * at random. That pays when the block is wide and its features recur (measured: 2.2× less task
-   * CPU at 50,000 features × 40 nonzeros × 8,192 examples); when most features occur once, the sort
-   * costs more than the order saves (0.078–0.082 s of task CPU against 0.059 s at 2^20 features).
+   * CPU at 50,000 features × 40 nonzeros × 8,192 examples); when most features occur once or twice,
+   * the sort costs more than the order saves (0.078–0.082 s of task CPU against 0.059 s at 2^20
+   * features). {@link #accumulateGradientByFeature} runs the gradient by feature whatever this
+   * says.
    *
    * @param nonZeros the block's nonzeros
    * @param cols the block's examples
@@ -263,7 +269,9 @@ public final class Network {
   /**
    * ∂C/∂W¹ += Δ¹ Xᵀ for sparse X, feature by feature: column k of ∂W¹ gathers x_kc times Δ¹'s
    * columns c for the examples c with feature k (four at a time), so each ∂W¹ column is written
-   * once per block.
+   * once per block. When {@code packed}, the columns of the features X holds are not W¹'s layout in
+   * {@code gradient} but consecutive n_1-wide columns from its start, in increasing feature order,
+   * each set to its sum (overwritten, not added to).
    */
   private static <A> void addSparseGradientByFeature(
       Arithmetic<A> arithmetic,
@@ -271,7 +279,8 @@ public final class Network {
       ParameterLayout.Layer layer,
       SparseColumns x,
       int cols,
-      A gradient) {
+      A gradient,
+      boolean packed) {
     int rows = layer.rows();
     x.sortByRow(cols);
     int[] order = x.byRow();
@@ -279,13 +288,17 @@ public final class Network {
     int[] r = x.rows();
     int n = x.starts()[cols];
     int i = 0;
+    int next = 0;
     while (i < n) {
       int feature = r[order[i]];
       int end = i + 1;
       while (end < n && r[order[end]] == feature) {
         end++;
       }
-      int into = layer.columnOffset(feature);
+      int into = packed ? rows * next++ : layer.columnOffset(feature);
+      if (packed) {
+        arithmetic.clear(gradient, into, rows);
+      }
       for (; i + 4 <= end; i += 4) {
         arithmetic.gather4(
             x.value(order[i]),
@@ -354,7 +367,7 @@ public final class Network {
       Workspace<A> workspace,
       A gradient) {
     return accumulateGradient(
-        weights, input, inputRuns, null, targets, columnWeights, cols, workspace, gradient);
+        weights, input, inputRuns, null, targets, columnWeights, cols, workspace, gradient, null);
   }
 
   /**
@@ -371,9 +384,34 @@ public final class Network {
       Workspace<A> workspace,
       A gradient) {
     return accumulateGradient(
-        weights, null, null, input, targets, columnWeights, cols, workspace, gradient);
+        weights, null, null, input, targets, columnWeights, cols, workspace, gradient, null);
   }
 
+  /**
+   * Like {@link #accumulateGradient(Object, SparseColumns, double[], double[], int, Workspace,
+   * Object)}, with the first layer run feature by feature (forward and backward) and ∂W¹ kept
+   * apart: the columns of the features {@code input} holds go, in increasing feature order, into
+   * consecutive n_1-wide columns of {@code columns}, which they overwrite; W¹'s part of {@code
+   * gradient} is left alone, and every entry after it is added to as usual. Meant for a block that
+   * holds all of a partition's examples: {@code columns} is then the partition's whole ∂W¹, already
+   * in the order it is sent, and no n_1 × n_0 array is read or written.
+   *
+   * @param columns at least (features {@code input} holds) × n_1 entries
+   */
+  public <A> double accumulateGradientByFeature(
+      A weights,
+      SparseColumns input,
+      double[] targets,
+      double[] columnWeights,
+      int cols,
+      Workspace<A> workspace,
+      A gradient,
+      A columns) {
+    return accumulateGradient(
+        weights, null, null, input, targets, columnWeights, cols, workspace, gradient, columns);
+  }
+
+  /** {@code columns}: see {@link #accumulateGradientByFeature}; null to add ∂W¹ into gradient. */
   private <A> double accumulateGradient(
       A weights,
       A dense,
@@ -383,7 +421,8 @@ public final class Network {
       double[] columnWeights,
       int cols,
       Workspace<A> workspace,
-      A gradient) {
+      A gradient,
+      A columns) {
     double loss = loss(weights, dense, runs, sparse, targets, columnWeights, cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
@@ -393,7 +432,9 @@ public final class Network {
       ParameterLayout.Layer layer = layout.layer(l);
       A delta = workspace.delta(l);
       A previous = l == 1 ? dense : workspace.activation(l - 1);
-      if (l == 1 && sparse != null) {
+      if (l == 1 && columns != null) {
+        addSparseGradientByFeature(arithmetic, delta, layer, sparse, cols, columns, true);
+      } else if (l == 1 && sparse != null) {
         addSparseGradient(arithmetic, delta, layer, sparse, cols, gradient);
       } else if (l == 1 && runs != null) {
         addFirstLayerGradient(arithmetic, delta, previous, runs, cols, workspace, gradient);

@@ -54,11 +54,22 @@ abstract class SampleBlock<A> {
 
   /** Adds the gathered examples' gradient, loss, count and weight to {@code sum}, then empties. */
   final void flushInto(Network network, A w, Workspace<A> workspace, A gradient, GradientSum sum) {
+    flushInto(network, w, workspace, gradient, null, sum);
+  }
+
+  /**
+   * Like {@link #flushInto(Network, Object, Workspace, Object, GradientSum)}; with {@code columns}
+   * not null (sparse examples only), the first layer runs feature by feature and ∂W¹'s columns of
+   * the features the examples hold go into {@code columns}, in increasing feature order ({@link
+   * Network#accumulateGradientByFeature}).
+   */
+  final void flushInto(
+      Network network, A w, Workspace<A> workspace, A gradient, A columns, GradientSum sum) {
     if (filled == 0) {
       return;
     }
     double[] columnWeights = weighted ? weights : null;
-    sum.loss += accumulate(network, w, workspace, columnWeights, gradient);
+    sum.loss += accumulate(network, w, workspace, columnWeights, gradient, columns);
     sum.count += filled;
     if (columnWeights == null) {
       sum.weight += filled;
@@ -73,7 +84,10 @@ abstract class SampleBlock<A> {
   }
 
   abstract double accumulate(
-      Network network, A w, Workspace<A> workspace, double[] columnWeights, A gradient);
+      Network network, A w, Workspace<A> workspace, double[] columnWeights, A gradient, A columns);
+
+  /** Marks the features the gathered examples hold (all, for dense examples). */
+  abstract void mark(TouchedColumns touched);
 
   void clear() {}
 
@@ -98,9 +112,22 @@ abstract class SampleBlock<A> {
 
     @Override
     double accumulate(
-        Network network, A w, Workspace<A> workspace, double[] columnWeights, A gradient) {
+        Network network,
+        A w,
+        Workspace<A> workspace,
+        double[] columnWeights,
+        A gradient,
+        A columns) {
+      if (columns != null) {
+        throw new IllegalArgumentException("dense examples have no features of their own to send");
+      }
       return network.accumulateGradient(
           w, inputs, null, targets, columnWeights, filled, workspace, gradient);
+    }
+
+    @Override
+    void mark(TouchedColumns touched) {
+      touched.markAll();
     }
   }
 
@@ -140,9 +167,23 @@ abstract class SampleBlock<A> {
 
     @Override
     double accumulate(
-        Network network, A w, Workspace<A> workspace, double[] columnWeights, A gradient) {
+        Network network,
+        A w,
+        Workspace<A> workspace,
+        double[] columnWeights,
+        A gradient,
+        A columns) {
       SparseColumns x = workspace.sparseInput(starts, rows, null, binary ? null : values);
+      if (columns != null) {
+        return network.accumulateGradientByFeature(
+            w, x, targets, columnWeights, filled, workspace, gradient, columns);
+      }
       return network.accumulateGradient(w, x, targets, columnWeights, filled, workspace, gradient);
+    }
+
+    @Override
+    void mark(TouchedColumns touched) {
+      touched.mark(rows, 0, starts[filled]);
     }
 
     @Override

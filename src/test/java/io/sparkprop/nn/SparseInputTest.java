@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,6 +141,84 @@ class SparseInputTest {
     }
   }
 
+  /**
+   * {@link Network#accumulateGradientByFeature}: the columns it writes are the ordinary path's ∂W¹
+   * columns of the features the input holds, in increasing feature order, overwriting what was
+   * there; W¹'s part of the gradient stays as it was, and every entry after it and the loss are the
+   * ordinary path's. Within 1e-12 relative in float64 (the narrow block's ordinary path sums
+   * example by example, so the order of additions differs), 1e-5 of the largest entry in float32.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {NARROW, WIDE})
+  void byFeatureColumns_areTheTouchedColumnsOfTheGradient(int cols) {
+    SplittableRandom random = new SplittableRandom(12);
+    SparseColumns x = randomSparse(random, false, cols);
+    int[] touched = Arrays.stream(x.rows(), 0, x.starts()[cols]).distinct().sorted().toArray();
+    if (cols == NARROW) {
+      assertTrue(touched.length < SPEC.numInputs(), "some features untouched");
+    }
+    double[] y = targets(random, cols);
+    double[] w = Initializer.initialize(SPEC, 13);
+    int rows = SPEC.size(1);
+    int after = rows * SPEC.numInputs();
+    Network network = new Network(SPEC);
+    Workspace<double[]> ws = Workspace.of(Arithmetic.FLOAT64, SPEC, cols);
+    double[] expected = new double[w.length];
+    double expectedLoss = network.accumulateGradient(w, x, y, null, cols, ws, expected);
+    double[] gradient = new double[w.length];
+    Arrays.fill(gradient, 0, after, 7.0);
+    double[] columns = new double[touched.length * rows + 5];
+    Arrays.fill(columns, 99.0);
+    double loss = network.accumulateGradientByFeature(w, x, y, null, cols, ws, gradient, columns);
+    assertEquals(expectedLoss, loss, 1e-12 * Math.abs(expectedLoss));
+    for (int c = 0; c < touched.length; c++) {
+      for (int r = 0; r < rows; r++) {
+        double e = expected[touched[c] * rows + r];
+        assertEquals(e, columns[c * rows + r], 1e-12 * Math.max(1e-3, Math.abs(e)), "column " + c);
+      }
+    }
+    for (int i = touched.length * rows; i < columns.length; i++) {
+      assertEquals(99.0, columns[i], "beyond the touched columns, untouched");
+    }
+    for (int i = 0; i < after; i++) {
+      assertEquals(7.0, gradient[i], "W¹'s part of the gradient, untouched");
+    }
+    for (int i = after; i < w.length; i++) {
+      assertEquals(expected[i], gradient[i], 1e-12 * Math.max(1e-3, Math.abs(expected[i])));
+    }
+
+    SparseColumns asFloats = new SparseColumns(x.starts(), x.rows(), toFloats(x.doubles()), null);
+    float[] wf = Arithmetic.FLOAT32.fromDoubles(w);
+    Workspace<float[]> wsf = Workspace.of(Arithmetic.FLOAT32, SPEC, cols);
+    float[] floatsExpected = new float[w.length];
+    network.accumulateGradient(wf, asFloats, y, null, cols, wsf, floatsExpected);
+    float[] floatColumns = new float[touched.length * rows];
+    float[] floatGradient = new float[w.length];
+    network.accumulateGradientByFeature(
+        wf, asFloats, y, null, cols, wsf, floatGradient, floatColumns);
+    float largest = 0;
+    for (float g : floatsExpected) {
+      largest = Math.max(largest, Math.abs(g));
+    }
+    for (int c = 0; c < touched.length; c++) {
+      for (int r = 0; r < rows; r++) {
+        assertEquals(
+            floatsExpected[touched[c] * rows + r], floatColumns[c * rows + r], 1e-5 * largest);
+      }
+    }
+    for (int i = after; i < w.length; i++) {
+      assertEquals(floatsExpected[i], floatGradient[i], 1e-5 * largest, "entry " + i);
+    }
+  }
+
+  private static float[] toFloats(double[] values) {
+    float[] floats = new float[values.length];
+    for (int k = 0; k < values.length; k++) {
+      floats[k] = (float) values[k];
+    }
+    return floats;
+  }
+
   /** Central differences of the sparse path's own loss, entry by entry. */
   @ParameterizedTest
   @ValueSource(ints = {NARROW, WIDE})
@@ -153,7 +232,7 @@ class SparseInputTest {
     // Each example weighted NARROW / cols: the loss keeps the narrow block's scale, so the central
     // differences keep their accuracy on the wide one.
     double[] columnWeights = new double[cols];
-    java.util.Arrays.fill(columnWeights, (double) NARROW / cols);
+    Arrays.fill(columnWeights, (double) NARROW / cols);
     double[] gradient = new double[w.length];
     network.accumulateGradient(w, x, y, columnWeights, cols, ws, gradient);
     double step = 1e-5;

@@ -29,7 +29,9 @@ import scala.Tuple2;
  * Partitions whose examples touch few of 2,000 input features send the first layer's touched
  * columns only, and the step's gradient is still the single-JVM gradient within 1e-12: over sparse
  * partitions only, and with a partition of dense examples merged in; full and sampled steps; tree
- * depths 2 and 3 (merges on the executors and on the driver).
+ * depths 2 and 3 (merges on the executors and on the driver). A full pass over a partition of
+ * sparse blocks alone writes its columns straight into the array it sends, feature by feature (one
+ * chunk holds the partition); one with the dense block moves them out of the accumulator.
  */
 class SparseGradientTest {
   /** Relative to each entry's scale (TestData.gradientError); rounding stays near 1e-14. */
