@@ -196,8 +196,9 @@ public final class Network {
 
   /**
    * The fewest nonzeros a feature has on average in a block that runs feature by feature: at 2 (a
-   * partition of 10,000 examples × 40 nonzeros over 200,000 features, one chunk) the feature order
-   * measured 35–55 ms of task CPU against 25–32 ms example by example.
+   * partition of 10,000 examples × 40 nonzeros over 200,000 float64 features, one chunk) the
+   * feature order measured 40, 70 and 63 ms of task CPU against 51, 28 and 30 ms example by example
+   * (A/B, three rounds on a busy machine).
    */
   static final int BY_FEATURE_NONZEROS_A_FEATURE = 4;
 
@@ -389,12 +390,13 @@ public final class Network {
 
   /**
    * Like {@link #accumulateGradient(Object, SparseColumns, double[], double[], int, Workspace,
-   * Object)}, with the first layer run feature by feature (forward and backward) and ∂W¹ kept
-   * apart: the columns of the features {@code input} holds go, in increasing feature order, into
-   * consecutive n_1-wide columns of {@code columns}, which they overwrite; W¹'s part of {@code
-   * gradient} is left alone, and every entry after it is added to as usual. Meant for a block that
-   * holds all of a partition's examples: {@code columns} is then the partition's whole ∂W¹, already
-   * in the order it is sent, and no n_1 × n_0 array is read or written.
+   * Object)}, with the first layer's gradient run feature by feature (its forward pass as {@link
+   * #runsByFeature} decides) and ∂W¹ kept apart: the columns of the features {@code input} holds
+   * go, in increasing feature order, into consecutive n_1-wide columns of {@code columns}, which
+   * they overwrite; W¹'s part of {@code gradient} is left alone, and every entry after it is added
+   * to as usual. Meant for a block that holds all of a partition's examples: {@code columns} is
+   * then the partition's whole ∂W¹, already in the order it is sent, and no n_1 × n_0 array is read
+   * or written.
    *
    * @param columns at least (features {@code input} holds) × n_1 entries
    */

@@ -147,8 +147,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
    * random, one block at a time, rather than gather the partition into a chunk and write its
    * touched columns in feature order ({@link SparseChunk#sendsColumns}): about a last-level cache.
    * Measured (n_1 = 16, 10,000 examples of 40 nonzeros a partition): at 200,000 float64 features
-   * (25.6 MB) the random adds took 25–32 ms of task CPU against 29–51 ms gathered; at 2^20 (134
-   * MB), 49–70 ms against 41–50 ms.
+   * (25.6 MB) the random adds took 25–33 ms of task CPU against 29–51 ms gathered; at 2^20 (134
+   * MB), 48–70 ms against 37–50 ms.
    */
   static final long SCATTERED_BYTES = 32L << 20;
 
