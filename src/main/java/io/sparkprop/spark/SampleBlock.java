@@ -59,9 +59,9 @@ abstract class SampleBlock<A> {
 
   /**
    * Like {@link #flushInto(Network, Object, Workspace, Object, GradientSum)}; with {@code columns}
-   * not null (sparse examples only), the first layer runs feature by feature and ∂W¹'s columns of
-   * the features the examples hold go into {@code columns}, in increasing feature order ({@link
-   * Network#accumulateGradientByFeature}).
+   * not null (sparse examples only), the first layer's gradient runs feature by feature and ∂W¹'s
+   * columns of the features the examples hold go into {@code columns}, in increasing feature order
+   * ({@link Network#accumulateGradientByFeature}).
    */
   final void flushInto(
       Network network, A w, Workspace<A> workspace, A gradient, A columns, GradientSum sum) {
