@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.Weights;
 import io.sparkprop.data.DataSource;
 import io.sparkprop.data.Example;
 import io.sparkprop.nn.Activation;
@@ -141,7 +142,11 @@ class KryoSerializerTest {
     GradientSum fromBytes = new Trainer(jsc, config).gradient(serialized.blocks(), weights, 1);
     GradientSum fromObjects = new Trainer(jsc, config).gradient(objects.blocks(), weights, 1);
     assertEquals(40, fromBytes.count());
-    // Two partition sums: either merge order gives the same bits.
-    assertArrayEquals(fromObjects.meanGradient(), fromBytes.meanGradient());
+    // The same examples in the same blocks: only rounding may differ (the Vector API's tanh and exp
+    // can round a unit apart before and after the JIT compiles them), far below what one changed
+    // or lost value would move.
+    double difference =
+        Weights.maxRelativeDifference(fromObjects.meanGradient(), fromBytes.meanGradient());
+    assertTrue(difference < 1e-12, "relative to the largest entry " + difference);
   }
 }
