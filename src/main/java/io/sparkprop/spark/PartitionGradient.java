@@ -76,14 +76,14 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     Object reused = GradientBuffers.take(precision == Precision.FLOAT32, length);
     A gradient = reused != null ? (A) reused : arithmetic.allocate(length);
     TouchedColumns touched = new TouchedColumns(spec.numInputs());
-    Network network = new Network(spec);
+    Task<A> task = new Task<>(new Network(spec), w, gradient, touched, sum);
     Workspace<A> workspace = Workspace.of(arithmetic, spec, blockSize);
     if (fraction >= 1.0) {
-      if (fullPass(arithmetic, blocks, network, workspace, w, gradient, touched, sum)) {
+      if (fullPass(arithmetic, blocks, workspace, task)) {
         return;
       }
     } else {
-      sampled(blocks, network, workspace, w, gradient, touched, sum);
+      sampled(blocks, workspace, task);
     }
     int[] carried = touched.fewEnough();
     if (carried != null) {
@@ -100,20 +100,25 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   }
 
   /**
+   * What one task sums with and into: the network, the broadcast weights in the task's arithmetic,
+   * the executor's accumulator, the features the examples touched so far, and the partition's sum.
+   */
+  private record Task<A>(
+      Network network, A w, A gradient, TouchedColumns touched, GradientSum sum) {
+    /** Adds the gathered {@code examples}' gradient into the accumulator, and the rest to sum. */
+    void flush(SampleBlock<A> examples, Workspace<A> workspace) {
+      examples.flushInto(network, w, workspace, gradient, sum);
+    }
+  }
+
+  /**
    * Sums every example of the partition: sparse blocks gathered into chunks ({@link SparseChunk}),
    * the others one block at a time. Returns whether the sum already holds the partition's touched
    * columns ({@link SparseChunk#sendsColumns}); else they are all in the accumulator.
    */
   private <A> boolean fullPass(
-      Arithmetic<A> arithmetic,
-      Iterator<ExampleBlock> blocks,
-      Network network,
-      Workspace<A> workspace,
-      A w,
-      A gradient,
-      TouchedColumns touched,
-      GradientSum sum) {
-    SparseChunk<A> chunk = new SparseChunk<>(arithmetic, network, w, gradient, touched, sum);
+      Arithmetic<A> arithmetic, Iterator<ExampleBlock> blocks, Workspace<A> workspace, Task<A> t) {
+    SparseChunk<A> chunk = new SparseChunk<>(arithmetic, t);
     boolean alone = false;
     while (blocks.hasNext()) {
       ExampleBlock block = blocks.next();
@@ -122,12 +127,12 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
         continue;
       }
       alone = true;
-      mark(touched, block, 0, block.size());
+      mark(t.touched(), block, 0, block.size());
       workspace = workspace.atLeast(block.size());
       double[] y = targets(block, workspace);
-      sum.loss += accumulateGradient(network, w, block, y, workspace, gradient);
-      sum.count += block.size();
-      sum.weight += block.weightSum();
+      t.sum().loss += accumulateGradient(t.network(), t.w(), block, y, workspace, t.gradient());
+      t.sum().count += block.size();
+      t.sum().weight += block.weightSum();
     }
     if (!alone && chunk.sendsColumns()) {
       return true;
@@ -176,28 +181,14 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   private final class SparseChunk<A> {
     final int capacity = chunkCapacity(spec, blockSize);
     private final Arithmetic<A> arithmetic;
-    private final Network network;
-    private final A w;
-    private final A gradient;
-    private final TouchedColumns touched;
-    private final GradientSum sum;
+    private final Task<A> t;
     private Workspace<A> workspace;
     private SampleBlock<A> examples;
     private boolean flushed;
 
-    SparseChunk(
-        Arithmetic<A> arithmetic,
-        Network network,
-        A w,
-        A gradient,
-        TouchedColumns touched,
-        GradientSum sum) {
+    SparseChunk(Arithmetic<A> arithmetic, Task<A> t) {
       this.arithmetic = arithmetic;
-      this.network = network;
-      this.w = w;
-      this.gradient = gradient;
-      this.touched = touched;
-      this.sum = sum;
+      this.t = t;
     }
 
     /**
@@ -233,8 +224,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     /** Adds the gathered examples' gradient into the accumulator. */
     void flush() {
       if (examples != null) {
-        examples.mark(touched);
-        examples.flushInto(network, w, workspace(), gradient, sum);
+        examples.mark(t.touched());
+        t.flush(examples, workspace());
       }
     }
 
@@ -250,14 +241,14 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       if (examples == null || flushed) {
         return false;
       }
-      examples.mark(touched);
-      int[] carried = touched.fewEnough();
+      examples.mark(t.touched());
+      int[] carried = t.touched().fewEnough();
       if (carried == null) {
         return false;
       }
-      Object values = columnsArray(gradient instanceof float[], carried.length);
-      examples.flushInto(network, w, workspace(), gradient, (A) values, sum);
-      send(gradient, carried, values, sum);
+      Object values = columnsArray(t.gradient() instanceof float[], carried.length);
+      examples.flushInto(t.network(), t.w(), workspace(), t.gradient(), (A) values, t.sum());
+      send(t.gradient(), carried, values, t.sum());
       return true;
     }
 
@@ -338,18 +329,12 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
    * sums their gradient. The sample is read from the partition's order for the sampling epoch
    * ({@link SampleOrder}), block by block as the cache gives them.
    */
-  private <A> void sampled(
-      Iterator<ExampleBlock> blocks,
-      Network network,
-      Workspace<A> workspace,
-      A w,
-      A gradient,
-      TouchedColumns touched,
-      GradientSum sum) {
-    Samples<A> samples = new Samples<>(network, workspace, w, gradient, touched, sum);
-    TaskContext task = TaskContext.get();
+  private <A> void sampled(Iterator<ExampleBlock> blocks, Workspace<A> workspace, Task<A> t) {
+    Samples<A> samples = new Samples<>(workspace, t);
+    TaskContext context = TaskContext.get();
     SampleOrder.Reader reader =
-        SampleOrder.reader(dataId, task == null ? -1 : task.partitionId(), seed, step, fraction);
+        SampleOrder.reader(
+            dataId, context == null ? -1 : context.partitionId(), seed, step, fraction);
     int[] columns = new int[blockSize];
     int b = 0;
     while (blocks.hasNext()) {
@@ -368,32 +353,18 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
   /** The sample blocks of one task: kept examples go in, full blocks go to the gradient. */
   private final class Samples<A> {
-    private final Network network;
     private final Workspace<A> workspace;
-    private final A w;
-    private final A gradient;
-    private final TouchedColumns touched;
-    private final GradientSum sum;
+    private final Task<A> t;
     private SampleBlock<A> dense;
     private SampleBlock<A> sparse;
 
-    Samples(
-        Network network,
-        Workspace<A> workspace,
-        A w,
-        A gradient,
-        TouchedColumns touched,
-        GradientSum sum) {
-      this.network = network;
+    Samples(Workspace<A> workspace, Task<A> t) {
       this.workspace = workspace;
-      this.w = w;
-      this.gradient = gradient;
-      this.touched = touched;
-      this.sum = sum;
+      this.t = t;
     }
 
     void add(ExampleBlock block, int j) {
-      mark(touched, block, j, j + 1);
+      mark(t.touched(), block, j, j + 1);
       SampleBlock<A> sample;
       if (block.isSparse()) {
         sample =
@@ -405,16 +376,16 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
                 : (dense = SampleBlock.dense(workspace, spec.numInputs(), spec.numOutputs()));
       }
       if (sample.add(block, j)) {
-        sample.flushInto(network, w, workspace, gradient, sum);
+        t.flush(sample, workspace);
       }
     }
 
     void flush() {
       if (dense != null) {
-        dense.flushInto(network, w, workspace, gradient, sum);
+        t.flush(dense, workspace);
       }
       if (sparse != null) {
-        sparse.flushInto(network, w, workspace, gradient, sum);
+        t.flush(sparse, workspace);
       }
     }
   }
