@@ -2,9 +2,9 @@ package io.sparkprop.nn;
 
 /**
  * Reusable buffers for the forward and backward pass over blocks of at most {@link #capacity()}
- * examples, in the array type {@code A} of an {@link Arithmetic}. Allocated once per task and
- * reused for every block, so the hot path allocates nothing (the buffers that grow with n_0 are
- * allocated at their first use). Not thread-safe: one workspace per thread.
+ * examples, in the array type {@code A} of an {@link Arithmetic}. Allocated once per task (or kept
+ * from an earlier one) and reused for every block, so the hot path allocates nothing (the buffers
+ * that grow with n_0 are allocated at their first use). Not thread-safe: one workspace per thread.
  */
 public final class Workspace<A> {
   final Arithmetic<A> arithmetic;
@@ -97,6 +97,14 @@ public final class Workspace<A> {
    */
   public Workspace<A> atLeast(int cols) {
     return cols <= capacity ? this : new Workspace<>(arithmetic, spec, cols);
+  }
+
+  /**
+   * Whether this workspace serves blocks of {@code cols} examples of {@code spec} in {@code
+   * arithmetic}, as one {@link #of} them would: for a workspace kept from an earlier task.
+   */
+  public boolean fits(Arithmetic<?> arithmetic, NetworkSpec spec, int cols) {
+    return this.arithmetic == arithmetic && this.spec.equals(spec) && cols <= capacity;
   }
 
   /** The gather buffer for inputs, column-major n_0 × capacity; callers fill its first columns. */

@@ -134,12 +134,18 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       t.sum().count += block.size();
       t.sum().weight += block.weightSum();
     }
-    if (!alone && chunk.sendsColumns()) {
-      return true;
+    boolean sent = !alone && chunk.sendsColumns();
+    if (!sent) {
+      chunk.flush();
     }
-    chunk.flush();
-    return false;
+    chunk.keep();
+    return sent;
   }
+
+  /**
+   * What {@link SparseChunk}s leave to the next task in the executor ({@link SparseChunk#keep}).
+   */
+  private static final KeptObjects KEPT = new KeptObjects(KeptObjects.forEachCore());
 
   /** The most examples a {@link SparseChunk} holds. */
   static final int CHUNK_EXAMPLES = 1 << 16;
@@ -211,7 +217,9 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
     void add(ExampleBlock block) {
       if (examples == null) {
-        examples = SampleBlock.sparse(capacity, spec.numOutputs());
+        int outputs = spec.numOutputs();
+        examples = KEPT.take(SampleBlock.class, b -> b.isSparse(capacity, outputs));
+        examples = examples != null ? examples : SampleBlock.sparse(capacity, outputs);
       }
       for (int j = 0; j < block.size(); j++) {
         if (examples.add(block, j)) {
@@ -253,14 +261,33 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     }
 
     /**
-     * A workspace for the examples gathered: allocated when first needed, as wide as they are, so
-     * that a partition of fewer examples than a chunk holds allocates no more.
+     * A workspace for the examples gathered: one an earlier task kept, if wide enough, else one
+     * allocated as wide as they are, so that a partition of fewer examples than a chunk holds
+     * allocates no more.
      */
+    @SuppressWarnings("unchecked")
     private Workspace<A> workspace() {
       int cols = examples.filled;
+      if (workspace == null) {
+        workspace = KEPT.take(Workspace.class, w -> w.fits(arithmetic, spec, cols));
+      }
       workspace =
           workspace == null ? Workspace.of(arithmetic, spec, cols) : workspace.atLeast(cols);
       return workspace;
+    }
+
+    /**
+     * Leaves the chunk's sample block (emptied by its flush) and workspace to the executor's next
+     * task: a chunk's nonzeros, sort buffers and activations run to tens of megabytes, which every
+     * step would otherwise allocate and clear again.
+     */
+    void keep() {
+      if (examples != null) {
+        KEPT.give(examples);
+      }
+      if (workspace != null) {
+        KEPT.give(workspace);
+      }
     }
   }
 

@@ -41,6 +41,14 @@ abstract class SampleBlock<A> {
     return new Sparse<>(capacity, numOutputs);
   }
 
+  /** Whether this is an empty {@link #sparse} sample block as {@code sparse(capacity, outputs)}. */
+  final boolean isSparse(int capacity, int numOutputs) {
+    return this instanceof Sparse
+        && this.capacity == capacity
+        && this.numOutputs == numOutputs
+        && filled == 0;
+  }
+
   /** Adds column j of {@code block}; returns whether the sample block is now full. */
   final boolean add(ExampleBlock block, int j) {
     addFeatures(block, j);
