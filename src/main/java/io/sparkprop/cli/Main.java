@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The entry point: {@code sparkprop <train|evaluate|predict|convert|inspect|export> [--option value
@@ -13,11 +14,63 @@ import java.util.Arrays;
 public final class Main {
   private Main() {}
 
+  /**
+   * Set once a thread's OutOfMemoryError is ending the JVM: what fails after it (the job Spark's
+   * shutdown cancels, threads it interrupts) is a consequence, not news, and is not printed.
+   */
+  private static volatile boolean exiting;
+
   public static void main(String[] args) {
+    String command = args.length > 0 ? args[0] : "";
+    Thread.setDefaultUncaughtExceptionHandler(
+        outOfMemoryExits(command, System.err, Main::exitWithin10Seconds));
     int code = run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /**
+   * What a thread of the driver that dies does: an OutOfMemoryError (in a thread of Spark's, say
+   * one that deserializes a task's result) is reported as {@link #failed} reports one and ends the
+   * run with {@code exit.accept(1)}, since Spark would otherwise wait for that result forever; any
+   * other exception is printed with its stack, as the JVM does by default.
+   */
+  static Thread.UncaughtExceptionHandler outOfMemoryExits(
+      String command, PrintStream err, IntConsumer exit) {
+    return (thread, e) -> {
+      if (exiting) {
+        return;
+      }
+      if (e instanceof OutOfMemoryError) {
+        failed(
+            command, new OutOfMemoryError(e.getMessage() + " in thread " + thread.getName()), err);
+        err.flush();
+        exit.accept(1);
+      } else {
+        err.print("Exception in thread \"" + thread.getName() + "\" ");
+        e.printStackTrace(err);
+      }
+    };
+  }
+
+  /** System.exit, or a halt if Spark's shutdown hooks have not let the JVM end in 10 s. */
+  private static void exitWithin10Seconds(int code) {
+    exiting = true;
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(10_000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              Runtime.getRuntime().halt(code);
+            },
+            "sparkprop-exit");
+    halt.setDaemon(true);
+    halt.start();
+    System.exit(code);
   }
 
   /** Runs a command and returns its exit code; never calls System.exit. */
@@ -48,7 +101,7 @@ public final class Main {
       err.print(Options.usage(command));
       return 2;
     } catch (Exception | OutOfMemoryError e) {
-      return failed(command, e, err);
+      return exiting ? 1 : failed(command, e, err);
     }
   }
 

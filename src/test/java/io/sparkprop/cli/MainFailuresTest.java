@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +38,58 @@ class MainFailuresTest {
             + " smaller network or --block-size"
             + System.lineSeparator(),
         p.err());
+  }
+
+  /**
+   * A Spark thread of the driver that runs out of memory (one deserializing a task's result, whose
+   * job would then wait for it forever) ends the run with exit code 1 and the same message.
+   */
+  @Test
+  void outOfMemoryExits_inAnotherThread_reportsItAndExits() throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    List<Integer> exits = new ArrayList<>();
+    Thread getter =
+        new Thread(
+            () -> {
+              throw new OutOfMemoryError("Java heap space");
+            },
+            "task-result-getter-3");
+    getter.setUncaughtExceptionHandler(Main.outOfMemoryExits("train", err, exits::add));
+    getter.start();
+    getter.join();
+    assertEquals(List.of(1), exits);
+    assertTrue(
+        bytes
+            .toString(StandardCharsets.UTF_8)
+            .startsWith(
+                "sparkprop train: the driver ran out of memory (Java heap space in thread"
+                    + " task-result-getter-3); give it more"),
+        bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void outOfMemoryExits_anotherException_printsItsTraceAndDoesNotExit()
+      throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    List<Integer> exits = new ArrayList<>();
+    Thread worker =
+        new Thread(
+            () -> {
+              throw new IllegalStateException("a listener's bug");
+            },
+            "listener");
+    worker.setUncaughtExceptionHandler(Main.outOfMemoryExits("train", err, exits::add));
+    worker.start();
+    worker.join();
+    assertEquals(List.of(), exits);
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        printed.startsWith(
+            "Exception in thread \"listener\" java.lang.IllegalStateException: a listener's bug"),
+        printed);
+    assertTrue(printed.contains("\tat "), "with its stack: " + printed);
   }
 
   @Test
