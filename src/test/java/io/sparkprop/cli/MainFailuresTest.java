@@ -40,56 +40,56 @@ class MainFailuresTest {
         p.err());
   }
 
+  /** What the driver's handler printed, and the exit codes it asked for, when a thread died. */
+  private record Died(List<Integer> exits, String err) {}
+
+  private static Died dies(String threadName, Throwable e) throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    List<Integer> exits = new ArrayList<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              if (e instanceof Error error) {
+                throw error;
+              }
+              throw (RuntimeException) e;
+            },
+            threadName);
+    thread.setUncaughtExceptionHandler(Main.outOfMemoryExits("train", err, exits::add));
+    thread.start();
+    thread.join();
+    return new Died(exits, bytes.toString(StandardCharsets.UTF_8));
+  }
+
   /**
    * A Spark thread of the driver that runs out of memory (one deserializing a task's result, whose
    * job would then wait for it forever) ends the run with exit code 1 and the same message.
    */
   @Test
   void outOfMemoryExits_inAnotherThread_reportsItAndExits() throws InterruptedException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    List<Integer> exits = new ArrayList<>();
-    Thread getter =
-        new Thread(
-            () -> {
-              throw new OutOfMemoryError("Java heap space");
-            },
-            "task-result-getter-3");
-    getter.setUncaughtExceptionHandler(Main.outOfMemoryExits("train", err, exits::add));
-    getter.start();
-    getter.join();
-    assertEquals(List.of(1), exits);
+    Died d = dies("task-result-getter-3", new OutOfMemoryError("Java heap space"));
+    assertEquals(List.of(1), d.exits());
     assertTrue(
-        bytes
-            .toString(StandardCharsets.UTF_8)
+        d.err()
             .startsWith(
                 "sparkprop train: the driver ran out of memory (Java heap space in thread"
                     + " task-result-getter-3); give it more"),
-        bytes.toString(StandardCharsets.UTF_8));
+        d.err());
   }
 
   @Test
   void outOfMemoryExits_anotherException_printsItsTraceAndDoesNotExit()
       throws InterruptedException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    List<Integer> exits = new ArrayList<>();
-    Thread worker =
-        new Thread(
-            () -> {
-              throw new IllegalStateException("a listener's bug");
-            },
-            "listener");
-    worker.setUncaughtExceptionHandler(Main.outOfMemoryExits("train", err, exits::add));
-    worker.start();
-    worker.join();
-    assertEquals(List.of(), exits);
-    String printed = bytes.toString(StandardCharsets.UTF_8);
+    Died d = dies("listener", new IllegalStateException("a listener's bug"));
+    assertEquals(List.of(), d.exits());
     assertTrue(
-        printed.startsWith(
-            "Exception in thread \"listener\" java.lang.IllegalStateException: a listener's bug"),
-        printed);
-    assertTrue(printed.contains("\tat "), "with its stack: " + printed);
+        d.err()
+            .startsWith(
+                "Exception in thread \"listener\" java.lang.IllegalStateException: a listener's"
+                    + " bug"),
+        d.err());
+    assertTrue(d.err().contains("\tat "), "with its stack: " + d.err());
   }
 
   @Test
