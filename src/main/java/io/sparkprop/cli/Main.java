@@ -115,8 +115,9 @@ public final class Main {
           prefix
               + "the driver ran out of memory ("
               + e.getMessage()
-              + "); give it more (spark.driver.memory, or SPARKPROP_JAVA_OPTS=-Xmx… for"
-              + " scripts/sparkprop), or use a smaller network or --block-size");
+              + "); give it more (--driver-memory or spark.driver.memory;"
+              + " SPARKPROP_JAVA_OPTS=-Xmx… for scripts/sparkprop), or use a smaller network or"
+              + " --block-size");
     } else {
       // Spark's own exceptions are checked in Java's eyes though undeclared, hence Exception.
       RuntimeException cause = Failures.userFacingCause(e);

@@ -34,8 +34,8 @@ class MainFailuresTest {
     assertEquals(1, p.code());
     assertEquals(
         "sparkprop train: the driver ran out of memory (Java heap space); give it more"
-            + " (spark.driver.memory, or SPARKPROP_JAVA_OPTS=-Xmx… for scripts/sparkprop), or use a"
-            + " smaller network or --block-size"
+            + " (--driver-memory or spark.driver.memory; SPARKPROP_JAVA_OPTS=-Xmx… for"
+            + " scripts/sparkprop), or use a smaller network or --block-size"
             + System.lineSeparator(),
         p.err());
   }
