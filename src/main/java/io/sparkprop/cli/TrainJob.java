@@ -164,15 +164,7 @@ record TrainJob(
    */
   static void checkDriverHeap(TrainerConfig config, boolean earlyStopping, long heap)
       throws UsageException {
-    OptimizerSpec optimizer = config.optimizer();
-    int state =
-        switch (optimizer.kind()) {
-          case GD, SGD -> 0;
-          case MOMENTUM, NESTEROV -> 1;
-          case ADAM -> 2;
-          case LBFGS -> 2 * optimizer.historySize() + 2;
-        };
-    int arrays = 3 + state + (earlyStopping ? 1 : 0);
+    int arrays = driverArrays(config.optimizer(), earlyStopping);
     long parameters = config.network().numParameters();
     long need = 8L * parameters * arrays;
     if (need > heap) {
@@ -181,14 +173,69 @@ record TrainJob(
               java.util.Locale.ROOT,
               "a %s network has %d parameters; training it with %s keeps about %d arrays of them"
                   + " on the driver, %.1f GB, more than its heap of %.1f GB (raise"
-                  + " spark.driver.memory, or SPARKPROP_JAVA_OPTS=-Xmx… for scripts/sparkprop)",
+                  + " --driver-memory or spark.driver.memory; SPARKPROP_JAVA_OPTS=-Xmx… for"
+                  + " scripts/sparkprop)",
               config.network().layersString(),
               parameters,
-              optimizer.kind().id(),
+              config.optimizer().kind().id(),
               arrays,
               need / 1e9,
               heap / 1e9));
     }
+  }
+
+  /** The arrays of {@link #checkDriverHeap}: weights, gradient, broadcast, state, best weights. */
+  private static int driverArrays(OptimizerSpec optimizer, boolean earlyStopping) {
+    int state =
+        switch (optimizer.kind()) {
+          case GD, SGD -> 0;
+          case MOMENTUM, NESTEROV -> 1;
+          case ADAM -> 2;
+          case LBFGS -> 2 * optimizer.historySize() + 2;
+        };
+    return 3 + state + (earlyStopping ? 1 : 0);
+  }
+
+  /**
+   * What a step holds on the driver at its peak once the partitions are known: the arrays of {@link
+   * #checkDriverHeap}, and the partial sums treeAggregate sends the driver ({@link
+   * TrainerConfig#sumsAtDriver}), as many at once as Spark has result threads
+   * (spark.resultGetter.threads), each held three times while it is read (the message's bytes, the
+   * task result's bytes, the sum's doubles). A sum merged from several partitions is dense: n
+   * doubles.
+   *
+   * @return null when that fits the heap, else a warning saying what to change
+   */
+  static String driverPeakWarning(
+      TrainerConfig config, boolean earlyStopping, int partitions, int resultThreads, long heap) {
+    long array = 8L * config.network().numParameters();
+    long arrays = driverArrays(config.optimizer(), earlyStopping) * array;
+    int sums = config.sumsAtDriver(partitions);
+    long need = arrays + 3L * array * Math.min(sums, resultThreads);
+    if (need <= heap) {
+      return null;
+    }
+    int threads = Math.min(sums, resultThreads) - 1;
+    while (threads > 0 && arrays + 3L * array * threads > heap) {
+      threads--;
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "a step may hold up to %.1f GB on the driver, more than its heap of %.1f GB: %.1f GB of"
+            + " arrays as long as the %d parameters, and %d partition sums from treeAggregate"
+            + " (--tree-depth %d over %d partitions) read %d at a time, %.1f GB each while read;"
+            + " give the driver %.1f GB or more (--driver-memory)%s",
+        need / 1e9,
+        heap / 1e9,
+        arrays / 1e9,
+        config.network().numParameters(),
+        sums,
+        config.treeDepth(),
+        partitions,
+        Math.min(sums, resultThreads),
+        3 * array / 1e9,
+        Math.ceil(need / 1e8) / 10,
+        threads > 0 ? ", or set spark.resultGetter.threads=" + threads : "");
   }
 
   /** --max-loss-growth: 0 (off) or a finite factor above 1. */

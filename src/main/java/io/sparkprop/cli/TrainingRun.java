@@ -59,6 +59,16 @@ final class TrainingRun {
   TrainingResult run() throws IOException {
     logStart();
     Data data = load();
+    String peak =
+        TrainJob.driverPeakWarning(
+            config,
+            job.patience() > 0,
+            data.train().blocks().getNumPartitions(),
+            jsc.getConf().getInt("spark.resultGetter.threads", 4),
+            Runtime.getRuntime().maxMemory());
+    if (peak != null) {
+      LOG.warn(peak);
+    }
     Evaluator evaluator =
         new Evaluator(jsc, config.network(), config.blockSize(), config.treeDepth());
     History history = new History(resumed == null ? List.of() : resumed.history());

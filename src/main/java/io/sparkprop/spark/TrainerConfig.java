@@ -92,6 +92,21 @@ public record TrainerConfig(
     return (steps + stepsPerEpoch() - 1) / stepsPerEpoch();
   }
 
+  /**
+   * How many partial sums reach the driver in a step over {@code partitions} partitions. Spark's
+   * treeAggregate merges on executors level by level, dividing the count by its scale ⌈k^(1/depth)⌉
+   * (at least 2) while a level still saves work (while k exceeds scale + ⌈k / scale⌉), and the
+   * driver merges what is left: 4 from 16 partitions at depth 2, all 16 at depth 1.
+   */
+  public int sumsAtDriver(int partitions) {
+    int sums = partitions;
+    int scale = Math.max((int) Math.ceil(Math.pow(sums, 1.0 / treeDepth)), 2);
+    while (sums > scale + Math.ceil((double) sums / scale)) {
+      sums /= scale;
+    }
+    return sums;
+  }
+
   private static void checkFraction(double batchFraction) {
     if (!(batchFraction > 0 && batchFraction <= 1)) {
       throw new IllegalArgumentException(

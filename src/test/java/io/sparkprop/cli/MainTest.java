@@ -992,6 +992,43 @@ class MainTest {
     assertThrows(UsageException.class, () -> TrainJob.checkDriverHeap(adam, true, 40_000_000));
   }
 
+  /**
+   * Once the partitions are known, the partial sums arriving from treeAggregate count too. By hand
+   * for 1048576-16-2 (16,777,266 parameters, 134,218,128 bytes an array) with Adam: 5 arrays,
+   * 671,090,640 bytes; 16 partitions at depth 2 send the driver 4 sums, read 4 at a time, 3 ×
+   * 134,218,128 each: 1,610,617,536; 2,281,708,176 in all. With 3 result threads 1,879,053,792,
+   * under a 2 GiB heap (2,147,483,648).
+   */
+  @Test
+  void driverPeakWarning_countsTheSumsArrivingAtOnce() {
+    TrainerConfig adam =
+        TrainerConfig.builder(
+                NetworkSpec.of(
+                    new int[] {1048576, 16, 2},
+                    Activation.RELU,
+                    Activation.SOFTMAX,
+                    Loss.CROSS_ENTROPY),
+                new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.01, 0.9))
+            .build();
+    assertEquals(16_777_266, adam.network().numParameters());
+    assertEquals(
+        "a step may hold up to 2.3 GB on the driver, more than its heap of 2.1 GB: 0.7 GB of"
+            + " arrays as long as the 16777266 parameters, and 4 partition sums from treeAggregate"
+            + " (--tree-depth 2 over 16 partitions) read 4 at a time, 0.4 GB each while read;"
+            + " give the driver 2.3 GB or more (--driver-memory), or set"
+            + " spark.resultGetter.threads=3",
+        TrainJob.driverPeakWarning(adam, false, 16, 4, 2_147_483_648L));
+    assertNull(TrainJob.driverPeakWarning(adam, false, 16, 4, 2_281_708_176L));
+    assertNotNull(TrainJob.driverPeakWarning(adam, false, 16, 4, 2_281_708_175L));
+    // Two result threads: 671,090,640 + 6 × 134,218,128 = 1,476,399,408.
+    assertNull(TrainJob.driverPeakWarning(adam, false, 16, 2, 1_476_399_408L));
+    // One partition sends one sum: 671,090,640 + 402,654,384 = 1,073,745,024.
+    assertNull(TrainJob.driverPeakWarning(adam, false, 1, 4, 1_073_745_024L));
+    assertNotNull(TrainJob.driverPeakWarning(adam, false, 1, 4, 1_073_745_023L));
+    // Early stopping's best weights: one array more.
+    assertNotNull(TrainJob.driverPeakWarning(adam, true, 16, 4, 2_281_708_176L));
+  }
+
   /** Spark refusing to start (here: a driver below its memory minimum) is one line, exit 1. */
   @Test
   void train_sparkRefusingToStart_isOneLine(@TempDir Path dir) throws IOException {
