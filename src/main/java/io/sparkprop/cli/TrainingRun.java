@@ -59,21 +59,33 @@ final class TrainingRun {
   TrainingResult run() throws IOException {
     logStart();
     Data data = load();
-    String peak =
-        TrainJob.driverPeakWarning(
-            config,
-            job.patience() > 0,
-            data.train().blocks().getNumPartitions(),
-            jsc.getConf().getInt("spark.resultGetter.threads", 4),
-            Runtime.getRuntime().maxMemory());
-    if (peak != null) {
-      LOG.warn(peak);
-    }
+    warnOfDriverPeak(data.train().blocks().getNumPartitions());
     Evaluator evaluator =
         new Evaluator(jsc, config.network(), config.blockSize(), config.treeDepth());
     History history = new History(resumed == null ? List.of() : resumed.history());
     EarlyStopping stopping =
         job.patience() > 0 ? new EarlyStopping(job.patience(), job.minDelta()) : null;
+    Trainer.Result last =
+        trainer(evaluator, data, history, stopping)
+            .fit(data.train().blocks(), resumed == null ? start() : resumed.training());
+    Trainer.Result kept = stopping == null ? last : stopping.kept(last);
+    Evaluation testEvaluation =
+        data.test() == null ? null : evaluator.evaluate(data.test().blocks(), kept.weights());
+    return new TrainingResult(
+        kept.weights(),
+        kept.epoch(),
+        history.epochs(),
+        data.train().examples(),
+        data.validation() == null ? -1 : data.validation().examples(),
+        data.test() == null ? -1 : data.test().examples(),
+        testEvaluation);
+  }
+
+  /**
+   * The trainer with its listeners: held-out evaluation, progress, history, and where asked the
+   * divergence bound, early stopping (continued from the checkpoint) and checkpoints.
+   */
+  private Trainer trainer(Evaluator evaluator, Data data, History history, EarlyStopping stopping) {
     Trainer trainer =
         new Trainer(jsc, config)
             .addListener(
@@ -93,19 +105,23 @@ final class TrainingRun {
       trainer.addListener(
           new Checkpointing(files, settings.every(), settings.bySteps(), history, stopping));
     }
-    Trainer.Result last =
-        trainer.fit(data.train().blocks(), resumed == null ? start() : resumed.training());
-    Trainer.Result kept = stopping == null ? last : stopping.kept(last);
-    Evaluation testEvaluation =
-        data.test() == null ? null : evaluator.evaluate(data.test().blocks(), kept.weights());
-    return new TrainingResult(
-        kept.weights(),
-        kept.epoch(),
-        history.epochs(),
-        data.train().examples(),
-        data.validation() == null ? -1 : data.validation().examples(),
-        data.test() == null ? -1 : data.test().examples(),
-        testEvaluation);
+    return trainer;
+  }
+
+  /**
+   * Warns when a step may need more driver heap than there is ({@link TrainJob#driverPeakWarning}).
+   */
+  private void warnOfDriverPeak(int partitions) {
+    String peak =
+        TrainJob.driverPeakWarning(
+            config,
+            job.patience() > 0,
+            partitions,
+            jsc.getConf().getInt("spark.resultGetter.threads", 4),
+            Runtime.getRuntime().maxMemory());
+    if (peak != null) {
+      LOG.warn(peak);
+    }
   }
 
   private void logStart() {
