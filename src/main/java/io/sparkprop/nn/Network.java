@@ -391,14 +391,13 @@ public final class Network {
   /**
    * Like {@link #accumulateGradient(Object, SparseColumns, double[], double[], int, Workspace,
    * Object)}, with the first layer's gradient run feature by feature (its forward pass as {@link
-   * #runsByFeature} decides) and ∂W¹ kept apart: the columns of the features {@code input} holds
-   * go, in increasing feature order, into consecutive n_1-wide columns of {@code columns}, which
-   * they overwrite; W¹'s part of {@code gradient} is left alone, and every entry after it is added
-   * to as usual. Meant for a block that holds all of a partition's examples: {@code columns} is
-   * then the partition's whole ∂W¹, already in the order it is sent, and no n_1 × n_0 array is read
-   * or written.
+   * #runsByFeature} decides) into a {@link PackedGradient}: the columns of ∂W¹ of the features
+   * {@code input} holds go, in increasing feature order, into its consecutive n_1-wide columns,
+   * which they overwrite, and every entry after W¹ is added to as usual, after them. Meant for a
+   * block that holds all of a partition's examples: the packed gradient is then the partition's
+   * whole gradient, already in the order it is sent, and no n_1 × n_0 array is read or written.
    *
-   * @param columns at least (features {@code input} holds) × n_1 entries
+   * @param packed holds as many columns as {@code input} has distinct features
    */
   public <A> double accumulateGradientByFeature(
       A weights,
@@ -407,13 +406,12 @@ public final class Network {
       double[] columnWeights,
       int cols,
       Workspace<A> workspace,
-      A gradient,
-      A columns) {
+      PackedGradient<A> packed) {
     return accumulateGradient(
-        weights, null, null, input, targets, columnWeights, cols, workspace, gradient, columns);
+        weights, null, null, input, targets, columnWeights, cols, workspace, null, packed);
   }
 
-  /** {@code columns}: see {@link #accumulateGradientByFeature}; null to add ∂W¹ into gradient. */
+  /** {@code packed}: see {@link #accumulateGradientByFeature}; null to add into gradient. */
   private <A> double accumulateGradient(
       A weights,
       A dense,
@@ -424,18 +422,20 @@ public final class Network {
       int cols,
       Workspace<A> workspace,
       A gradient,
-      A columns) {
+      PackedGradient<A> packed) {
     double loss = loss(weights, dense, runs, sparse, targets, columnWeights, cols, workspace);
     Arithmetic<A> arithmetic = workspace.arithmetic;
     int numLayers = spec.numLayers();
+    A into = packed == null ? gradient : packed.values();
+    int shift = packed == null ? 0 : packed.shift(layout);
     arithmetic.store(
         workspace.outputDeltaInDoubles, spec.numOutputs() * cols, workspace.delta(numLayers));
     for (int l = numLayers; l >= 1; l--) {
       ParameterLayout.Layer layer = layout.layer(l);
       A delta = workspace.delta(l);
       A previous = l == 1 ? dense : workspace.activation(l - 1);
-      if (l == 1 && columns != null) {
-        addSparseGradientByFeature(arithmetic, delta, layer, sparse, cols, columns, true);
+      if (l == 1 && packed != null) {
+        addSparseGradientByFeature(arithmetic, delta, layer, sparse, cols, into, true);
       } else if (l == 1 && sparse != null) {
         addSparseGradient(arithmetic, delta, layer, sparse, cols, gradient);
       } else if (l == 1 && runs != null) {
@@ -455,11 +455,11 @@ public final class Network {
             0,
             layer.cols(),
             1.0,
-            gradient,
-            layer.weightOffset(),
+            into,
+            layer.weightOffset() - shift,
             layer.rows());
       }
-      arithmetic.addRowSums(delta, layer.rows(), cols, gradient, layer.biasOffset());
+      arithmetic.addRowSums(delta, layer.rows(), cols, into, layer.biasOffset() - shift);
       if (l > 1) {
         propagateBack(arithmetic, weights, layer, l, cols, workspace);
       }

@@ -4,6 +4,7 @@ import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Arithmetic;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.PackedGradient;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Workspace;
 import java.util.Arrays;
@@ -72,11 +73,9 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   private <A> void accumulate(
       Arithmetic<A> arithmetic, Iterator<ExampleBlock> blocks, GradientSum sum) {
     A w = weights.value().in(arithmetic);
-    int length = weights.value().length();
-    Object reused = GradientBuffers.take(precision == Precision.FLOAT32, length);
-    A gradient = reused != null ? (A) reused : arithmetic.allocate(length);
     TouchedColumns touched = new TouchedColumns(spec.numInputs());
-    Task<A> task = new Task<>(new Network(spec), w, gradient, touched, sum);
+    Task<A> task =
+        new Task<>(new Network(spec), w, touched, sum, arithmetic, weights.value().length());
     Workspace<A> workspace = Workspace.of(arithmetic, spec, blockSize);
     if (fraction >= 1.0) {
       if (fullPass(arithmetic, blocks, workspace, task)) {
@@ -87,9 +86,10 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     }
     int[] carried = touched.fewEnough();
     if (carried != null) {
-      takeColumns(gradient, carried, sum);
+      takeColumns(task.gradient(), carried, sum);
       return;
     }
+    A gradient = task.gradient();
     if (gradient instanceof double[] doubles) {
       sum.gradient = doubles;
     } else {
@@ -101,13 +101,63 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
   /**
    * What one task sums with and into: the network, the broadcast weights in the task's arithmetic,
-   * the executor's accumulator, the features the examples touched so far, and the partition's sum.
+   * the features the examples touched so far, the partition's sum, and the executor's n_1 × n_0
+   * accumulator, taken at its first use: a partition that one chunk sends as columns ({@link
+   * SparseChunk#sendsColumns}) never holds one.
    */
-  private record Task<A>(
-      Network network, A w, A gradient, TouchedColumns touched, GradientSum sum) {
+  private static final class Task<A> {
+    private final Network network;
+    private final A w;
+    private final TouchedColumns touched;
+    private final GradientSum sum;
+    private final Arithmetic<A> arithmetic;
+    private final int length;
+    private A gradient;
+
+    Task(
+        Network network,
+        A w,
+        TouchedColumns touched,
+        GradientSum sum,
+        Arithmetic<A> arithmetic,
+        int length) {
+      this.network = network;
+      this.w = w;
+      this.touched = touched;
+      this.sum = sum;
+      this.arithmetic = arithmetic;
+      this.length = length;
+    }
+
+    Network network() {
+      return network;
+    }
+
+    A w() {
+      return w;
+    }
+
+    TouchedColumns touched() {
+      return touched;
+    }
+
+    GradientSum sum() {
+      return sum;
+    }
+
+    /** The accumulator: one the executor kept zeroed, else a new one. */
+    @SuppressWarnings("unchecked")
+    A gradient() {
+      if (gradient == null) {
+        Object kept = GradientBuffers.take(arithmetic == Arithmetic.FLOAT32, length);
+        gradient = kept != null ? (A) kept : arithmetic.allocate(length);
+      }
+      return gradient;
+    }
+
     /** Adds the gathered {@code examples}' gradient into the accumulator, and the rest to sum. */
     void flush(SampleBlock<A> examples, Workspace<A> workspace) {
-      examples.flushInto(network, w, workspace, gradient, sum);
+      examples.flushInto(network, w, workspace, gradient(), sum);
     }
   }
 
@@ -254,9 +304,20 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       if (carried == null) {
         return false;
       }
-      Object values = columnsArray(t.gradient() instanceof float[], carried.length);
-      examples.flushInto(t.network(), t.w(), workspace(), t.gradient(), (A) values, t.sum());
-      send(t.gradient(), carried, values, t.sum());
+      int rows = spec.size(1);
+      int length = weights.value().length();
+      A values = (A) columnsArray(precision == Precision.FLOAT32, carried.length);
+      int after = carried.length * rows;
+      clear(values, after, length - rows * spec.numInputs());
+      examples.flushInto(
+          t.network(),
+          t.w(),
+          workspace(),
+          null,
+          new PackedGradient<>(values, carried.length),
+          t.sum());
+      t.sum().setColumns(values, carried, rows, spec.numInputs(), length);
+      t.sum().scratch = true;
       return true;
     }
 
@@ -344,10 +405,15 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
   /** Copies n entries of a double[] or float[] into {@code to}, of the same type; zeroes them. */
   private static void move(Object from, int at, Object to, int into, int n) {
     System.arraycopy(from, at, to, into, n);
-    if (from instanceof double[] doubles) {
+    clear(from, at, n);
+  }
+
+  /** Zeroes n entries of a double[] or float[] from {@code at}. */
+  private static void clear(Object array, int at, int n) {
+    if (array instanceof double[] doubles) {
       Arrays.fill(doubles, at, at + n, 0.0);
     } else {
-      Arrays.fill((float[]) from, at, at + n, 0f);
+      Arrays.fill((float[]) array, at, at + n, 0f);
     }
   }
 

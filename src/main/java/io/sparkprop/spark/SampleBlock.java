@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.ExampleBlock;
 import io.sparkprop.nn.Network;
+import io.sparkprop.nn.PackedGradient;
 import io.sparkprop.nn.SparseColumns;
 import io.sparkprop.nn.Workspace;
 import java.util.Arrays;
@@ -66,18 +67,22 @@ abstract class SampleBlock<A> {
   }
 
   /**
-   * Like {@link #flushInto(Network, Object, Workspace, Object, GradientSum)}; with {@code columns}
-   * not null (sparse examples only), the first layer's gradient runs feature by feature and ∂W¹'s
-   * columns of the features the examples hold go into {@code columns}, in increasing feature order
-   * ({@link Network#accumulateGradientByFeature}).
+   * Like {@link #flushInto(Network, Object, Workspace, Object, GradientSum)}; with {@code packed}
+   * not null (sparse examples only), the first layer's gradient runs feature by feature and the
+   * gradient goes into {@code packed} instead ({@link Network#accumulateGradientByFeature}).
    */
   final void flushInto(
-      Network network, A w, Workspace<A> workspace, A gradient, A columns, GradientSum sum) {
+      Network network,
+      A w,
+      Workspace<A> workspace,
+      A gradient,
+      PackedGradient<A> packed,
+      GradientSum sum) {
     if (filled == 0) {
       return;
     }
     double[] columnWeights = weighted ? weights : null;
-    sum.loss += accumulate(network, w, workspace, columnWeights, gradient, columns);
+    sum.loss += accumulate(network, w, workspace, columnWeights, gradient, packed);
     sum.count += filled;
     if (columnWeights == null) {
       sum.weight += filled;
@@ -92,7 +97,12 @@ abstract class SampleBlock<A> {
   }
 
   abstract double accumulate(
-      Network network, A w, Workspace<A> workspace, double[] columnWeights, A gradient, A columns);
+      Network network,
+      A w,
+      Workspace<A> workspace,
+      double[] columnWeights,
+      A gradient,
+      PackedGradient<A> packed);
 
   /** Marks the features the gathered examples hold (all, for dense examples). */
   abstract void mark(TouchedColumns touched);
@@ -125,8 +135,8 @@ abstract class SampleBlock<A> {
         Workspace<A> workspace,
         double[] columnWeights,
         A gradient,
-        A columns) {
-      if (columns != null) {
+        PackedGradient<A> packed) {
+      if (packed != null) {
         throw new IllegalArgumentException("dense examples have no features of their own to send");
       }
       return network.accumulateGradient(
@@ -180,11 +190,11 @@ abstract class SampleBlock<A> {
         Workspace<A> workspace,
         double[] columnWeights,
         A gradient,
-        A columns) {
+        PackedGradient<A> packed) {
       SparseColumns x = workspace.sparseInput(starts, rows, null, binary ? null : values);
-      if (columns != null) {
+      if (packed != null) {
         return network.accumulateGradientByFeature(
-            w, x, targets, columnWeights, filled, workspace, gradient, columns);
+            w, x, targets, columnWeights, filled, workspace, packed);
       }
       return network.accumulateGradient(w, x, targets, columnWeights, filled, workspace, gradient);
     }

@@ -144,9 +144,10 @@ class SparseInputTest {
   /**
    * {@link Network#accumulateGradientByFeature}: the columns it writes are the ordinary path's ∂W¹
    * columns of the features the input holds, in increasing feature order, overwriting what was
-   * there; W¹'s part of the gradient stays as it was, and every entry after it and the loss are the
-   * ordinary path's. Within 1e-12 relative in float64 (the narrow block's ordinary path sums
-   * example by example, so the order of additions differs), 1e-5 of the largest entry in float32.
+   * there; after them every entry after W¹ is added to, as the ordinary path adds it; nothing
+   * beyond is written, and the loss is the ordinary path's. Within 1e-12 relative in float64 (the
+   * narrow block's ordinary path sums example by example, so the order of additions differs), 1e-5
+   * of the largest entry in float32.
    */
   @ParameterizedTest
   @ValueSource(ints = {NARROW, WIDE})
@@ -161,15 +162,18 @@ class SparseInputTest {
     double[] w = Initializer.initialize(SPEC, 13);
     int rows = SPEC.size(1);
     int after = rows * SPEC.numInputs();
+    int tail = w.length - after;
+    int packed = touched.length * rows;
     Network network = new Network(SPEC);
     Workspace<double[]> ws = Workspace.of(Arithmetic.FLOAT64, SPEC, cols);
     double[] expected = new double[w.length];
     double expectedLoss = network.accumulateGradient(w, x, y, null, cols, ws, expected);
-    double[] gradient = new double[w.length];
-    Arrays.fill(gradient, 0, after, 7.0);
-    double[] columns = new double[touched.length * rows + 5];
+    double[] columns = new double[packed + tail + 5];
     Arrays.fill(columns, 99.0);
-    double loss = network.accumulateGradientByFeature(w, x, y, null, cols, ws, gradient, columns);
+    Arrays.fill(columns, packed, packed + tail, 0.5);
+    double loss =
+        network.accumulateGradientByFeature(
+            w, x, y, null, cols, ws, new PackedGradient<>(columns, touched.length));
     assertEquals(expectedLoss, loss, 1e-12 * Math.abs(expectedLoss));
     for (int c = 0; c < touched.length; c++) {
       for (int r = 0; r < rows; r++) {
@@ -177,14 +181,12 @@ class SparseInputTest {
         assertEquals(e, columns[c * rows + r], 1e-12 * Math.max(1e-3, Math.abs(e)), "column " + c);
       }
     }
-    for (int i = touched.length * rows; i < columns.length; i++) {
-      assertEquals(99.0, columns[i], "beyond the touched columns, untouched");
+    for (int i = 0; i < tail; i++) {
+      double e = expected[after + i] + 0.5;
+      assertEquals(e, columns[packed + i], 1e-12 * Math.max(1e-3, Math.abs(e)), "entry " + i);
     }
-    for (int i = 0; i < after; i++) {
-      assertEquals(7.0, gradient[i], "W¹'s part of the gradient, untouched");
-    }
-    for (int i = after; i < w.length; i++) {
-      assertEquals(expected[i], gradient[i], 1e-12 * Math.max(1e-3, Math.abs(expected[i])));
+    for (int i = packed + tail; i < columns.length; i++) {
+      assertEquals(99.0, columns[i], "beyond the packed gradient, untouched");
     }
 
     SparseColumns asFloats = new SparseColumns(x.starts(), x.rows(), toFloats(x.doubles()), null);
@@ -192,10 +194,9 @@ class SparseInputTest {
     Workspace<float[]> wsf = Workspace.of(Arithmetic.FLOAT32, SPEC, cols);
     float[] floatsExpected = new float[w.length];
     network.accumulateGradient(wf, asFloats, y, null, cols, wsf, floatsExpected);
-    float[] floatColumns = new float[touched.length * rows];
-    float[] floatGradient = new float[w.length];
+    float[] floatColumns = new float[packed + tail];
     network.accumulateGradientByFeature(
-        wf, asFloats, y, null, cols, wsf, floatGradient, floatColumns);
+        wf, asFloats, y, null, cols, wsf, new PackedGradient<>(floatColumns, touched.length));
     float largest = 0;
     for (float g : floatsExpected) {
       largest = Math.max(largest, Math.abs(g));
@@ -206,8 +207,9 @@ class SparseInputTest {
             floatsExpected[touched[c] * rows + r], floatColumns[c * rows + r], 1e-5 * largest);
       }
     }
-    for (int i = after; i < w.length; i++) {
-      assertEquals(floatsExpected[i], floatGradient[i], 1e-5 * largest, "entry " + i);
+    for (int i = 0; i < tail; i++) {
+      assertEquals(
+          floatsExpected[after + i], floatColumns[packed + i], 1e-5 * largest, "entry " + i);
     }
   }
 

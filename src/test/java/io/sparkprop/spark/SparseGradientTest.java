@@ -1,6 +1,7 @@
 package io.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.data.Example;
@@ -18,6 +19,7 @@ import java.util.SplittableRandom;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,5 +205,37 @@ class SparseGradientTest {
     double error =
         io.sparkprop.Weights.maxRelativeDifference(sums[0].meanGradient(), sums[1].meanGradient());
     assertTrue(error < 1e-5, "float32 against float64: " + error);
+  }
+
+  /**
+   * A partition one chunk sends as columns takes no n_1 × n_0 accumulator: the one the executor
+   * keeps is still there after its task; a partition with the dense block runs into it, and its sum
+   * holds it.
+   */
+  @Test
+  void columnsPartition_takesNoAccumulator() {
+    double[] weights = Initializer.initialize(SPEC, 6);
+    Broadcast<WeightArray> broadcast = jsc.broadcast(new WeightArray(weights));
+    try {
+      PartitionGradient pass =
+          new PartitionGradient(SPEC, broadcast, 16, 1, 1.0, 1, 1, Precision.FLOAT64);
+      while (GradientBuffers.take(false, weights.length) != null) {
+        // only the accumulator given below is kept
+      }
+      double[] kept = new double[weights.length];
+      GradientBuffers.give(kept);
+      GradientSum sum = pass.call(blocks.subList(0, 12).iterator()).next();
+      assertTrue(sum.isSparse(), "sent as columns");
+      assertEquals(140, sum.count());
+      assertTrue(kept == GradientBuffers.take(false, weights.length), "the accumulator, untaken");
+
+      GradientBuffers.give(kept);
+      GradientSum withDense = pass.call(blocks.iterator()).next();
+      assertEquals(150, withDense.count());
+      assertFalse(withDense.isSparse(), "the dense block touches every feature");
+      assertTrue(kept == withDense.gradient, "the accumulator, taken and sent");
+    } finally {
+      broadcast.destroy();
+    }
   }
 }
