@@ -387,6 +387,22 @@ public final class GradientSum implements Serializable {
     return loss / weight;
   }
 
+  /**
+   * {@link #meanGradient()}, dividing this sum's own dense array in place when it may: not an
+   * executor's kept array ({@link #pooled}, {@link #scratch}) and not touched columns. Spares the
+   * driver's step a copy of n numbers; the sum is spent afterwards (it holds no gradient).
+   */
+  public double[] takeMeanGradient() {
+    widen();
+    if (columns != null || pooled || scratch) {
+      return meanGradient();
+    }
+    double[] mean = gradient;
+    gradient = null;
+    Blas.get().dscal(mean.length, 1.0 / weight, mean, 1);
+    return mean;
+  }
+
   /** ∂C/∂w = Σ w∇ / Σ w ((1/m) Σ ∇ unweighted), a new dense array. */
   public double[] meanGradient() {
     widen();

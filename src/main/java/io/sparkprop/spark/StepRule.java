@@ -101,7 +101,7 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
         LOG.warn("step {} sampled only examples of weight 0; it changes nothing", step);
         return new Outcome(Double.NaN, 0, learningRate, "", null);
       }
-      double[] gradient = sum.meanGradient();
+      double[] gradient = sum.takeMeanGradient();
       double loss = sum.meanLoss() + decay.apply(weights, gradient);
       checkFinite(step, loss, gradient);
       GradientClipping.clipToNorm(gradient, config.optimizer().clipNorm());
@@ -146,7 +146,7 @@ sealed interface StepRule permits StepRule.FirstOrderStep, StepRule.LbfgsIterati
           (w, g) -> {
             // Full batch (TrainerConfig refuses L-BFGS with sampling): no step selects a sample.
             GradientSum sum = pass.sum(train, w, 1);
-            System.arraycopy(sum.meanGradient(), 0, g, 0, g.length);
+            System.arraycopy(sum.takeMeanGradient(), 0, g, 0, g.length);
             examples += sum.count();
             return sum.meanLoss() + decay.apply(w, g);
           };

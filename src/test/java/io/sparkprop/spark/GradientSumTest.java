@@ -380,4 +380,45 @@ class GradientSumTest {
       items[from] = t;
     }
   }
+
+  /**
+   * The driver's step takes the mean in the sum's own array when that array is the sum's alone;
+   * touched columns and an executor's kept array give a new one, and leave the kept array as it
+   * was.
+   */
+  @Test
+  void takeMeanGradient_dividesInPlaceOnlyAnArrayOfItsOwn() {
+    GradientSum own = new GradientSum();
+    double[] values = {2, -4, 6, 1e-300};
+    own.gradient = values.clone();
+    own.count = 2;
+    own.weight = 4;
+    double[] expected = {0.5, -1, 1.5, 0.25e-300};
+    double[] copied = own.meanGradient();
+    assertArrayEquals(expected, copied);
+    double[] array = own.gradient;
+    double[] taken = own.takeMeanGradient();
+    assertArrayEquals(expected, taken);
+    assertSame(array, taken, "divided in place");
+    assertNull(own.gradient, "spent");
+
+    GradientSum pooled = new GradientSum();
+    pooled.gradient = values.clone();
+    pooled.pooled = true;
+    pooled.count = 2;
+    pooled.weight = 4;
+    double[] kept = pooled.gradient;
+    double[] mean = pooled.takeMeanGradient();
+    assertArrayEquals(expected, mean);
+    assertTrue(mean != kept, "a new array");
+    assertArrayEquals(values, kept, "the executor's array untouched");
+
+    double[] columns = {1, 2, 3, 4, 5, 6, 7};
+    GradientSum sparse = keptColumns(columns, 2);
+    double[] fromColumns = sparse.takeMeanGradient();
+    assertEquals(2 * 50 + 3, fromColumns.length);
+    assertEquals(0.5, fromColumns[8]);
+    assertEquals(3.5, fromColumns[102]);
+    assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7}, columns, "the kept columns untouched");
+  }
 }
