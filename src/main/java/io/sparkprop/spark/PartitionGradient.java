@@ -231,8 +231,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
    * the first layer can run feature by feature ({@link Network#runsByFeature}), reading each of
    * W¹'s and ∂W¹'s columns once a chunk, in address order, instead of once a nonzero at random.
    * When one chunk holds the whole partition and its examples touch few of the features, it goes
-   * further ({@link #sendsColumns}): ∂W¹'s touched columns are written straight into the array the
-   * partition sends, and the n_1 × n_0 accumulator's W¹ is neither read nor written.
+   * further ({@link #sendsColumns}): the whole gradient is written straight into the array the
+   * partition sends, ∂W¹'s touched columns first, and no n_1 × n_0 accumulator is taken.
    */
   private final class SparseChunk<A> {
     final int capacity = chunkCapacity(spec, blockSize);
