@@ -441,23 +441,7 @@ public final class Network {
       } else if (l == 1 && runs != null) {
         addFirstLayerGradient(arithmetic, delta, previous, runs, cols, workspace, gradient);
       } else {
-        // ∂C/∂W^l += Δ^l (A^{l−1})ᵀ
-        arithmetic.gemm(
-            false,
-            true,
-            layer.rows(),
-            layer.cols(),
-            cols,
-            delta,
-            0,
-            layer.rows(),
-            previous,
-            0,
-            layer.cols(),
-            1.0,
-            into,
-            layer.weightOffset() - shift,
-            layer.rows());
+        addWeightGradient(arithmetic, layer, delta, previous, cols, into, -shift);
       }
       arithmetic.addRowSums(delta, layer.rows(), cols, into, layer.biasOffset() - shift);
       if (l > 1) {
@@ -465,6 +449,36 @@ public final class Network {
       }
     }
     return loss;
+  }
+
+  /**
+   * ∂C/∂W^l += Δ^l (A^{l−1})ᵀ: one GEMM over the block, into {@code gradient} at W^l's offset moved
+   * by {@code moved}.
+   */
+  private static <A> void addWeightGradient(
+      Arithmetic<A> arithmetic,
+      ParameterLayout.Layer layer,
+      A delta,
+      A previous,
+      int cols,
+      A gradient,
+      int moved) {
+    arithmetic.gemm(
+        false,
+        true,
+        layer.rows(),
+        layer.cols(),
+        cols,
+        delta,
+        0,
+        layer.rows(),
+        previous,
+        0,
+        layer.cols(),
+        1.0,
+        gradient,
+        layer.weightOffset() + moved,
+        layer.rows());
   }
 
   /** Δ^{l−1} = ((W^l)ᵀ Δ^l) ⊙ g'(Z^{l−1}), with g' computed from A^{l−1}. */
