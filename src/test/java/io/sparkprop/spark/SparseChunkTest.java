@@ -123,6 +123,44 @@ class SparseChunkTest {
   }
 
   /**
+   * A partition of more sparse examples than a chunk holds flushes each full chunk as it goes, and
+   * the features of every flushed chunk still count as touched: the columns the partition sends are
+   * all of them. 70,000 examples of one nonzero over 1,000 features, the first 65,536 (one full
+   * chunk) among features 0–49 and the rest among 500–549, in one partition.
+   */
+  @Test
+  void partitionOverAChunk_sendsEveryChunksColumns() {
+    NetworkSpec spec =
+        NetworkSpec.of(
+            new int[] {1000, 2, 2}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+    SplittableRandom random = new SplittableRandom(31);
+    List<Example> many = new ArrayList<>();
+    for (int i = 0; i < 70_000; i++) {
+      double[] y = new double[2];
+      y[random.nextInt(2)] = 1.0;
+      int feature = (i < PartitionGradient.CHUNK_EXAMPLES ? 0 : 500) + random.nextInt(50);
+      many.add(new Example(i, y, new int[] {feature}, new double[] {random.nextDouble(-2, 2)}));
+    }
+    assertEquals(PartitionGradient.CHUNK_EXAMPLES, PartitionGradient.chunkCapacity(spec, 128));
+    int[] sizes = new int[70_000 / 128 + 1];
+    Arrays.fill(sizes, 128);
+    sizes[sizes.length - 1] = 70_000 % 128;
+    List<ExampleBlock> blocks = TestData.blocks(spec, many, Sparsity.AUTO, sizes);
+    assertTrue(blocks.stream().allMatch(ExampleBlock::isSparse));
+    double[] weights = Initializer.initialize(spec, 7);
+    TrainerConfig config =
+        TrainerConfig.builder(spec, new OptimizerSpec(OptimizerSpec.Kind.GD, 0.1, 0))
+            .blockSize(128)
+            .build();
+    GradientSum sum =
+        new Trainer(jsc, config).gradient(jsc.parallelize(blocks, 1).cache(), weights, 1);
+    assertEquals(70_000, sum.count());
+    assertTrue(sum.isSparse(), "100 of 1,000 features touched: sent as columns");
+    double error = TestData.gradientError(spec, many, weights, e -> true, sum.meanGradient());
+    assertTrue(error < 1e-12, "worst entry's error relative to its scale " + error);
+  }
+
+  /**
    * Σ w_e ∇C_e / Σ w_e, one example at a time on dense features, in one JVM; or, {@code absolute},
    * Σ w_e |∇C_e| / Σ w_e, the scale of its rounding (see {@link
    * TestData#singleJvmMeanAbsoluteGradient}).
