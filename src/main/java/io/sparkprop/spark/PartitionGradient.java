@@ -242,6 +242,9 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     private SampleBlock<A> examples;
     private boolean flushed;
 
+    /** Whether the gathered examples' features are marked already ({@link #sendsColumns}). */
+    private boolean marked;
+
     SparseChunk(Arithmetic<A> arithmetic, Task<A> t) {
       this.arithmetic = arithmetic;
       this.t = t;
@@ -282,7 +285,10 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     /** Adds the gathered examples' gradient into the accumulator. */
     void flush() {
       if (examples != null) {
-        examples.mark(t.touched());
+        if (!marked) {
+          examples.mark(t.touched());
+        }
+        marked = false;
         t.flush(examples, workspace());
       }
     }
@@ -300,6 +306,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
         return false;
       }
       examples.mark(t.touched());
+      marked = true;
       int[] carried = t.touched().fewEnough();
       if (carried == null) {
         return false;
