@@ -73,9 +73,10 @@ public final class SparseBench {
             .appName("sparkprop-sparse-bench")
             .config("spark.ui.enabled", "false")
             // As the CLI sets them: a wide first layer's gradient goes back with the task's status,
-            // and the weights are broadcast uncompressed.
+            // and the weights are broadcast uncompressed, checked by their own CRC32C.
             .config("spark.task.maxDirectResultSize", String.valueOf(64 << 20))
             .config("spark.broadcast.compress", "false")
+            .config("spark.broadcast.checksum", "false")
             .getOrCreate();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -38,6 +38,7 @@ final class SparsePassProfile {
             .config("spark.ui.enabled", "false")
             .config("spark.task.maxDirectResultSize", String.valueOf(64 << 20))
             .config("spark.broadcast.compress", "false")
+            .config("spark.broadcast.checksum", "false")
             .getOrCreate();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -33,7 +33,7 @@ import java.util.Arrays;
  */
 @DefaultSerializer(JavaSerializer.class)
 public final class GradientSum implements Serializable {
-  private static final long serialVersionUID = 4L;
+  private static final long serialVersionUID = 5L;
 
   /**
    * Written by {@link #writeObject} in bulk, little-endian ({@link BulkArrays}). Dense: the flat

@@ -21,7 +21,7 @@ import java.io.Serializable;
  */
 @DefaultSerializer(JavaSerializer.class)
 public final class WeightArray implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Exactly one of the two is set. */
   private transient double[] values;

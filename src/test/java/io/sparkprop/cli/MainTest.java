@@ -145,22 +145,30 @@ class MainTest {
     assertFalse(unauthenticated.contains("spark.authenticate.secret"));
   }
 
-  /** Wide gradients come back with the task's status; a setting of the user's wins. */
+  /**
+   * Wide gradients come back with the task's status, the weights are broadcast uncompressed and
+   * without Spark's checksum (they carry their own); a setting of the user's wins.
+   */
   @Test
-  void conf_setsTheDirectResultSizeAndBroadcastCompressionUnlessGiven() throws Exception {
+  void conf_setsTheDirectResultSizeAndBroadcastCompressionAndChecksumUnlessGiven()
+      throws Exception {
     Options o = Options.parse("train", new String[] {"--master", "local[2]"});
     assertEquals(
         String.valueOf(64 << 20),
         SparkStart.conf(o, "train").get("spark.task.maxDirectResultSize"));
     assertEquals("false", SparkStart.conf(o, "train").get("spark.broadcast.compress"));
+    assertEquals("false", SparkStart.conf(o, "train").get("spark.broadcast.checksum"));
     System.setProperty("spark.task.maxDirectResultSize", "2m");
     System.setProperty("spark.broadcast.compress", "true");
+    System.setProperty("spark.broadcast.checksum", "true");
     try {
       assertEquals("2m", SparkStart.conf(o, "train").get("spark.task.maxDirectResultSize"));
       assertEquals("true", SparkStart.conf(o, "train").get("spark.broadcast.compress"));
+      assertEquals("true", SparkStart.conf(o, "train").get("spark.broadcast.checksum"));
     } finally {
       System.clearProperty("spark.task.maxDirectResultSize");
       System.clearProperty("spark.broadcast.compress");
+      System.clearProperty("spark.broadcast.checksum");
     }
   }
 
