@@ -89,11 +89,7 @@ record TrainJob(
     OptimizerSpec optimizer = Settings.optimizer(o);
     double validationFraction = validationFraction(o);
     CheckpointSettings checkpoints = checkpointSettings(o);
-    int patience = o.getInt("early-stopping-patience", 0);
-    if (patience > 0 && validationFraction == 0 && test == null) {
-      throw new UsageException(
-          "--early-stopping-patience needs a held-out set: --validation-fraction or --test");
-    }
+    int patience = patience(o, validationFraction > 0 || test != null);
     // Without a warm start the architecture is checked before anything is read.
     TrainerConfig config =
         o.has("init-model")
@@ -127,6 +123,16 @@ record TrainJob(
             o.effective());
     job.checkFiles(hadoop);
     return job;
+  }
+
+  /** --early-stopping-patience, which needs a held-out set to watch. */
+  private static int patience(Options o, boolean heldOut) throws UsageException {
+    int patience = o.getInt("early-stopping-patience", 0);
+    if (patience > 0 && !heldOut) {
+      throw new UsageException(
+          "--early-stopping-patience needs a held-out set: --validation-fraction or --test");
+    }
+    return patience;
   }
 
   /** --model-out, which must name a file. */
