@@ -229,6 +229,15 @@ public final class GradientSum implements Serializable {
     this.length = length;
   }
 
+  /**
+   * {@link #setColumns} for {@code values} taken from the executor's kept arrays ({@link
+   * GradientBuffers#takeScratch}), which go back there once written as the task's result.
+   */
+  void setScratchColumns(Object values, int[] carried, int rows, int inputs, int length) {
+    setColumns(values, carried, rows, inputs, length);
+    scratch = true;
+  }
+
   /** Records this partition's sum as what one partition sends. */
   void recordSent() {
     partitions = 1;

@@ -323,8 +323,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
           null,
           new PackedGradient<>(values, carried.length),
           t.sum());
-      t.sum().setColumns(values, carried, rows, spec.numInputs(), length);
-      t.sum().scratch = true;
+      t.sum().setScratchColumns(values, carried, rows, spec.numInputs(), length);
       return true;
     }
 
@@ -404,8 +403,7 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     int after = rows * inputs;
     int length = weights.value().length();
     move(gradient, after, values, carried.length * rows, length - after);
-    sum.setColumns(values, carried, rows, inputs, length);
-    sum.scratch = true;
+    sum.setScratchColumns(values, carried, rows, inputs, length);
     GradientBuffers.give(gradient);
   }
 
