@@ -66,10 +66,21 @@ final class Ours {
   }
 
   /**
+   * Untimed passes of each data set before {@link #secondsPerPassInTurn} times any: besides the
+   * JIT, the heap has to grow to what the passes allocate (a wide first layer's pass allocates
+   * hundreds of MB in arrays of megabytes: its gradient, Spark's bytes of it), and each growth
+   * meets memory the process touches for the first time. With one untimed pass the 50000-64-2
+   * sparse passes measured 470–750 ms for the first three to five and 70–100 ms from about the
+   * tenth on (four runs), so the median of 15 measured how fast the heap grew.
+   */
+  static final int WARM_UP_PASSES_IN_TURN = 5;
+
+  /**
    * Seconds of {@code passes} full-data gradient passes over each of several data sets, taken in
-   * turn (one pass of the first, one of the second, …), after one untimed pass of each: a machine
-   * that slows down for a while slows every side alike, so ratios between them hold better than
-   * between passes timed one data set after another. Row k of the result is data set k's passes.
+   * turn (one pass of the first, one of the second, …), after {@link #WARM_UP_PASSES_IN_TURN}
+   * untimed passes of each, also in turn: a machine that slows down for a while slows every side
+   * alike, so ratios between them hold better than between passes timed one data set after another.
+   * Row k of the result is data set k's passes.
    */
   List<List<Double>> secondsPerPassInTurn(
       List<JavaRDD<ExampleBlock>> data, List<NetworkSpec> specs, int passes, JobTimer timer)
@@ -82,10 +93,12 @@ final class Ours {
       weights.add(Initializer.initialize(spec, SEED));
     }
     timer.clear();
-    for (int k = 0; k < data.size(); k++) {
-      trainers.get(k).gradient(data.get(k), weights.get(k), 1);
+    for (int i = 0; i < WARM_UP_PASSES_IN_TURN; i++) {
+      for (int k = 0; k < data.size(); k++) {
+        trainers.get(k).gradient(data.get(k), weights.get(k), 1);
+      }
     }
-    timer.await(PASS_JOB, data.size());
+    timer.await(PASS_JOB, WARM_UP_PASSES_IN_TURN * data.size());
     timer.clear();
     for (int i = 0; i < passes; i++) {
       for (int k = 0; k < data.size(); k++) {
