@@ -29,13 +29,14 @@ import org.apache.spark.storage.StorageLevel;
  * (written at the start of the run by {@link GenerateSparse}, seeded, one part file a partition),
  * with a 50000-64-2 network; it is cached once as sparse blocks and once as dense ones, and MNIST's
  * 60,000 IDX images with 784-128-10 are the reference. For each: cached bytes (and bytes a
- * nonzero), and the median of {@code --passes} full gd gradient passes after one untimed pass. Also
+ * nonzero), and the median of {@code --passes} full gd gradient passes after untimed ones. Also
  * checks that three gd steps on sparse and on dense blocks end with the same weights. MNIST's
- * passes and the sparse blocks' are taken in turn, so that the machine's slower moments weigh on
- * both sides of the ratio alike. Then how a step's cost grows with n_0 at the same nonzeros:
- * 50,000, 200,000 and 2^20 features with an n_0-16-2 network, in float64 and in float32, the
- * partition side (task CPU) apart from the driver's, beside each width's memory floor ({@link
- * ColumnFloor}). Writes target/bench/sparse.md.
+ * passes and the sparse blocks' are taken in turn, after {@link Ours#WARM_UP_PASSES_IN_TURN}
+ * untimed passes of each, so that the machine's slower moments weigh on both sides of the ratio
+ * alike. Then how a step's cost grows with n_0 at the same nonzeros: 50,000, 200,000 and 2^20
+ * features with an n_0-16-2 network, in float64 and in float32, the partition side (task CPU) apart
+ * from the driver's, beside each width's memory floor ({@link ColumnFloor}). Writes
+ * target/bench/sparse.md.
  */
 public final class SparseBench {
   private static final int PARTITIONS = 2;
