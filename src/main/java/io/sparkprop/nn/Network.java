@@ -19,10 +19,10 @@ package io.sparkprop.nn;
  * left out would add exactly zero to both. A sparse input ({@link SparseColumns}) runs the first
  * layer over its nonzeros instead, each an axpy of a W¹ or Δ¹ column (cost ∝ nonzeros × n_1, not
  * n_0 × B × n_1): example by example, or feature by feature for a wide block whose features recur
- * ({@link #runsByFeature}). The matrices are in the workspace's {@link Arithmetic} (double, or
- * float for sgemm), and so are the hidden layers' element-wise functions; the output layer and the
- * loss always run in double. Stateless and thread-safe; all scratch space lives in a {@link
- * Workspace}.
+ * ({@link SparseFirstLayer#runsByFeature}). The matrices are in the workspace's {@link Arithmetic}
+ * (double, or float for sgemm), and so are the hidden layers' element-wise functions; the output
+ * layer and the loss always run in double. Stateless and thread-safe; all scratch space lives in a
+ * {@link Workspace}.
  */
 public final class Network {
   private final NetworkSpec spec;
@@ -93,7 +93,7 @@ public final class Network {
       A out = l == numLayers ? workspace.logits : workspace.activation(l);
       arithmetic.fillColumns(weights, layer.biasOffset(), out, rows, cols);
       if (l == 1 && sparse != null) {
-        addSparseProducts(arithmetic, weights, layer, sparse, cols, out);
+        SparseFirstLayer.addSparseProducts(arithmetic, weights, layer, sparse, cols, out);
       } else if (inner > 0) {
         arithmetic.gemm(
             false, false, rows, cols, inner, w, wOffset, rows, previous, 0, inner, 1.0, out, 0,
@@ -107,217 +107,6 @@ public final class Network {
         arithmetic.activate(spec.activation(l), out, rows, cols);
       }
       previous = out;
-    }
-  }
-
-  /**
-   * z¹ += W¹ X for sparse X: for each nonzero x_kc, x_kc times W¹'s column k into z¹'s column c.
-   */
-  private static <A> void addSparseProducts(
-      Arithmetic<A> arithmetic,
-      A weights,
-      ParameterLayout.Layer layer,
-      SparseColumns x,
-      int cols,
-      A out) {
-    int rows = layer.rows();
-    if (runsByFeature(x.starts()[cols], cols, layer.cols())) {
-      addSparseProductsByFeature(arithmetic, weights, layer, x, cols, out);
-      return;
-    }
-    int[] r = x.rows();
-    for (int c = 0; c < cols; c++) {
-      int k = x.starts()[c];
-      int end = x.starts()[c + 1];
-      for (; k + 4 <= end; k += 4) {
-        arithmetic.gather4(
-            x.value(k),
-            layer.columnOffset(r[k]),
-            x.value(k + 1),
-            layer.columnOffset(r[k + 1]),
-            x.value(k + 2),
-            layer.columnOffset(r[k + 2]),
-            x.value(k + 3),
-            layer.columnOffset(r[k + 3]),
-            weights,
-            out,
-            c * rows,
-            rows);
-      }
-      for (; k < end; k++) {
-        arithmetic.axpy(x.value(k), weights, layer.columnOffset(x.rows()[k]), out, c * rows, rows);
-      }
-    }
-  }
-
-  /**
-   * ∂C/∂W¹ += Δ¹ Xᵀ for sparse X: for each nonzero x_kc, x_kc times Δ¹'s column c into column k.
-   */
-  private static <A> void addSparseGradient(
-      Arithmetic<A> arithmetic,
-      A delta,
-      ParameterLayout.Layer layer,
-      SparseColumns x,
-      int cols,
-      A gradient) {
-    int rows = layer.rows();
-    if (runsByFeature(x.starts()[cols], cols, layer.cols())) {
-      addSparseGradientByFeature(arithmetic, delta, layer, x, cols, gradient, false);
-      return;
-    }
-    int[] r = x.rows();
-    for (int c = 0; c < cols; c++) {
-      int k = x.starts()[c];
-      int end = x.starts()[c + 1];
-      for (; k + 4 <= end; k += 4) {
-        arithmetic.scatter4(
-            x.value(k),
-            layer.columnOffset(r[k]),
-            x.value(k + 1),
-            layer.columnOffset(r[k + 1]),
-            x.value(k + 2),
-            layer.columnOffset(r[k + 2]),
-            x.value(k + 3),
-            layer.columnOffset(r[k + 3]),
-            delta,
-            c * rows,
-            gradient,
-            rows);
-      }
-      for (; k < end; k++) {
-        arithmetic.axpy(
-            x.value(k), delta, c * rows, gradient, layer.columnOffset(x.rows()[k]), rows);
-      }
-    }
-  }
-
-  /** The fewest examples a block's sparse first layer runs feature by feature for. */
-  static final int BY_FEATURE_COLUMNS = 512;
-
-  /**
-   * The fewest nonzeros a feature has on average in a block that runs feature by feature: at 2 (a
-   * partition of 10,000 examples × 40 nonzeros over 200,000 float64 features, one chunk) the
-   * feature order measured 40, 70 and 63 ms of task CPU against 51, 28 and 30 ms example by example
-   * (A/B, three rounds on a busy machine).
-   */
-  static final int BY_FEATURE_NONZEROS_A_FEATURE = 4;
-
-  /**
-   * Whether a sparse block's first layer runs feature by feature ({@link SparseColumns#sortByRow}):
-   * W¹'s and ∂W¹'s columns are then read once a block, in address order, rather than once a nonzero
-   * at random. That pays when the block is wide and its features recur (measured: 2.2× less task
-   * CPU at 50,000 features × 40 nonzeros × 8,192 examples); when most features occur once or twice,
-   * the sort costs more than the order saves (0.078–0.082 s of task CPU against 0.059 s at 2^20
-   * features). {@link #accumulateGradientByFeature} runs the gradient by feature whatever this
-   * says.
-   *
-   * @param nonZeros the block's nonzeros
-   * @param cols the block's examples
-   * @param numInputs n_0
-   */
-  public static boolean runsByFeature(long nonZeros, int cols, int numInputs) {
-    return cols >= BY_FEATURE_COLUMNS
-        && nonZeros >= (long) BY_FEATURE_NONZEROS_A_FEATURE * numInputs;
-  }
-
-  /**
-   * z¹ += W¹ X for sparse X, feature by feature: W¹'s column k goes, times x_kc, into the columns c
-   * of z¹ whose examples have feature k (four at a time). Each z¹ column still sums its features in
-   * increasing order, as {@link #addSparseProducts} does.
-   */
-  private static <A> void addSparseProductsByFeature(
-      Arithmetic<A> arithmetic,
-      A weights,
-      ParameterLayout.Layer layer,
-      SparseColumns x,
-      int cols,
-      A out) {
-    int rows = layer.rows();
-    x.sortByRow(cols);
-    int[] order = x.byRow();
-    int[] column = x.columnByRow();
-    int[] r = x.rows();
-    int n = x.starts()[cols];
-    int i = 0;
-    while (i < n) {
-      int feature = r[order[i]];
-      int end = i + 1;
-      while (end < n && r[order[end]] == feature) {
-        end++;
-      }
-      int from = layer.columnOffset(feature);
-      for (; i + 4 <= end; i += 4) {
-        arithmetic.scatter4(
-            x.value(order[i]),
-            column[i] * rows,
-            x.value(order[i + 1]),
-            column[i + 1] * rows,
-            x.value(order[i + 2]),
-            column[i + 2] * rows,
-            x.value(order[i + 3]),
-            column[i + 3] * rows,
-            weights,
-            from,
-            out,
-            rows);
-      }
-      for (; i < end; i++) {
-        arithmetic.axpy(x.value(order[i]), weights, from, out, column[i] * rows, rows);
-      }
-    }
-  }
-
-  /**
-   * ∂C/∂W¹ += Δ¹ Xᵀ for sparse X, feature by feature: column k of ∂W¹ gathers x_kc times Δ¹'s
-   * columns c for the examples c with feature k (four at a time), so each ∂W¹ column is written
-   * once per block. When {@code packed}, the columns of the features X holds are not W¹'s layout in
-   * {@code gradient} but consecutive n_1-wide columns from its start, in increasing feature order,
-   * each set to its sum (overwritten, not added to).
-   */
-  private static <A> void addSparseGradientByFeature(
-      Arithmetic<A> arithmetic,
-      A delta,
-      ParameterLayout.Layer layer,
-      SparseColumns x,
-      int cols,
-      A gradient,
-      boolean packed) {
-    int rows = layer.rows();
-    x.sortByRow(cols);
-    int[] order = x.byRow();
-    int[] column = x.columnByRow();
-    int[] r = x.rows();
-    int n = x.starts()[cols];
-    int i = 0;
-    int next = 0;
-    while (i < n) {
-      int feature = r[order[i]];
-      int end = i + 1;
-      while (end < n && r[order[end]] == feature) {
-        end++;
-      }
-      int into = packed ? rows * next++ : layer.columnOffset(feature);
-      if (packed) {
-        arithmetic.clear(gradient, into, rows);
-      }
-      for (; i + 4 <= end; i += 4) {
-        arithmetic.gather4(
-            x.value(order[i]),
-            column[i] * rows,
-            x.value(order[i + 1]),
-            column[i + 1] * rows,
-            x.value(order[i + 2]),
-            column[i + 2] * rows,
-            x.value(order[i + 3]),
-            column[i + 3] * rows,
-            delta,
-            gradient,
-            into,
-            rows);
-      }
-      for (; i < end; i++) {
-        arithmetic.axpy(x.value(order[i]), delta, column[i] * rows, gradient, into, rows);
-      }
     }
   }
 
@@ -391,11 +180,12 @@ public final class Network {
   /**
    * Like {@link #accumulateGradient(Object, SparseColumns, double[], double[], int, Workspace,
    * Object)}, with the first layer's gradient run feature by feature (its forward pass as {@link
-   * #runsByFeature} decides) into a {@link PackedGradient}: the columns of ∂W¹ of the features
-   * {@code input} holds go, in increasing feature order, into its consecutive n_1-wide columns,
-   * which they overwrite, and every entry after W¹ is added to as usual, after them. Meant for a
-   * block that holds all of a partition's examples: the packed gradient is then the partition's
-   * whole gradient, already in the order it is sent, and no n_1 × n_0 array is read or written.
+   * SparseFirstLayer#runsByFeature} decides) into a {@link PackedGradient}: the columns of ∂W¹ of
+   * the features {@code input} holds go, in increasing feature order, into its consecutive n_1-wide
+   * columns, which they overwrite, and every entry after W¹ is added to as usual, after them. Meant
+   * for a block that holds all of a partition's examples: the packed gradient is then the
+   * partition's whole gradient, already in the order it is sent, and no n_1 × n_0 array is read or
+   * written.
    *
    * @param packed holds as many columns as {@code input} has distinct features
    */
@@ -435,9 +225,10 @@ public final class Network {
       A delta = workspace.delta(l);
       A previous = l == 1 ? dense : workspace.activation(l - 1);
       if (l == 1 && packed != null) {
-        addSparseGradientByFeature(arithmetic, delta, layer, sparse, cols, into, true);
+        SparseFirstLayer.addSparseGradientByFeature(
+            arithmetic, delta, layer, sparse, cols, into, true);
       } else if (l == 1 && sparse != null) {
-        addSparseGradient(arithmetic, delta, layer, sparse, cols, gradient);
+        SparseFirstLayer.addSparseGradient(arithmetic, delta, layer, sparse, cols, gradient);
       } else if (l == 1 && runs != null) {
         addFirstLayerGradient(arithmetic, delta, previous, runs, cols, workspace, gradient);
       } else {

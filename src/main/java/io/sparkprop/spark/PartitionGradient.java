@@ -6,6 +6,7 @@ import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
 import io.sparkprop.nn.PackedGradient;
 import io.sparkprop.nn.Precision;
+import io.sparkprop.nn.SparseFirstLayer;
 import io.sparkprop.nn.Workspace;
 import java.util.Arrays;
 import java.util.Collections;
@@ -228,10 +229,10 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
 
   /**
    * A full pass's sparse blocks, gathered into chunks of {@link #chunkCapacity} examples, so that
-   * the first layer can run feature by feature ({@link Network#runsByFeature}), reading each of
-   * W¹'s and ∂W¹'s columns once a chunk, in address order, instead of once a nonzero at random.
-   * When one chunk holds the whole partition and its examples touch few of the features, it goes
-   * further ({@link #sendsColumns}): the whole gradient is written straight into the array the
+   * the first layer can run feature by feature ({@link SparseFirstLayer#runsByFeature}), reading
+   * each of W¹'s and ∂W¹'s columns once a chunk, in address order, instead of once a nonzero at
+   * random. When one chunk holds the whole partition and its examples touch few of the features, it
+   * goes further ({@link #sendsColumns}): the whole gradient is written straight into the array the
    * partition sends, ∂W¹'s touched columns first, and no n_1 × n_0 accumulator is taken.
    */
   private final class SparseChunk<A> {
@@ -253,8 +254,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
     /**
      * Whether the chunk gathers {@code block}'s examples rather than let it run alone: when it
      * holds more than one block and either a chunk of blocks like it would run its first layer
-     * feature by feature ({@link Network#runsByFeature}), or ∂W¹ is too large for a cache ({@link
-     * #SCATTERED_BYTES}), so that writing a partition's touched columns in order ({@link
+     * feature by feature ({@link SparseFirstLayer#runsByFeature}), or ∂W¹ is too large for a cache
+     * ({@link #SCATTERED_BYTES}), so that writing a partition's touched columns in order ({@link
      * #sendsColumns}) may pay. Otherwise gathering would not pay.
      */
     boolean takes(ExampleBlock block) {
@@ -265,7 +266,8 @@ final class PartitionGradient extends BlockFunction<GradientSum> {
       long firstLayerBytes =
           (long) spec.size(1) * spec.numInputs() * (precision == Precision.FLOAT32 ? 4 : 8);
       return firstLayerBytes > SCATTERED_BYTES
-          || Network.runsByFeature(nonZeros * capacity / block.size(), capacity, spec.numInputs());
+          || SparseFirstLayer.runsByFeature(
+              nonZeros * capacity / block.size(), capacity, spec.numInputs());
     }
 
     void add(ExampleBlock block) {

@@ -23,8 +23,8 @@ class SparseInputTest {
 
   /**
    * Block widths: 9 runs the first layer example by example; 600 (past {@link
-   * Network#BY_FEATURE_COLUMNS}, with about 5 nonzeros an example over 40 features) runs it feature
-   * by feature.
+   * SparseFirstLayer#BY_FEATURE_COLUMNS}, with about 5 nonzeros an example over 40 features) runs
+   * it feature by feature.
    */
   private static final int NARROW = 9;
 

@@ -12,6 +12,7 @@ import io.sparkprop.nn.Initializer;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Network;
 import io.sparkprop.nn.NetworkSpec;
+import io.sparkprop.nn.SparseFirstLayer;
 import io.sparkprop.nn.Workspace;
 import io.sparkprop.optim.OptimizerSpec;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ class SparseChunkTest {
     for (int blockSize : new int[] {16, 128}) {
       int capacity = PartitionGradient.chunkCapacity(SPEC, blockSize);
       assertEquals(PartitionGradient.CHUNK_EXAMPLES, capacity);
-      assertTrue(Network.runsByFeature(6L * 700, 700, SPEC.numInputs()));
+      assertTrue(SparseFirstLayer.runsByFeature(6L * 700, 700, SPEC.numInputs()));
       List<ExampleBlock> blocks = blocks(blockSize);
       assertTrue(blocks.stream().anyMatch(b -> !b.isSparse()), "dense blocks in between");
       assertTrue(blocks.stream().filter(ExampleBlock::isSparse).count() > blocks.size() / 2);
