@@ -10,7 +10,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * The distributed part of a step: broadcast the weights (rounded to floats on the driver for a
  * float32 pass, see {@link WeightArray#rounded}) → every partition sums its loss and gradient
  * ({@link PartitionGradient}) → treeAggregate combines the partition sums → the broadcast is
- * destroyed. The driver then divides by the exact m ({@link GradientSum#meanGradient()}).
+ * destroyed. The driver then divides by the exact m ({@link GradientSum#takeMeanGradient()}, in the
+ * merged sum's own array when it may).
  */
 final class GradientPass {
   private final TrainerConfig config;
